@@ -1,0 +1,1 @@
+"""The domain: plain dataclasses, enums and pure functions. No Textual, no TinyDB."""

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from tui.domain.people import Qualification, Role
+from tui.domain.records import LabelledEnum, Record
+from tui.i18n import N_
+
+
+class CourseStatus(LabelledEnum):
+    PLANNED = "planned"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    POSTPONED = "postponed"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.PLANNED: N_("Planned"),
+            cls.RUNNING: N_("Running"),
+            cls.COMPLETED: N_("Completed"),
+            cls.POSTPONED: N_("Postponed"),
+            cls.CANCELLED: N_("Cancelled"),
+        }
+
+
+@dataclass(kw_only=True)
+class EligibilityRule:
+    """Who may enrol. Empty lists admit everyone; a mismatch is a warning, not a wall."""
+
+    roles: list[Role] = field(default_factory=list)
+    qualifications: list[Qualification] = field(default_factory=list)
+    institution_kinds: list[str] = field(default_factory=list)
+    description: str = ""
+
+
+@dataclass(kw_only=True)
+class CompletionRule:
+    """A participant completes by attending at least ``min_sessions`` sessions."""
+
+    min_sessions: int = 0
+
+
+@dataclass(kw_only=True)
+class PhasePlan:
+    """The before/during/after (20-30-50) plan: what each part asks of participants."""
+
+    before_share: int = 20
+    during_share: int = 30
+    after_share: int = 50
+    before: str = ""
+    during: str = ""
+    after: str = ""
+
+
+@dataclass(kw_only=True)
+class Course(Record):
+    programme_id: str
+    name: str
+    form_key: str = ""
+    audience: str = ""
+    topic_keys: list[str] = field(default_factory=list)
+    place_id: str | None = None
+    venue: str = ""
+    trainers: list[str] = field(default_factory=list)
+    provider: str = ""
+    status: CourseStatus = CourseStatus.PLANNED
+    reading_pages: int | None = None
+    eligibility: EligibilityRule = field(default_factory=EligibilityRule)
+    completion: CompletionRule = field(default_factory=CompletionRule)
+    phase_plan: PhasePlan = field(default_factory=PhasePlan)
+
+
+class SessionStatus(LabelledEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    POSTPONED = "postponed"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.PLANNED: N_("Planned"),
+            cls.HELD: N_("Held"),
+            cls.POSTPONED: N_("Postponed"),
+            cls.CANCELLED: N_("Cancelled"),
+        }
+
+
+class PostponeReason(LabelledEnum):
+    WEATHER = "weather"
+    ILLNESS = "illness"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.WEATHER: N_("Weather"),
+            cls.ILLNESS: N_("Illness"),
+            cls.OTHER: N_("Other"),
+        }
+
+
+@dataclass(kw_only=True)
+class Session(Record):
+    """Undervisningsdag. A postponed session stays as history and points to its new date."""
+
+    course_id: str
+    date: dt.date
+    start: dt.time | None = None
+    end: dt.time | None = None
+    hours: float | None = None
+    place_id: str | None = None
+    venue: str = ""
+    status: SessionStatus = SessionStatus.PLANNED
+    postpone_reason: PostponeReason | None = None
+    postpone_note: str = ""
+    replaced_by: str | None = None
+    # The practice period (praksisopgave) that follows this session until the next one.
+    practice_task: str = ""
+
+
+class EnrolmentStatus(LabelledEnum):
+    ENROLLED = "enrolled"
+    WAITLISTED = "waitlisted"
+    WITHDRAWN = "withdrawn"
+    COMPLETED = "completed"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.ENROLLED: N_("Enrolled"),
+            cls.WAITLISTED: N_("Waitlisted"),
+            cls.WITHDRAWN: N_("Withdrawn"),
+            cls.COMPLETED: N_("Completed"),
+        }
+
+
+@dataclass(kw_only=True)
+class Enrolment(Record):
+    course_id: str
+    person_id: str
+    status: EnrolmentStatus = EnrolmentStatus.ENROLLED
+    enrolled_on: dt.date | None = None
+    withdrawn_on: dt.date | None = None
+    # Set when someone enrolled a person the eligibility rule would not admit.
+    eligibility_override: str = ""
+    substitute_hours: float | None = None
+
+
+class Mark(LabelledEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+    PARTIAL = "partial"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.PRESENT: N_("Present"),
+            cls.ABSENT: N_("Absent"),
+            cls.EXCUSED: N_("Excused absence"),
+            cls.PARTIAL: N_("Partly present"),
+        }
+
+
+@dataclass(kw_only=True)
+class Attendance(Record):
+    course_id: str
+    session_id: str
+    person_id: str
+    mark: Mark
+    hours: float | None = None
+    substitute_hours: float | None = None
+
+
+def attendance_id(session_id: str, person_id: str) -> str:
+    """One mark per person and session: the id is derived, so marking is an upsert."""
+    return f"{session_id}.{person_id}"

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from tui.domain.records import LabelledEnum, Record
+from tui.i18n import N_
+
+
+class Depth(LabelledEnum):
+    OVERVIEW = "overview"
+    IN_DEPTH = "in_depth"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.OVERVIEW: N_("Overview"), cls.IN_DEPTH: N_("In depth")}
+
+
+@dataclass(kw_only=True)
+class Topic:
+    """A module of the programme's catalogue (the suitcase's four, or a programme's themes)."""
+
+    key: str
+    name: str
+    # Early detection runs through all four suitcase topics rather than being one of them.
+    cross_cutting: bool = False
+
+
+@dataclass(kw_only=True)
+class CourseForm:
+    """Kursusform: who a course is for and how deep it goes."""
+
+    key: str
+    name: str
+    audience: str
+    depth: Depth
+
+
+@dataclass(kw_only=True)
+class LearningGoal:
+    key: str
+    audience: str
+    text: str
+
+
+@dataclass(kw_only=True)
+class Programme(Record):
+    name: str
+    owner: str = ""
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    funding_pool: str = ""
+    target_participants: int | None = None
+    # Substitute cover is paid per hour from the pool; reports turn hours into cost.
+    substitute_hourly_rate: float | None = None
+    topics: list[Topic] = field(default_factory=list)
+    forms: list[CourseForm] = field(default_factory=list)
+    learning_goals: list[LearningGoal] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class TopicWish(Record):
+    """What an institution's administration wants taught, and when (agreed with leaders)."""
+
+    programme_id: str
+    institution_id: str
+    topic_keys: list[str] = field(default_factory=list)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    note: str = ""
