@@ -1,0 +1,1 @@
+"""The store: the only code that touches TinyDB and the disk."""

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.i18n import Message, msg
+
+
+class StoreError(Exception):
+    """A problem a person can act on; ``message`` says what, in their language."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.msgid)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class CorruptDatabase(StoreError):
+    def __init__(self, path: Path, detail: Message, line: int | None = None) -> None:
+        where = msg(" (line {line})", line=line) if line else ""
+        super().__init__(
+            msg(
+                "The database file {path}{where} cannot be read: {detail}. "
+                "Kuffert has not changed it. Restore a backup with 'kuffert backup' "
+                "and 'kuffert restore NAME', or repair the file by hand.",
+                path=str(path),
+                where=where,
+                detail=detail,
+            )
+        )
+        self.path = path
+        self.line = line
+
+
+class SchemaTooNew(StoreError):
+    def __init__(self, path: Path, found: int, known: int) -> None:
+        super().__init__(
+            msg(
+                "The database {path} was written by a newer Kuffert (schema {found}; this "
+                "program knows up to {known}). Update Kuffert to open it; the file is "
+                "left as it is.",
+                path=str(path),
+                found=found,
+                known=known,
+            )
+        )
+
+
+class LockTimeout(StoreError):
+    def __init__(self, path: Path, seconds: float) -> None:
+        super().__init__(
+            msg(
+                "Another Kuffert is writing to {path} and has not finished after {seconds} "
+                "seconds. Nothing was saved; try again.",
+                path=str(path),
+                seconds=round(seconds),
+            )
+        )
+
+
+class RecordNotFound(StoreError):
+    def __init__(self, kind: str, record_id: str) -> None:
+        super().__init__(msg("No {kind} with id {id}.", kind=kind, id=record_id))
+
+
+class StaleRecord(StoreError):
+    """Someone else saved the record after this copy was read."""
+
+    def __init__(self, kind: str, record_id: str, by: str, at: str) -> None:
+        super().__init__(
+            msg(
+                "This {kind} was changed by {by} at {at} after you opened it.",
+                kind=kind,
+                by=by,
+                at=at,
+            )
+        )
+        self.record_id = record_id

@@ -1,0 +1,155 @@
+"""Repositories: typed access to one kind of record in one file."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar
+
+from tinydb.table import Document
+
+from tui.domain.records import Record
+from tui.i18n import msg
+from tui.store.codec import DecodeError, decode, encode
+from tui.store.errors import CorruptDatabase, RecordNotFound, StaleRecord
+from tui.store.ids import new_id, now, who
+
+R = TypeVar("R", bound=Record)
+
+
+class Repo(Generic[R]):
+    """Records of one type in one table of one file.
+
+    Every write runs in a transaction (joining the caller's, if any): a single call is
+    one durable write; a block of calls inside ``db.transaction()`` is one per file.
+    """
+
+    def __init__(self, db: Any, cls: type[R], table: str, file: Callable[[], Any]) -> None:
+        self.db = db
+        self.cls = cls
+        self.name = table
+        self._file = file
+
+    @property
+    def _table(self):
+        return self._file().table(self.name)
+
+    def _decode(self, doc_id: str, doc: dict[str, Any]) -> R:
+        try:
+            return decode(self.cls, doc_id, doc)
+        except DecodeError as error:
+            raise CorruptDatabase(
+                self._file().storage.path,
+                msg("record '{id}' in table '{table}': {problem}",
+                    id=doc_id, table=self.name, problem=str(error)),
+            ) from None
+
+    # -- reading ------------------------------------------------------------------------
+
+    def find(self, record_id: str) -> R | None:
+        with self.db.reading():
+            doc = self._table.get(doc_id=record_id)
+            return None if doc is None else self._decode(record_id, doc)
+
+    def get(self, record_id: str) -> R:
+        found = self.find(record_id)
+        if found is None:
+            raise RecordNotFound(self.name, record_id)
+        return found
+
+    def raw(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Stored documents as they are, for integrity checks and exports."""
+        with self.db.reading():
+            docs = list(self._table)
+        for doc in docs:
+            yield doc.doc_id, doc
+
+    def all(self) -> list[R]:
+        return [self._decode(doc_id, doc) for doc_id, doc in self.raw()]
+
+    def where(self, **equals: Any) -> list[R]:
+        wanted = {k: encode(v) for k, v in equals.items()}
+        return [
+            self._decode(doc_id, doc)
+            for doc_id, doc in self.raw()
+            if all(doc.get(k) == v for k, v in wanted.items())
+        ]
+
+    def count(self) -> int:
+        with self.db.reading():
+            return len(self._table)
+
+    # -- writing ------------------------------------------------------------------------
+
+    def add(self, record: R) -> R:
+        stamp = now()
+        saved = dataclasses.replace(
+            record,
+            id=record.id or new_id(),
+            version=1,
+            created_at=record.created_at or stamp,
+            updated_at=stamp,
+            updated_by=who(),
+        )
+        with self.db.transaction():
+            self._table.insert(Document(encode(saved), doc_id=saved.id))
+        return saved
+
+    def save(self, record: R, *, expected_version: int | None = None) -> R:
+        """Store a changed record. With ``expected_version``, refuse to overwrite a
+        change someone else saved after this copy was read."""
+        with self.db.transaction():
+            current = self._table.get(doc_id=record.id)
+            if current is None:
+                raise RecordNotFound(self.name, record.id)
+            stored_version = current.get("version", 0)
+            if expected_version is not None and stored_version != expected_version:
+                raise StaleRecord(
+                    self.name, record.id, current.get("updated_by", "?"),
+                    current.get("updated_at", "?"),
+                )
+            saved = dataclasses.replace(
+                record,
+                version=stored_version + 1,
+                created_at=current.get("created_at", record.created_at),
+                updated_at=now(),
+                updated_by=who(),
+            )
+            self._table.upsert(Document(encode(saved), doc_id=saved.id))
+        return saved
+
+    def put(self, record: R) -> tuple[R, R | None]:
+        """Insert or replace by id; returns the saved record and the one it replaced."""
+        with self.db.transaction():
+            current = self._table.get(doc_id=record.id)
+            if current is None:
+                return self.add(record), None
+            previous = self._decode(record.id, current)
+            return self.save(record), previous
+
+    def delete(self, record_id: str) -> bool:
+        with self.db.transaction():
+            if self._table.get(doc_id=record_id) is None:
+                return False
+            self._table.remove(doc_ids=[record_id])
+        return True
+
+    def delete_where(self, predicate: Callable[[dict[str, Any]], bool]) -> int:
+        with self.db.transaction():
+            doomed = [doc.doc_id for doc in self._table if predicate(doc)]
+            if doomed:
+                self._table.remove(doc_ids=doomed)
+        return len(doomed)
+
+    def add_many(self, records: list[R]) -> None:
+        """Bulk load (demo data, imports): one write for the lot."""
+        stamp = now()
+        docs = []
+        for record in records:
+            saved = dataclasses.replace(
+                record, id=record.id or new_id(), version=1,
+                created_at=record.created_at or stamp, updated_at=stamp, updated_by=who(),
+            )
+            docs.append(Document(encode(saved), doc_id=saved.id))
+        with self.db.transaction():
+            self._table.insert_multiple(docs)

@@ -1,0 +1,139 @@
+"""TinyDB storage for one JSON file: cached by file identity, written only in transactions.
+
+Plain TinyDB reads and rewrites its whole file on every operation. Here a file is parsed
+once and kept while its identity (inode, size, mtime) is unchanged, so a read costs a
+``stat``; a change by another process replaces the inode and is seen by the next read.
+Writes are buffered in the transaction and flushed by it, one atomic replace per file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from tui.i18n import msg
+from tui.store.errors import CorruptDatabase
+from tui.store.files import PRIVATE, atomic_write
+from tui.store.ids import new_id
+
+Tables = dict[str, dict[str, dict[str, Any]]]
+
+
+def encode_tables(tables: Tables) -> bytes:
+    # One record a line: the C encoder stays in use (an indent would switch to the slow
+    # Python one), and a person repairing a file by hand sees where a record starts.
+    parts = ["{"]
+    for t_index, (name, docs) in enumerate(tables.items()):
+        parts.append(("," if t_index else "") + "\n" + json.dumps(name) + ":{")
+        for d_index, (doc_id, doc) in enumerate(docs.items()):
+            line = json.dumps(doc_id) + ":" + json.dumps(doc, ensure_ascii=False)
+            parts.append(("," if d_index else "") + "\n " + line)
+        parts.append("\n}")
+    parts.append("\n}\n")
+    return "".join(parts).encode("utf-8")
+
+
+def decode_tables(path: Path, raw: bytes) -> Tables:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise CorruptDatabase(path, msg("it is not UTF-8 text"), line) from None
+    if not text.strip():
+        raise CorruptDatabase(path, msg("it is empty"))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CorruptDatabase(
+            path, msg("broken JSON ({error})", error=error.msg), error.lineno
+        ) from None
+    if not isinstance(data, dict):
+        raise CorruptDatabase(path, msg("the top level is not a JSON object"))
+    for name, docs in data.items():
+        if not isinstance(docs, dict):
+            raise CorruptDatabase(path, msg("table '{table}' is not an object", table=name))
+        for doc_id, doc in docs.items():
+            if not isinstance(doc, dict):
+                raise CorruptDatabase(
+                    path, msg("record '{id}' in table '{table}' is not an object",
+                              id=doc_id, table=name)
+                )
+    return data
+
+
+def file_identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+class JSONFile(Storage):
+    """One database file. ``in_transaction`` tells whether writes may be buffered."""
+
+    def __init__(self, path: Path, in_transaction: Callable[[], bool], mode: int = PRIVATE):
+        self.path = path
+        self.mode = mode
+        self._in_transaction = in_transaction
+        self._identity: tuple[int, int, int] | None = None
+        self._data: Tables | None = None
+        self.dirty = False
+
+    def read(self) -> Tables | None:
+        if self.dirty:
+            return self._data
+        identity = file_identity(self.path)
+        if identity is None:
+            self._identity, self._data = None, None
+            return None
+        if identity != self._identity or self._data is None:
+            with open(self.path, "rb") as f:
+                raw = f.read()
+            self._data = decode_tables(self.path, raw)
+            self._identity = identity
+        return self._data
+
+    def write(self, data: Tables) -> None:
+        if not self._in_transaction():
+            raise RuntimeError("database writes must happen inside Database.transaction()")
+        self._data = data
+        self.dirty = True
+
+    def flush(self) -> None:
+        if not self.dirty or self._data is None:
+            return
+        atomic_write(self.path, encode_tables(self._data), self.mode)
+        self._identity = file_identity(self.path)
+        self.dirty = False
+
+    def discard(self) -> None:
+        """Forget buffered and cached data: TinyDB edits the cached dicts in place."""
+        self._data, self._identity, self.dirty = None, None, False
+
+    def close(self) -> None:
+        pass
+
+
+class RecordTable(Table):
+    """Documents are keyed by Kuffert's stable string ids, so a lookup by id is O(1)."""
+
+    document_id_class = str  # type: ignore[assignment]
+
+    def _get_next_id(self) -> str:  # type: ignore[override]
+        return new_id()
+
+
+class RecordDB(TinyDB):
+    table_class = RecordTable
+
+
+def open_tinydb(storage: JSONFile) -> RecordDB:
+    return RecordDB(storage=lambda: storage)

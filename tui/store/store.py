@@ -1,0 +1,174 @@
+"""The store's front door: one object that screens and commands are given."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tui.domain.courses import Attendance, Course, Enrolment, Mark, Session, attendance_id
+from tui.domain.journals import GoalRating, Journal, JournalEntry, JournalGoal, TransferNote
+from tui.domain.people import Person
+from tui.domain.places import Institution, Place
+from tui.domain.programmes import Programme, TopicWish
+from tui.store.database import Database
+from tui.store.files import remove_stale_temp_files
+from tui.store.repos import Repo
+
+# What lives in a course's own file, by table name.
+COURSE_TABLES: dict[str, type] = {
+    "sessions": Session,
+    "enrolments": Enrolment,
+    "attendance": Attendance,
+    "journals": Journal,
+    "journal_entries": JournalEntry,
+    "journal_goals": JournalGoal,
+    "ratings": GoalRating,
+    "transfer_notes": TransferNote,
+}
+MAIN_TABLES: dict[str, type] = {
+    "programmes": Programme,
+    "places": Place,
+    "institutions": Institution,
+    "courses": Course,
+    "topic_wishes": TopicWish,
+}
+PEOPLE_TABLES: dict[str, type] = {"people": Person}
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What erasing a person removed, to tell the user how much went."""
+
+    enrolments: int = 0
+    attendance: int = 0
+    journals: int = 0
+    journal_entries: int = 0
+    other: int = 0
+
+
+class Store:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.programmes: Repo[Programme] = Repo(db, Programme, "programmes", lambda: db.main)
+        self.places: Repo[Place] = Repo(db, Place, "places", lambda: db.main)
+        self.institutions: Repo[Institution] = Repo(
+            db, Institution, "institutions", lambda: db.main
+        )
+        self.courses: Repo[Course] = Repo(db, Course, "courses", lambda: db.main)
+        self.topic_wishes: Repo[TopicWish] = Repo(db, TopicWish, "topic_wishes", lambda: db.main)
+        self.people: Repo[Person] = Repo(db, Person, "people", lambda: db.people_file)
+
+    @classmethod
+    def open(cls, path: Path, **options: Any) -> Store:
+        return cls(Database.open(path, **options))
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    def exists(self) -> bool:
+        return self.db.exists()
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        return self.db.transaction()
+
+    # -- a course's own file ---------------------------------------------------------------
+
+    def _course_repo(self, table: str, course_id: str) -> Repo[Any]:
+        return Repo(self.db, COURSE_TABLES[table], table, lambda: self.db.course_file(course_id))
+
+    def sessions(self, course_id: str) -> Repo[Session]:
+        return self._course_repo("sessions", course_id)
+
+    def enrolments(self, course_id: str) -> Repo[Enrolment]:
+        return self._course_repo("enrolments", course_id)
+
+    def attendance(self, course_id: str) -> Repo[Attendance]:
+        return self._course_repo("attendance", course_id)
+
+    def journals(self, course_id: str) -> Repo[Journal]:
+        return self._course_repo("journals", course_id)
+
+    def journal_entries(self, course_id: str) -> Repo[JournalEntry]:
+        return self._course_repo("journal_entries", course_id)
+
+    def journal_goals(self, course_id: str) -> Repo[JournalGoal]:
+        return self._course_repo("journal_goals", course_id)
+
+    def ratings(self, course_id: str) -> Repo[GoalRating]:
+        return self._course_repo("ratings", course_id)
+
+    def transfer_notes(self, course_id: str) -> Repo[TransferNote]:
+        return self._course_repo("transfer_notes", course_id)
+
+    def course_repos(self, course_id: str) -> Iterator[Repo[Any]]:
+        for table in COURSE_TABLES:
+            yield self._course_repo(table, course_id)
+
+    # -- operations that span tables -------------------------------------------------------
+
+    def mark(
+        self,
+        course_id: str,
+        session_id: str,
+        person_id: str,
+        mark: Mark,
+        hours: float | None = None,
+    ) -> tuple[Attendance, Attendance | None]:
+        """Record one attendance mark; returns it and the mark it replaced (for undo)."""
+        record = Attendance(
+            id=attendance_id(session_id, person_id),
+            course_id=course_id,
+            session_id=session_id,
+            person_id=person_id,
+            mark=mark,
+            hours=hours,
+        )
+        return self.attendance(course_id).put(record)
+
+    def delete_course(self, course_id: str) -> None:
+        with self.transaction():
+            self.courses.delete(course_id)
+            self.db.delete_course_file(course_id)
+
+    def erase_person(self, person_id: str) -> Erasure:
+        """Right to erasure: the person and everything recorded about them."""
+        counts = dict.fromkeys(("enrolments", "attendance", "journals", "journal_entries"), 0)
+        other = 0
+        with self.transaction():
+            for course in self.courses.all():
+                cid = course.id
+                journals = [j.id for j in self.journals(cid).all() if j.person_id == person_id]
+                counts["journal_entries"] += self.journal_entries(cid).delete_where(
+                    lambda d, js=journals: d.get("journal_id") in js
+                )
+                other += self.journal_goals(cid).delete_where(
+                    lambda d, js=journals: d.get("journal_id") in js
+                )
+                counts["journals"] += self.journals(cid).delete_where(
+                    lambda d: d.get("person_id") == person_id
+                )
+                # Group journals keep their text; the person's name leaves the group.
+                for journal in self.journals(cid).all():
+                    if person_id in journal.member_ids:
+                        journal.member_ids.remove(person_id)
+                        self.journals(cid).save(journal)
+                for table in ("enrolments", "attendance"):
+                    counts[table] += self._course_repo(table, cid).delete_where(
+                        lambda d: d.get("person_id") == person_id
+                    )
+                for table in ("ratings", "transfer_notes"):
+                    other += self._course_repo(table, cid).delete_where(
+                        lambda d: d.get("person_id") == person_id
+                    )
+            self.people.delete(person_id)
+        return Erasure(**counts, other=other)
+
+    def tidy(self) -> None:
+        """Remove temp files a killed writer left; only safe while holding the lock."""
+        with self.transaction():
+            for folder in (self.path.parent, self.db.layout.folder, self.db.layout.courses):
+                remove_stale_temp_files(folder)
