@@ -67,7 +67,7 @@ def main(argv: list[str]) -> int:
         known = catalogue("da")
         missing = {m: w for m, w in source_msgids().items() if m not in known}
         for msgid, where in missing.items():
-            print(f"#: {where}\nmsgid {polib.escape(msgid)!r}\n")
+            print(f'#: {where}\nmsgid "{polib.escape(msgid)}"\nmsgstr ""\n')
         print(f"{len(missing)} missing", file=sys.stderr)
         return 1 if missing else 0
     if command == "compile":

@@ -29,7 +29,7 @@ def set_language(lang: str) -> None:
         _translation = gettext.NullTranslations()
     else:
         _translation = gettext.translation(
-            DOMAIN, localedir=str(data_dir() / "locale"), languages=[lang]
+            DOMAIN, localedir=str(data_dir() / "locale"), languages=[lang], fallback=True
         )
 
 

@@ -15,7 +15,7 @@ def data_dir() -> Path:
     # A wheel carries data/ inside the package (see pyproject's force-include); a source
     # checkout or editable install has it beside the package.
     for candidate in (_PACKAGE / "data", _PACKAGE.parent / "data"):
-        if (candidate / "phases.json").is_file():
+        if (candidate / "topics.json").is_file():
             return candidate
     raise FileNotFoundError("Kuffert's data files are missing; reinstall the package")
 

@@ -1,0 +1,229 @@
+"""The kuffert command: the TUI by default, headless subcommands beside it.
+
+Headless commands never import Textual: they must start fast over SSH and in scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tui import __version__
+from tui.config import Config, ConfigError, load_config
+from tui.i18n import LANGUAGES, _, msg, set_language
+from tui.store.errors import StoreError
+from tui.store.layout import resolve_path
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as a message, never a traceback."""
+
+
+def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+    # On the top parser these carry defaults; on subcommands they only override, so
+    # `kuffert --db X check` and `kuffert check --db X` mean the same.
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--db", metavar="PATH", default=default,
+                        help=_("database file (default: KUFFERT_DB or your data folder)"))
+    parser.add_argument("--lang", choices=LANGUAGES, default=default,
+                        help=_("language of the interface (da or en)"))
+    parser.add_argument("--shared", action="store_true", default=default or False,
+                        help=_("make new database files group-readable for shared servers"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kuffert",
+        description=_("Competence-development programmes for early-childhood staff."),
+    )
+    parser.add_argument("--version", action="version", version=f"kuffert {__version__}")
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help=_("load the demo programmes into an empty database"))
+    demo.add_argument("--scale", choices=["demo", "national"], default="demo",
+                      help=_("'national' generates a large synthetic database for benchmarks"))
+    _common(demo, top=False)
+
+    check = sub.add_parser("check", help=_("check the database's integrity"))
+    _common(check, top=False)
+
+    backup = sub.add_parser("backup", help=_("list backups, or take one now with --now"))
+    backup.add_argument("--now", action="store_true", help=_("take a backup now"))
+    _common(backup, top=False)
+
+    restore = sub.add_parser("restore", help=_("restore a backup over the database"))
+    restore.add_argument("name", help=_("the backup's name, as 'kuffert backup' lists it"))
+    restore.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
+    _common(restore, top=False)
+    return parser
+
+
+def _open_store(args: argparse.Namespace, config: Config):
+    from tui.store.store import Store
+
+    path = resolve_path(args.db or config.db)
+    if path.exists() and path.is_dir():
+        raise UserError(msg("{path} is a folder; --db names the database file "
+                            "(for example {path}/kuffert.json).", path=str(path)))
+    return Store.open(path, shared=args.shared or config.shared, backups_keep=config.backups)
+
+
+def cmd_demo(args: argparse.Namespace, config: Config) -> int:
+    from tui.store import demo
+
+    store = _open_store(args, config)
+    if args.scale == "national":
+        def progress(done: int, total: int) -> None:
+            if done % 100 == 0 or done == total:
+                print(_("{done} of {total} courses").format(done=done, total=total),
+                      file=sys.stderr)
+
+        counts = demo.generate_national(store, progress=progress)
+    else:
+        counts = demo.load_demo(store)
+    print(_("Demo data loaded into {path}:").format(path=store.path))
+    for table, count in counts.items():
+        print(f"  {table}: {count}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    from tui.store.check import check
+
+    store = _open_store(args, config)
+    findings = check(store)
+    errors = [f for f in findings if f.error]
+    for finding in findings:
+        label = _("error") if finding.error else _("note")
+        print(f"{label}: {finding.message}", file=sys.stderr if finding.error else sys.stdout)
+    if errors:
+        print(_("{n} problem(s) found in {path}.").format(n=len(errors), path=store.path),
+              file=sys.stderr)
+        return EXIT_PROBLEM
+    print(_("{path}: sound.").format(path=store.path))
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace, config: Config) -> int:
+    from tui.store import backup
+
+    store = _open_store(args, config)
+    if args.now:
+        if not store.exists():
+            raise UserError(msg("There is no database at {path} to back up.",
+                                path=str(store.path)))
+        with store.transaction():
+            made = backup.create(store.db.layout, mode=store.db.mode)
+        print(_("Backup taken: {name}").format(name=made.name))
+        return EXIT_OK
+    found = backup.list_backups(store.db.layout)
+    if not found:
+        print(_("No backups yet of {path}. Kuffert takes one before the first change "
+                "each day.").format(path=store.path))
+        return EXIT_OK
+    print(_("Backups of {path} (newest last):").format(path=store.path))
+    for b in found:
+        print(f"  {b.name}  {b.files} {_('files')}  {b.size / 1024:.0f} KiB")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, config: Config) -> int:
+    from tui.store import backup
+    from tui.store.check import check
+    from tui.store.store import Store
+
+    store = _open_store(args, config)
+    chosen = backup.find(store.db.layout, args.name)
+    if chosen is None:
+        names = ", ".join(b.name for b in backup.list_backups(store.db.layout)) or _("none")
+        raise UserError(msg("There is no backup named '{name}'. Backups: {names}",
+                            name=args.name, names=names))
+    problems = [f for f in check(Store(type(store.db)(chosen.path / store.path.name)))
+                if f.error]
+    if problems:
+        raise UserError(msg("The backup {name} is itself damaged: {problem}",
+                            name=chosen.name, problem=problems[0].message))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError(msg("Restoring replaces the current data; add --yes to confirm "
+                                "when running without a terminal."))
+        answer = input(_("Replace {path} with the backup {name}? [y/N] ").format(
+            path=store.path, name=chosen.name))
+        if answer.strip().lower() not in ("y", "yes", "j", "ja"):
+            print(_("Nothing restored."))
+            return EXIT_PROBLEM
+    with store.transaction():
+        if store.exists():
+            # The state being replaced is itself kept, so a wrong restore can be undone.
+            backup.create(store.db.layout, mode=store.db.mode, label="before-restore")
+        backup.restore_files(store.db.layout, chosen, mode=store.db.mode)
+    print(_("Restored {name} into {path}.").format(name=chosen.name, path=store.path))
+    return EXIT_OK
+
+
+def cmd_tui(args: argparse.Namespace, config: Config) -> int:
+    store = _open_store(args, config)
+    # Textual reads this at import; animations cost bytes on a slow SSH link.
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    from tui.app import KuffertApp
+
+    app = KuffertApp(store, language=args.lang or config.lang)
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace, Config], int]] = {
+    None: cmd_tui,
+    "demo": cmd_demo,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        config = load_config()
+    except ConfigError as error:
+        set_language("da")
+        print(f"kuffert: {error.message}", file=sys.stderr)
+        return EXIT_USAGE
+    set_language(_language_from(argv, config))
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args, config)
+    except (StoreError, UserError) as error:
+        message = error.message if isinstance(error, StoreError) else error.args[0]
+        print(f"kuffert: {message}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except OSError as error:
+        print(f"kuffert: {error.strerror}: {error.filename}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return 130
+
+
+def _language_from(argv: list[str], config: Config) -> str:
+    # The language must be set before argparse builds its help texts.
+    for i, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        elif arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        else:
+            continue
+        if value in LANGUAGES:
+            return value
+    env = os.environ.get("KUFFERT_LANG")
+    return env if env in LANGUAGES else config.lang
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,58 @@
+"""User settings from config.toml, overridden by the command line."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from tui.i18n import LANGUAGES, Message, msg
+
+
+@dataclass(frozen=True)
+class Config:
+    lang: str = "da"
+    db: str | None = None
+    # Shared databases (several administrators on one server) are group-writable.
+    shared: bool = False
+    backups: int = 7
+
+
+class ConfigError(Exception):
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.msgid)
+        self.message = message
+
+
+def config_path() -> Path:
+    override = os.environ.get("KUFFERT_CONFIG")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir("kuffert")) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or config_path()
+    try:
+        with open(path, "rb") as f:
+            raw = tomllib.load(f)
+    except FileNotFoundError:
+        return Config()
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
+        raise ConfigError(msg("The settings file {path} cannot be read: {error}",
+                              path=str(path), error=str(error))) from None
+    lang = raw.get("lang", "da")
+    if lang not in LANGUAGES:
+        raise ConfigError(msg("The settings file {path} names language '{lang}'; "
+                              "Kuffert speaks {langs}.", path=str(path), lang=str(lang),
+                              langs=", ".join(LANGUAGES)))
+    backups = raw.get("backups", 7)
+    if not isinstance(backups, int) or isinstance(backups, bool) or not 1 <= backups <= 365:
+        raise ConfigError(msg("In {path}, 'backups' must be a whole number from 1 to 365.",
+                              path=str(path)))
+    db = raw.get("db")
+    return Config(lang=lang, db=str(db) if db else None, shared=bool(raw.get("shared")),
+                  backups=backups)
