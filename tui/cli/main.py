@@ -64,14 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open_store(args: argparse.Namespace, config: Config):
+def _open_store(args: argparse.Namespace, config: Config, *, verify: bool = True):
     from tui.store.store import Store
 
     path = resolve_path(args.db or config.db)
     if path.exists() and path.is_dir():
         raise UserError(msg("{path} is a folder; --db names the database file "
                             "(for example {path}/kuffert.json).", path=str(path)))
-    return Store.open(path, shared=args.shared or config.shared, backups_keep=config.backups)
+    store = Store.open(path, shared=args.shared or config.shared, backups_keep=config.backups)
+    if verify:
+        store.verify()
+    return store
 
 
 def cmd_demo(args: argparse.Namespace, config: Config) -> int:
@@ -138,13 +141,17 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
     from tui.store.check import check
     from tui.store.store import Store
 
-    store = _open_store(args, config)
+    # Restoring is the remedy for a broken database, so it must not refuse to open one.
+    from tui.store.database import Database
+
+    path = resolve_path(args.db or config.db)
+    store = Store(Database(path, shared=args.shared or config.shared))
     chosen = backup.find(store.db.layout, args.name)
     if chosen is None:
         names = ", ".join(b.name for b in backup.list_backups(store.db.layout)) or _("none")
         raise UserError(msg("There is no backup named '{name}'. Backups: {names}",
                             name=args.name, names=names))
-    problems = [f for f in check(Store(type(store.db)(chosen.path / store.path.name)))
+    problems = [f for f in check(Store(Database(chosen.path / store.path.name)))
                 if f.error]
     if problems:
         raise UserError(msg("The backup {name} is itself damaged: {problem}",

@@ -202,7 +202,8 @@ class Database:
     def _begin(self) -> None:
         today = dt.date.today()
         if self._backup_checked != today:
-            if self.exists():
+            # A broken file must not be backed up (and push a good backup out).
+            if self.schema_version() is not None:
                 backup.daily(self.layout, keep=self.backups_keep, mode=self.mode)
             self._backup_checked = today
         if not self.exists():

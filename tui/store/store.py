@@ -167,6 +167,12 @@ class Store:
             self.people.delete(person_id)
         return Erasure(**counts, other=other)
 
+    def verify(self) -> None:
+        """Decode every record of the main file: a hand-broken one is named on open."""
+        for repo in (self.programmes, self.places, self.institutions, self.courses,
+                     self.topic_wishes):
+            repo.all()
+
     def tidy(self) -> None:
         """Remove temp files a killed writer left; only safe while holding the lock."""
         with self.transaction():
