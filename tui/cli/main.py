@@ -9,7 +9,6 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from tui import __version__
 from tui.config import Config, ConfigError, load_config
@@ -121,7 +120,7 @@ def cmd_backup(args: argparse.Namespace, config: Config) -> int:
         if not store.exists():
             raise UserError(msg("There is no database at {path} to back up.",
                                 path=str(store.path)))
-        with store.transaction():
+        with store.db.locked():
             made = backup.create(store.db.layout, mode=store.db.mode)
         print(_("Backup taken: {name}").format(name=made.name))
         return EXIT_OK
@@ -139,10 +138,10 @@ def cmd_backup(args: argparse.Namespace, config: Config) -> int:
 def cmd_restore(args: argparse.Namespace, config: Config) -> int:
     from tui.store import backup
     from tui.store.check import check
-    from tui.store.store import Store
 
     # Restoring is the remedy for a broken database, so it must not refuse to open one.
     from tui.store.database import Database
+    from tui.store.store import Store
 
     path = resolve_path(args.db or config.db)
     store = Store(Database(path, shared=args.shared or config.shared))
@@ -165,7 +164,7 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
         if answer.strip().lower() not in ("y", "yes", "j", "ja"):
             print(_("Nothing restored."))
             return EXIT_PROBLEM
-    with store.transaction():
+    with store.db.locked():
         if store.exists():
             # The state being replaced is itself kept, so a wrong restore can be undone.
             backup.create(store.db.layout, mode=store.db.mode, label="before-restore")

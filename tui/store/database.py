@@ -185,6 +185,18 @@ class Database:
                 self._depth = 0
                 self._release()
 
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """The write lock alone, for whole-file work (restore) on a database that may be
+        too broken to read."""
+        with self._thread_lock:
+            self._acquire()
+            try:
+                yield
+            finally:
+                self._release()
+                self._discard()
+
     def _acquire(self) -> None:
         make_dir(self.layout.main.parent, self.mode)
         lock_mode = file_mode(self.layout.lock, self.mode)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from tinydb.table import Document
@@ -15,6 +17,16 @@ from tui.store.errors import CorruptDatabase, RecordNotFound, StaleRecord
 from tui.store.ids import new_id, now, who
 
 R = TypeVar("R", bound=Record)
+
+
+def line_of_record(path: Path, doc_id: str) -> int | None:
+    """Where a record starts, for the message; only read when something is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    at = text.find(json.dumps(doc_id) + ":")
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
 
 
 class Repo(Generic[R]):
@@ -38,10 +50,12 @@ class Repo(Generic[R]):
         try:
             return decode(self.cls, doc_id, doc)
         except DecodeError as error:
+            path = self._file().storage.path
             raise CorruptDatabase(
-                self._file().storage.path,
+                path,
                 msg("record '{id}' in table '{table}': {problem}",
                     id=doc_id, table=self.name, problem=str(error)),
+                line_of_record(path, doc_id),
             ) from None
 
     # -- reading ------------------------------------------------------------------------

@@ -1,0 +1,165 @@
+"""A broken database is refused with a clear message and never overwritten."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_kuffert
+from tui.store.store import Store
+
+
+def _make(tmp_path: Path) -> Path:
+    db = tmp_path / "k.json"
+    result = run_kuffert("demo", db=db)
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def _truncate(path: Path) -> None:
+    raw = path.read_bytes()
+    path.write_bytes(raw[: len(raw) // 2])
+
+
+def _garbage(path: Path) -> None:
+    path.write_bytes(b"\x00\xff garbage \x89PNG not json")
+
+
+def _wrong_types(path: Path) -> None:
+    data = json.loads(path.read_text())
+    first = next(iter(data["courses"]))
+    data["courses"][first]["status"] = 42
+    data["courses"][first]["trainers"] = "not a list"
+    path.write_text(json.dumps(data))
+
+
+def _table_not_object(path: Path) -> None:
+    data = json.loads(path.read_text())
+    data["programmes"] = ["a list where an object belongs"]
+    path.write_text(json.dumps(data))
+
+
+def _newer_schema(path: Path) -> None:
+    data = json.loads(path.read_text())
+    data["_meta"]["schema"]["version"] = 99
+    path.write_text(json.dumps(data))
+
+
+BREAKAGES = {
+    "truncated": (_truncate, "broken JSON"),
+    "garbage": (_garbage, "not UTF-8"),
+    "wrong types": (_wrong_types, "should be"),
+    "table not an object": (_table_not_object, "not an object"),
+    "newer schema": (_newer_schema, "newer Kuffert"),
+}
+
+COMMANDS = [
+    ("check",),
+    ("backup",),
+    ("backup", "--now"),
+    ("demo",),
+    (),  # the TUI itself must refuse before it takes over the terminal
+]
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file() and ".backups" not in str(p)
+        and not p.name.endswith(".lock")
+    }
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES)
+def test_every_command_refuses_a_broken_main_file(tmp_path: Path, breakage: str) -> None:
+    db = _make(tmp_path)
+    damage, words = BREAKAGES[breakage]
+    damage(db)
+    before = _digest(tmp_path)
+    for command in COMMANDS:
+        result = run_kuffert(*command, db=db)
+        assert result.returncode != 0, (command, result.stdout)
+        assert "Traceback" not in result.stderr
+        assert words in result.stderr, (command, result.stderr)
+        assert str(db) in result.stderr
+        assert _digest(tmp_path) == before, command
+
+
+def test_a_broken_course_file_is_named_by_check_and_left_alone(tmp_path: Path) -> None:
+    db = _make(tmp_path)
+    course_file = tmp_path / "k.d" / "courses" / "c-horsens-dagpleje.json"
+    text = course_file.read_text().splitlines()
+    text[5] = text[5][:-10]  # a record cut short in the middle of the file
+    course_file.write_text("\n".join(text))
+    before = _digest(tmp_path)
+    result = run_kuffert("check", db=db)
+    assert result.returncode == 1
+    assert "c-horsens-dagpleje.json (line 6)" in result.stderr
+    assert "Traceback" not in result.stderr
+    # A write that would touch the broken file fails with the same message.
+    store = Store.open(db)
+    from tui.domain.courses import Mark
+    from tui.store.errors import CorruptDatabase
+
+    with pytest.raises(CorruptDatabase):
+        store.mark("c-horsens-dagpleje", "s-horsens-dagpleje-1", "p-hd-dp-01", Mark.ABSENT)
+    assert _digest(tmp_path) == before
+
+
+def test_a_person_who_is_not_there_is_a_check_error(tmp_path: Path) -> None:
+    db = _make(tmp_path)
+    people = tmp_path / "k.d" / "people.json"
+    data = json.loads(people.read_text())
+    del data["people"]["p-hd-dp-01"]
+    people.write_text(json.dumps(data))
+    result = run_kuffert("check", db=db)
+    assert result.returncode == 1
+    assert "p-hd-dp-01" in result.stderr
+
+
+def test_restore_repairs_a_broken_database_and_keeps_the_broken_copy(tmp_path: Path) -> None:
+    db = _make(tmp_path)
+    taken = run_kuffert("backup", "--now", db=db)
+    assert taken.returncode == 0, taken.stderr
+    name = taken.stdout.split(":", 1)[1].strip()
+    _garbage(db)
+    broken = db.read_bytes()
+    refused = run_kuffert("restore", name, db=db)  # no terminal, no --yes: must not act
+    assert refused.returncode != 0 and "--yes" in refused.stderr
+    assert db.read_bytes() == broken
+    restored = run_kuffert("restore", name, "--yes", db=db)
+    assert restored.returncode == 0, restored.stderr
+    assert run_kuffert("check", db=db).returncode == 0
+    kept = [p for p in (tmp_path / "k.backups").glob("*before-restore*/k.json")]
+    assert kept and kept[0].read_bytes() == broken
+
+
+def test_restore_of_an_unknown_backup_names_the_ones_there_are(tmp_path: Path) -> None:
+    db = _make(tmp_path)
+    run_kuffert("backup", "--now", db=db)
+    result = run_kuffert("restore", "2001-01-01T000000", "--yes", db=db)
+    assert result.returncode == 1
+    assert "no backup named" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_files_are_private_by_default_and_group_shared_on_request(tmp_path: Path) -> None:
+    private = _make(tmp_path / "private")
+    for path in [private, *private.parent.rglob("*.json")]:
+        assert os.stat(path).st_mode & 0o077 == 0, path
+    shared_db = tmp_path / "shared" / "k.json"
+    assert run_kuffert("--shared", "demo", db=shared_db).returncode == 0
+    assert os.stat(shared_db).st_mode & 0o777 == 0o660
+    # A later writer without --shared keeps the file shared for the group.
+    subprocess.run([sys.executable, "-c", (
+        "from pathlib import Path; from tui.store.store import Store; "
+        "from tui.domain.programmes import Programme; "
+        f"Store.open(Path({str(shared_db)!r})).programmes.add(Programme(name='X'))")],
+        check=True)
+    assert os.stat(shared_db).st_mode & 0o777 == 0o660
+    assert os.stat(shared_db).st_mode & 0o007 == 0
