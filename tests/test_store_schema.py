@@ -1,0 +1,55 @@
+"""Schema versions: migrations run on open, with a backup first."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.domain.programmes import Programme
+from tui.store import database
+from tui.store.errors import SchemaTooNew
+from tui.store.store import Store
+
+
+def test_a_new_database_records_its_schema(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "k.json")
+    store.programmes.add(Programme(name="Initiativ 3"))
+    meta = json.loads((tmp_path / "k.json").read_text())["_meta"]["schema"]
+    assert meta["version"] == database.SCHEMA_VERSION
+    assert "@" in meta["created_by"]
+
+
+def test_an_older_database_is_migrated_on_open_after_a_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "k.json"
+    Store.open(db).programmes.add(Programme(id="p1", name="Initiativ 3"))
+
+    def rename_owner(db_: database.Database) -> None:
+        table = db_.main.table("programmes")
+        for doc in table.all():
+            table.update({"owner": doc["owner"] or "Afdeling for Børns Udvikling"},
+                         doc_ids=[doc.doc_id])
+
+    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(database.MIGRATIONS, 1, rename_owner)
+    store = Store.open(db)
+    assert store.db.schema_version() == 2
+    assert store.programmes.get("p1").owner == "Afdeling for Børns Udvikling"
+    backups = list((tmp_path / "k.backups").glob("*before-migration-1*/k.json"))
+    assert backups and json.loads(backups[0].read_text())["_meta"]["schema"]["version"] == 1
+    monkeypatch.setattr(database, "SCHEMA_VERSION", 1)
+    with pytest.raises(SchemaTooNew):
+        Store.open(db)
+
+
+def test_records_carry_id_times_author_and_a_growing_version(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "k.json")
+    first = store.programmes.add(Programme(name="1000-dagesprogrammet"))
+    assert len(first.id) == 16 and first.version == 1 and "@" in first.updated_by
+    first.target_participants = 65
+    second = store.programmes.save(first)
+    assert second.version == 2 and second.created_at == first.created_at
+    assert store.programmes.get(first.id).target_participants == 65
