@@ -16,6 +16,7 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from tui.domain.people import Qualification, Role
+from tui.domain.records import LabelledEnum
 from tui.i18n import N_, Message, _, language, msg
 
 T = TypeVar("T")
@@ -67,12 +68,12 @@ class JoinedText:
         return ", ".join(str(item) for item in self.items)
 
 
-def label_of(member: Enum) -> Message:
-    """A LabelledEnum member's label as a Message, so it translates when shown."""
-    return msg(type(member)._labels()[member])  # type: ignore[attr-defined]
+def label_of(member: LabelledEnum) -> Message:
+    """The member's label as a Message, so it translates when shown rather than now."""
+    return msg(type(member)._labels()[member])
 
 
-def labels_of(members: Iterable[Enum]) -> JoinedText:
+def labels_of(members: Iterable[LabelledEnum]) -> JoinedText:
     return JoinedText(tuple(label_of(m) for m in members))
 
 
@@ -247,7 +248,6 @@ def parse_time(text: str, *, required: bool = True) -> Parsed[dt.time]:
 _HOURS = re.compile(
     r"(\d{1,6})(?:[.,](\d+))?\s*(?:h|t|timer|time|hours|hour)?", re.ASCII | re.IGNORECASE
 )
-_DECIMAL_COMMA = re.compile(r"\d*,\d*", re.ASCII)
 
 
 def parse_hours(text: str, maximum: float = 24.0, *, required: bool = True) -> Parsed[float]:

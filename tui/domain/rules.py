@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from enum import Enum
 from typing import TypeVar
 
 from tui.domain.courses import (
@@ -40,9 +39,10 @@ from tui.domain.parse import (
 from tui.domain.people import Person
 from tui.domain.places import InstitutionKind
 from tui.domain.programmes import Programme
+from tui.domain.records import LabelledEnum
 from tui.i18n import N_, Message, msg
 
-S = TypeVar("S", bound=Enum)
+S = TypeVar("S", bound=LabelledEnum)
 FieldErrors = list[tuple[str, Message]]
 
 # A Danish working day (37 h / 5). Programmes credit a teaching day as a full working day
