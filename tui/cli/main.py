@@ -6,6 +6,7 @@ Headless commands never import Textual: they must start fast over SSH and in scr
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -60,7 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("name", help=_("the backup's name, as 'kuffert backup' lists it"))
     restore.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     _common(restore, top=False)
+
+    for module_name in COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        module.register(sub, lambda p: _common(p, top=False))
     return parser
+
+
+# Further subcommands live in their own modules. Each has
+# ``register(subparsers, add_common)``, which adds its parser(s) with
+# ``set_defaults(handler=...)``; a handler is ``(args, store) -> int`` and is given the
+# opened, verified store. Modules must import nothing heavy at the top.
+COMMAND_MODULES: list[str] = []
 
 
 def _open_store(args: argparse.Namespace, config: Config, *, verify: bool = True):
@@ -204,6 +216,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(_language_from(argv, config))
     args = build_parser().parse_args(argv)
     try:
+        handler = getattr(args, "handler", None)
+        if handler is not None:
+            return handler(args, _open_store(args, config))
         return COMMANDS[args.command](args, config)
     except (StoreError, UserError) as error:
         message = error.message if isinstance(error, StoreError) else error.args[0]
