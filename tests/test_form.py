@@ -1,0 +1,102 @@
+"""The shared form: inline reasons in words, ctrl+s, and nothing thrown away unasked."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from textual.app import App
+from textual.widgets import Static
+
+from tui.domain.parse import parse_date, parse_hours
+from tui.i18n import msg
+from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.form import Field, FormScreen
+
+
+class FormApp(App[None]):
+    CSS_PATH = "../tui/styles/form.tcss"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[dict[str, Any] | None] = []
+
+    def on_mount(self) -> None:
+        self.open_form()
+
+    def open_form(self) -> None:
+        def check(values: dict[str, Any]) -> list:
+            if values["hours"] and values["hours"] > 7.4:
+                return [("hours", msg("A teaching day has at most 7.4 hours."))]
+            return []
+
+        self.push_screen(FormScreen("Day", [
+            Field("date", "Date", parse_date),
+            Field("hours", "Hours", lambda t: parse_hours(t, required=False)),
+            Field("status", "Status", choices=[("Planned", "planned"), ("Held", "held")],
+                  required=True),
+        ], check=check), self.results.append)
+
+
+def _error(app: App[None], name: str) -> str:
+    return str(app.screen.query_one(f"#error-{name}", Static).render())
+
+
+def test_bad_input_is_named_inline_and_save_waits_until_it_is_fixed() -> None:
+    async def scenario() -> None:
+        app = FormApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"31-02-2021")
+            await pilot.pause()
+            assert "31" in _error(app, "date") and "February" in _error(app, "date")
+            await pilot.press("ctrl+s")
+            assert isinstance(app.screen, FormScreen) and app.results == []
+            for _ in range(10):
+                await pilot.press("backspace")
+            await pilot.press(*"24-11-2021", "tab", *"9,5", "ctrl+s")
+            await pilot.pause()
+            assert _error(app, "date") == ""
+            assert "Choose" in _error(app, "status")
+            app.screen.query_one("#field-status").value = "held"  # type: ignore[attr-defined]
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert "7.4" in _error(app, "hours")  # the check across fields
+            assert app.results == []
+            await pilot.press(*["backspace"] * 3, *"7,4", "ctrl+s")
+            await pilot.pause()
+        assert app.results == [{"date": dt.date(2021, 11, 24), "hours": 7.4, "status": "held"}]
+
+    asyncio.run(scenario())
+
+
+def test_escape_on_a_changed_form_asks_before_throwing_anything_away() -> None:
+    async def scenario() -> None:
+        app = FormApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"24-11")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("escape")  # no: keep editing
+            await pilot.pause()
+            assert isinstance(app.screen, FormScreen)
+            assert app.screen.raw("date") == "24-11"
+            await pilot.press("escape", "y")
+            await pilot.pause()
+            assert not isinstance(app.screen, FormScreen | ConfirmScreen)
+        assert app.results == [None]
+
+    asyncio.run(scenario())
+
+
+def test_escape_on_an_untouched_form_just_closes() -> None:
+    async def scenario() -> None:
+        app = FormApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, FormScreen)
+        assert app.results == [None]
+
+    asyncio.run(scenario())

@@ -1,0 +1,164 @@
+"""One form for every record: inline validation in words, ctrl+s to save, and a
+question before unsaved input is thrown away."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+
+from tui.domain.parse import Parsed
+from tui.i18n import N_, Message, _, msg
+from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.keys import translate_bindings
+
+Parser = Callable[[str], Parsed[Any]]
+CrossCheck = Callable[[dict[str, Any]], list[tuple[str, Message]]]
+
+
+def text_field(value: str) -> Parsed[str]:
+    return Parsed(value=value.strip(), error=None)
+
+
+@dataclass
+class Field:
+    """A field of a form: what it is called, how its text becomes a value, its start."""
+
+    name: str
+    label: str
+    parse: Parser = text_field
+    value: str = ""
+    # (label, value) pairs make the field a choice instead of free text.
+    choices: Sequence[tuple[str, Any]] | None = None
+    multiline: bool = False
+    placeholder: str = ""
+    required: bool = False
+
+
+class FormScreen(ModalScreen[dict[str, Any] | None]):
+    """Dismisses with the parsed values on save, or None when the user gives up."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
+        Binding("enter", "next_field", show=False),
+    ]
+
+    def __init__(self, title: str, fields: Sequence[Field], *,
+                 check: CrossCheck | None = None) -> None:
+        super().__init__(classes="form")
+        translate_bindings(self)
+        self.title_text = title
+        self.fields = list(fields)
+        self.check = check
+        self._start = {f.name: f.value for f in self.fields}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box"):
+            yield Static(self.title_text, id="form-title")
+            with VerticalScroll(id="form-fields"):
+                for f in self.fields:
+                    yield Label(f.label, classes="form-label")
+                    yield self._widget_for(f)
+                    yield Static("", id=f"error-{f.name}", classes="form-error")
+            yield Static(_("ctrl+s saves, escape cancels, tab moves on"), id="form-hint")
+        yield Footer()
+
+    def _widget_for(self, f: Field) -> Input | Select[Any] | TextArea:
+        wid = f"field-{f.name}"
+        if f.choices is not None:
+            values = [v for _label, v in f.choices]
+            start = f.value if f.value in values else Select.NULL
+            return Select(list(f.choices), value=start, id=wid, allow_blank=True)
+        if f.multiline:
+            return TextArea(f.value, id=wid, soft_wrap=True)
+        return Input(f.value, placeholder=f.placeholder, id=wid)
+
+    def on_mount(self) -> None:
+        if self.fields:
+            self.query_one(f"#field-{self.fields[0].name}").focus()
+
+    # -- values -----------------------------------------------------------------------------
+
+    def raw(self, name: str) -> Any:
+        widget = self.query_one(f"#field-{name}")
+        if isinstance(widget, Select):
+            return None if widget.value is Select.NULL else widget.value
+        if isinstance(widget, TextArea):
+            return widget.text
+        assert isinstance(widget, Input)
+        return widget.value
+
+    def _parse(self, f: Field) -> Parsed[Any]:
+        value = self.raw(f.name)
+        if f.choices is not None:
+            if value is None and f.required:
+                return Parsed(error=msg("Choose one of the options."))
+            return Parsed(value=value)
+        return f.parse(value)
+
+    def _show(self, name: str, error: Message | str | None) -> None:
+        self.query_one(f"#error-{name}", Static).update(str(error) if error else "")
+
+    def is_dirty(self) -> bool:
+        return any(self.raw(f.name) != _unset(self._start[f.name], f) for f in self.fields)
+
+    # -- events -----------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _validate_one(self, event: Input.Changed | Select.Changed) -> None:
+        name = (event.control.id or "").removeprefix("field-")
+        f = next((f for f in self.fields if f.name == name), None)
+        if f is not None and self.is_mounted:
+            self._show(name, self._parse(f).error)
+
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_save(self) -> None:
+        values: dict[str, Any] = {}
+        first_bad: str | None = None
+        for f in self.fields:
+            parsed = self._parse(f)
+            self._show(f.name, parsed.error)
+            if parsed.error is not None:
+                first_bad = first_bad or f.name
+            values[f.name] = parsed.value
+        if first_bad is None and self.check is not None:
+            for name, problem in self.check(values):
+                self._show(name, problem)
+                first_bad = first_bad or name
+        if first_bad is not None:
+            self.query_one(f"#field-{first_bad}").focus()
+            self.notify(_("Not saved: correct the fields marked in red."), severity="warning")
+            return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        if not self.is_dirty():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(_("Throw away what you typed in this form?"),
+                          yes=_("Throw away"), no=_("Keep editing"), danger=True),
+            answered,
+        )
+
+
+def _unset(start: str, f: Field) -> Any:
+    if f.choices is not None:
+        return start if start in [v for _l, v in f.choices] else None
+    return start
