@@ -1,0 +1,263 @@
+"""A printable sign-in sheet (fremmødeliste) for one session, as PDF.
+
+Trainers in settlements often have no network on the day; they print the sheet before
+leaving, collect signatures on paper and enter the marks afterwards. The rows are in
+the attendance grid's order so the marks can be typed straight down the column.
+
+The built-in PDF fonts are used (no font files to ship or find): their WinAnsi encoding
+(cp1252) holds æ, ø, å, the dashes and quotes Danish text uses. Other characters are
+reduced to their base letter, or "?" when there is none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from fpdf import FPDF
+
+from tui.domain.attendance import expected, ordered_enrolments
+from tui.domain.courses import Course, Session, SessionStatus
+from tui.domain.parse import format_date, format_hours, format_time, weekday_name
+from tui.domain.rules import session_hours
+from tui.i18n import _
+from tui.store.files import PRIVATE, fsync_dir
+from tui.store.store import Store
+
+# The encoding of PDF core fonts (WinAnsiEncoding is Windows code page 1252).
+_ENCODING = "windows-1252"
+
+_MARGIN = 15.0
+_ROW_HEIGHT = 11.0
+# Room kept at the bottom of each page for the trainer's signature line.
+_FOOTER_ROOM = 30.0
+# Column widths in mm for number, name, institution, signature (A4 minus margins).
+_COLUMNS = (9.0, 58.0, 63.0, 50.0)
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    name: str
+    institution: str
+
+
+@dataclass(frozen=True, slots=True)
+class SheetData:
+    course_name: str
+    date_line: str
+    time_line: str
+    place_line: str
+    trainers: str
+    status_note: str
+    rows: tuple[SheetRow, ...]
+
+
+def collect(store: Store, course_id: str, session_id: str) -> SheetData:
+    """What the sheet shows, read from the store (raises RecordNotFound if missing)."""
+    course = store.courses.get(course_id)
+    session = store.sessions(course_id).get(session_id)
+    # A sheet may be printed before a postponement is settled, so the session's own
+    # status does not empty the list; the status is printed on the sheet instead.
+    as_held = dataclasses.replace(session, status=SessionStatus.PLANNED)
+    wanted = [e for e in store.enrolments(course_id).all() if expected(e, as_held)]
+    people = {e.person_id: store.people.find(e.person_id) for e in wanted}
+    names = {pid: p.name for pid, p in people.items() if p is not None}
+    institutions: dict[str, str] = {}
+    rows = []
+    for enrolment in ordered_enrolments(wanted, names):
+        person = people[enrolment.person_id]
+        institution = ""
+        if person is not None and person.institution_id:
+            iid = person.institution_id
+            if iid not in institutions:
+                found = store.institutions.find(iid)
+                institutions[iid] = found.name if found else ""
+            institution = institutions[iid]
+        rows.append(SheetRow(names.get(enrolment.person_id, enrolment.person_id), institution))
+    return SheetData(
+        course_name=course.name,
+        date_line=f"{weekday_name(session.date)} {format_date(session.date)}",
+        time_line=_time_line(session),
+        place_line=_place_line(store, course, session),
+        trainers=", ".join(course.trainers) or course.provider,
+        status_note=(
+            session.status.label
+            if session.status in (SessionStatus.POSTPONED, SessionStatus.CANCELLED)
+            else ""
+        ),
+        rows=tuple(rows),
+    )
+
+
+def _time_line(session: Session) -> str:
+    parts = []
+    if session.start and session.end:
+        parts.append(f"{format_time(session.start)}–{format_time(session.end)}")
+    elif session.start:
+        parts.append(format_time(session.start))
+    hours = session_hours(session)
+    if hours is not None:
+        parts.append(_("({hours} hours)").format(hours=format_hours(hours)))
+    return " ".join(parts)
+
+
+def _place_line(store: Store, course: Course, session: Session) -> str:
+    place_id = session.place_id or course.place_id
+    place = store.places.find(place_id) if place_id else None
+    venue = session.venue or course.venue
+    return ", ".join(part for part in (venue, place.name if place else "") if part)
+
+
+# --- rendering -----------------------------------------------------------------------
+
+
+def pdf_text(text: str) -> str:
+    """``text`` reduced to what the core fonts can draw, on one line."""
+    out = []
+    for char in text:
+        if unicodedata.category(char)[0] == "C":
+            out.append(" ")
+            continue
+        try:
+            char.encode(_ENCODING)
+        except UnicodeEncodeError:
+            base = "".join(
+                c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+            )
+            try:
+                base.encode(_ENCODING)
+            except UnicodeEncodeError:
+                base = ""
+            out.append(base or "?")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+class _SheetPDF(FPDF):
+    def __init__(self, data: SheetData) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.data = data
+        self.core_fonts_encoding = _ENCODING
+        self.set_margins(_MARGIN, _MARGIN, _MARGIN)
+        self.set_auto_page_break(auto=True, margin=_FOOTER_ROOM)
+
+    def fitted(self, text: str, width: float) -> str:
+        """Cut to fit a cell, with an ellipsis, rather than spill into the next column."""
+        text = pdf_text(text)
+        room = width - 2 * self.c_margin
+        if self.get_string_width(text) <= room:
+            return text
+        while text and self.get_string_width(text + "…") > room:
+            text = text[:-1]
+        return text.rstrip() + "…"
+
+    def header(self) -> None:
+        # Every page repeats the whole heading: pages get separated and photocopied.
+        data = self.data
+        self.set_font("Helvetica", "B", 16)
+        self.cell(0, 8, pdf_text(_("Sign-in sheet")), new_x="LMARGIN", new_y="NEXT")
+        self.set_font("Helvetica", "B", 12)
+        self.multi_cell(0, 6, pdf_text(data.course_name), new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+        self.set_font("Helvetica", "", 10)
+        for label, value in (
+            (_("Date"), data.date_line),
+            (_("Time"), data.time_line),
+            (_("Place"), data.place_line),
+            (_("Trainer"), data.trainers),
+            (_("Status"), data.status_note),
+        ):
+            if not value:
+                continue
+            self.set_font("Helvetica", "B", 10)
+            self.cell(28, 5.5, pdf_text(label + ":"))
+            self.set_font("Helvetica", "", 10)
+            self.cell(0, 5.5, self.fitted(value, self.epw - 28), new_x="LMARGIN", new_y="NEXT")
+        self.ln(3)
+        self.set_font("Helvetica", "B", 10)
+        self.set_fill_color(225, 225, 225)
+        headings = (_("No."), _("Name"), _("Institution"), _("Signature"))
+        for width, heading in zip(_COLUMNS, headings, strict=True):
+            self.cell(width, 7, self.fitted(heading, width), border=1, fill=True)
+        self.ln(7)
+
+    def footer(self) -> None:
+        self.set_y(-_FOOTER_ROOM + 8)
+        self.set_font("Helvetica", "", 10)
+        label = pdf_text(_("Trainer's signature") + ":")
+        self.cell(self.get_string_width(label) + 2, 6, label)
+        # The line to sign on runs to the right margin.
+        y = self.get_y() + 5
+        self.line(self.get_x() + 1, y, self.w - self.r_margin, y)
+        self.ln(9)
+        self.set_font("Helvetica", "", 8)
+        page = _("Page {page} of {pages}").format(page=self.page_no(), pages="{nb}")
+        self.cell(0, 4, pdf_text(page), align="R")
+
+
+def render(data: SheetData, *, compress: bool = True) -> bytes:
+    """The PDF as bytes. ``compress=False`` leaves the text readable in the file (tests)."""
+    pdf = _SheetPDF(data)
+    pdf.set_compression(compress)
+    pdf.set_title(data.course_name)
+    pdf.set_creator("Kuffert")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
+    if not data.rows:
+        pdf.cell(sum(_COLUMNS), _ROW_HEIGHT, pdf_text(_("Nobody is enrolled for this session.")),
+                 border=1)
+    for number, row in enumerate(data.rows, start=1):
+        if pdf.will_page_break(_ROW_HEIGHT):
+            pdf.add_page()
+            pdf.set_font("Helvetica", "", 10)
+        cells = (str(number), row.name, row.institution, "")
+        for width, text in zip(_COLUMNS, cells, strict=True):
+            pdf.cell(width, _ROW_HEIGHT, pdf.fitted(text, width) if text else "", border=1)
+        pdf.ln(_ROW_HEIGHT)
+    return bytes(pdf.output())
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, readable by the owner only (mode 0600).
+
+    Not files.atomic_write: that keeps the mode of a file it replaces, and a sheet of
+    names must not inherit a world-readable mode from whatever was there before.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(tmp, flags, PRIVATE)
+    try:
+        try:
+            # os.open applies the umask; the sheet must end up exactly 0600 regardless.
+            os.fchmod(fd, PRIVATE)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
+
+
+def write_sheet(
+    store: Store, course_id: str, session_id: str, out_path: Path | str, *, compress: bool = True
+) -> int:
+    """Write the sign-in sheet for one session; returns the number of people on it."""
+    data = collect(store, course_id, session_id)
+    write_private(Path(out_path), render(data, compress=compress))
+    return len(data.rows)
