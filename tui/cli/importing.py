@@ -1,0 +1,90 @@
+"""``kuffert import people FILE``: load a municipality's staff list from a CSV file.
+
+Prints what it found before anything else (encoding, separator, counts, every bad row
+by line number) so that whoever prepared the file can fix it and run the command again;
+``--dry-run`` stops there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui.i18n import _
+
+if TYPE_CHECKING:
+    from tui.store.store import Store
+
+EXIT_OK, EXIT_PROBLEM = 0, 1
+
+
+def register(
+    subparsers: argparse._SubParsersAction,
+    add_common: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    parser = subparsers.add_parser("import", help=_("import data from a file"))
+    add_common(parser)
+    what = parser.add_subparsers(dest="import_what", metavar="WHAT", required=True)
+    people = what.add_parser(
+        "people", help=_("import a staff list (CSV) into the register of people")
+    )
+    people.add_argument(
+        "file", metavar="FILE",
+        help=_("CSV file with a header row: name, role and qualification, optionally "
+               "institution, place, e-mail and phone (Danish or English headings)"),
+    )
+    people.add_argument("--dry-run", action="store_true",
+                        help=_("show what would be imported without changing anything"))
+    add_common(people)
+    people.set_defaults(handler=import_people)
+
+
+def _line(line: int, reason: Any) -> str:
+    return "  " + _("line {line}: {reason}").format(line=line, reason=reason)
+
+
+def import_people(args: argparse.Namespace, store: Store) -> int:
+    from tui.store.people_import import ImportFileError, apply_import, plan_import
+
+    try:
+        plan = plan_import(store, Path(args.file))
+    except ImportFileError as error:
+        print(f"kuffert: {error.message}", file=sys.stderr)
+        return EXIT_PROBLEM
+    print(_("{path}: encoding {encoding}, separated by {delimiter}.").format(
+        path=plan.path, encoding=plan.encoding_label, delimiter=plan.delimiter_label))
+    if plan.ignored_columns:
+        print(_("Columns not imported: {columns}").format(
+            columns=", ".join(plan.ignored_columns)))
+    print(_("Rows read: {rows}. Good: {good}. Bad: {bad}. Duplicates: {duplicates}.").format(
+        rows=plan.rows_read, good=len(plan.rows), bad=len(plan.bad_rows),
+        duplicates=len(plan.duplicates)))
+    if plan.bad_rows:
+        print(_("Bad rows (not imported):"))
+        for bad in plan.bad_rows:
+            print(_line(bad.line, bad.reason))
+    if plan.duplicates:
+        print(_("Duplicates (not imported):"))
+        for duplicate in plan.duplicates:
+            print(_line(duplicate.line, duplicate.reason))
+    if plan.warnings:
+        print(_("Warnings (imported anyway):"))
+        for warning in plan.warnings:
+            print(_line(warning.line, warning.message))
+
+    if args.dry_run:
+        print(_("Dry run: {count} people would be imported; nothing was written.").format(
+            count=len(plan.rows)))
+        return EXIT_OK if plan.rows else EXIT_PROBLEM
+    if not plan.rows:
+        print(_("Nobody was imported."))
+        return EXIT_PROBLEM
+    added = apply_import(store, plan)
+    if added < len(plan.rows):
+        print(_("{count} people were added by someone else while the file was read; "
+                "they were left out.").format(count=len(plan.rows) - added))
+    print(_("Imported {count} people into {path}.").format(count=added, path=store.path))
+    return EXIT_OK if added else EXIT_PROBLEM
