@@ -138,7 +138,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 first_bad = first_bad or name
         if first_bad is not None:
             self.query_one(f"#field-{first_bad}").focus()
-            self.notify(_("Not saved: correct the fields marked in red."), severity="warning")
+            self.notify(_("Not saved: the reasons are under the fields."), severity="warning")
             return
         self.dismiss(values)
 
