@@ -1,0 +1,102 @@
+"""The Kuffert application: a thin shell that holds the store and pushes screens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.screen import Screen
+
+from tui.i18n import N_, _, set_language
+from tui.screens.commands import KuffertCommands
+from tui.screens.dashboard import DashboardScreen
+from tui.store.store import Store
+from tui.widgets.keys import translate_bindings
+
+STYLES = Path(__file__).parent / "styles"
+
+
+class KuffertApp(App[None]):
+    CSS_PATH: ClassVar[list[str | Path]] = [
+        STYLES / "app.tcss", STYLES / "dashboard.tcss", STYLES / "help.tcss",
+    ]
+    TITLE = "Kuffert"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {"dashboard": DashboardScreen}
+    DEFAULT_MODE = "dashboard"
+    COMMANDS = App.COMMANDS | {KuffertCommands}
+    # Ids let a user move any of these keys with App.set_keymap.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", N_("Keys"), id="help"),
+        Binding("ctrl+p", "command_palette", N_("Find"), id="command_palette",
+                priority=True),
+        Binding("q", "quit", N_("Quit"), id="quit"),
+        # ctrl+q quits from anywhere, also from a text field where q is a letter.
+        Binding("ctrl+q", "quit", N_("Quit"), id="quit_anywhere", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        language: str = "da",
+        *,
+        display_path: str | None = None,
+        poll_interval: float = 2.0,
+    ) -> None:
+        set_language(language)
+        super().__init__()
+        translate_bindings(self)
+        self.store = store
+        self.poll_interval = poll_interval
+        self.sub_title = display_path or _short(store.path)
+
+    def load_demo(self) -> dict[str, int]:
+        from tui.store.demo import load_demo
+
+        return load_demo(self.store)
+
+    def dashboard(self) -> DashboardScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                return screen
+        return None
+
+    async def action_dashboard(self) -> None:
+        await self.switch_mode("dashboard")
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(
+                placeholder=_("Find a screen, programme or course …"), id="--command-palette"))
+
+    async def open_record(self, table_id: str, record_id: str) -> None:
+        await self.switch_mode("dashboard")
+        dashboard = self.dashboard()
+        if dashboard is None or not dashboard.show_record(table_id, record_id):
+            self.notify(_("That record is no longer in the database."), severity="warning")
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        # Textual's own entries are English and partly duplicate ours; these are the
+        # ones that make sense here, in the user's language.
+        yield SystemCommand(_("Quit"), _("Leave Kuffert; everything is already saved"),
+                            self.action_quit)
+        yield SystemCommand(_("Colour theme"), _("Choose the colours of the screen"),
+                            self.action_change_theme)
+
+
+def _short(path: Path) -> str:
+    """The path as the user would type it: the home folder as ~ leaves room on 80 columns."""
+    home = Path.home()
+    try:
+        return "~/" + str(path.relative_to(home))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,59 @@
+"""The command palette's finder: screens, programmes and courses by name."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tui.i18n import _
+
+if TYPE_CHECKING:
+    from tui.app import KuffertApp
+
+Command = Callable[[], object] | Callable[[], Awaitable[object]]
+
+
+class KuffertCommands(Provider):
+    """Finds Kuffert's screens and the records shown on the overview.
+
+    Records come from the overview the dashboard last read, not from the store: typing
+    in the palette must not wait for disk or for another user's write lock.
+    """
+
+    @property
+    def kuffert(self) -> KuffertApp:
+        return cast("KuffertApp", self.app)
+
+    def _screens(self) -> Iterator[tuple[str, str, Command]]:
+        app = self.kuffert
+        yield _("Overview"), _("Programmes, courses and postponed days"), app.action_dashboard
+        yield _("Keys and help"), _("All keys on this screen"), app.action_help
+
+    def _records(self) -> Iterator[tuple[str, str, Command]]:
+        app = self.kuffert
+        dashboard = app.dashboard()
+        overview = dashboard.overview if dashboard else None
+        if overview is None:
+            return
+        for p in overview.programmes:
+            yield (p.name, _("Programme") + (f" · {p.period}" if p.period else ""),
+                   partial(app.open_record, "programmes", p.id))
+        for c in overview.courses:
+            yield (c.name, _("Course") + f" · {c.status} · {c.programme}",
+                   partial(app.open_record, "courses", c.id))
+
+    async def discover(self) -> Hits:
+        for name, help_text, command in self._screens():
+            yield DiscoveryHit(name, command, text=name, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for targets in (self._screens(), self._records()):
+            for name, help_text, command in targets:
+                score = matcher.match(name)
+                if score > 0:
+                    yield Hit(score, matcher.highlight(name), command, text=name,
+                              help=help_text)

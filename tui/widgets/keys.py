@@ -1,0 +1,55 @@
+"""Key bindings in the user's language, and a summary of them for the help screen."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from textual.app import App
+from textual.dom import DOMNode
+from textual.screen import Screen
+
+from tui.i18n import _
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Translate the descriptions of ``node``'s bindings (written with ``N_()``).
+
+    BINDINGS are class attributes, built at import, before the language is chosen; each
+    node gets its own copy of them when it is created, which is where this translates.
+    """
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [
+            dataclasses.replace(b, description=_(b.description)) if b.description else b
+            for b in bindings
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyLine:
+    keys: str
+    description: str
+
+
+def key_lines(app: App[object], screen: Screen[object]) -> list[KeyLine]:
+    """The keys active on ``screen``, as remapped by the keymap, one line per action.
+
+    Only bindings with an id are listed: those are Kuffert's own actions, the ones a
+    keymap can move. Textual's widget keys (arrows and the like) are told in words.
+    Lines are in alphabetical order of what they do, which stays put when keys move.
+    """
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if binding.id is None or not binding.description or binding.system:
+            continue
+        shown = app.get_key_display(dataclasses.replace(binding, key=key))
+        keys = grouped.setdefault((binding.action, binding.description), [])
+        if shown not in keys:
+            keys.append(shown)
+    lines = [
+        KeyLine(", ".join(sorted(keys, key=lambda k: (len(k), k))), description)
+        for (_action, description), keys in grouped.items()
+    ]
+    return sorted(lines, key=lambda line: line.description.casefold())

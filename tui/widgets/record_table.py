@@ -1,0 +1,122 @@
+"""A table of records that fits its width: one column takes the room the others leave."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+from textual import events
+from textual.widgets import DataTable
+
+from tui.i18n import _
+
+Cell = str | int
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    label: str  # an msgid, translated when the column is made
+    width: int | None = None  # None: this column takes whatever width is left
+    min_width: int = 12
+    # "middle" keeps a name's end visible: demo course names differ only in their last
+    # words ("..., Nuuk 2022" / "..., Qaqortoq 2023").
+    clip: Literal["end", "middle"] = "end"
+
+
+def clip(text: str, width: int, where: Literal["end", "middle"] = "end") -> str:
+    """``text`` cut to ``width`` terminal cells, an ellipsis marking the cut."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return set_cell_size(text, width)
+    if where == "middle":
+        head = (width - 1) // 2
+        tail = width - 1 - head
+        return set_cell_size(text, head).rstrip() + "…" + _last_cells(text, tail)
+    return set_cell_size(text, width - 1).rstrip() + "…"
+
+
+def _last_cells(text: str, width: int) -> str:
+    out = ""
+    for char in reversed(text):
+        if cell_len(char + out) > width:
+            break
+        out = char + out
+    return out.lstrip()
+
+
+class RecordTable(DataTable[str | Text]):
+    """Rows keyed by record id; refilling keeps the cursor on the same record.
+
+    Cells are cut to their column by this widget, with an ellipsis, so that no column
+    is ever pushed out of sight on an 80-column terminal.
+    """
+
+    def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row")
+        self.specs = tuple(columns)
+        self._rows: list[tuple[str, tuple[Cell, ...]]] = []
+        self._widths: tuple[int, ...] = ()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width)
+
+    def on_mount(self) -> None:
+        self._fit(self.size.width)
+
+    def show_rows(self, rows: Iterable[tuple[str, Sequence[Cell]]]) -> None:
+        self._rows = [(key, tuple(cells)) for key, cells in rows]
+        self._render_rows()
+
+    def _fit(self, total: int) -> None:
+        # Room for the vertical scrollbar is always kept, so that a growing table does
+        # not suddenly cut every row by one more cell.
+        padding = 2 * self.cell_padding * len(self.specs) + 1
+        # A heading is never cut: "Courses" is longer than its Danish "Forløb".
+        fixed_widths = [
+            None if c.width is None else max(c.width, cell_len(_(c.label))) for c in self.specs
+        ]
+        fixed = sum(w or 0 for w in fixed_widths)
+        widths = tuple(
+            w if w is not None else max(c.min_width, total - padding - fixed)
+            for c, w in zip(self.specs, fixed_widths, strict=True)
+        )
+        if widths == self._widths or total <= 0:
+            return
+        self._widths = widths
+        kept, old_row = self._cursor_key(), self.cursor_row
+        self.clear(columns=True)
+        for spec, width in zip(self.specs, widths, strict=True):
+            self.add_column(_(spec.label), width=width)
+        self._render_rows(kept, old_row)
+
+    def _cursor_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def _render_rows(self, kept: str | None = None, old_row: int | None = None) -> None:
+        if not self._widths:
+            return
+        if old_row is None:
+            kept, old_row = self._cursor_key(), self.cursor_row
+        self.clear()
+        for key, cells in self._rows:
+            self.add_row(*self._cells(cells), key=key)
+        if not self.row_count:
+            return
+        keys = [key for key, _cells in self._rows]
+        row = keys.index(kept) if kept in keys else old_row
+        self.move_cursor(row=min(row, self.row_count - 1), animate=False)
+
+    def _cells(self, cells: Sequence[Cell]) -> list[str | Text]:
+        out: list[str | Text] = []
+        for spec, width, cell in zip(self.specs, self._widths, cells, strict=True):
+            if isinstance(cell, int):
+                out.append(Text(str(cell), justify="right"))
+            else:
+                out.append(clip(cell, width, spec.clip))
+        return out
