@@ -1,0 +1,859 @@
+"""Programme reports: the numbers administrators send to the ministry and the funders.
+
+Pure: the caller gathers the records (``tui.store.exports.report_from_store`` does it for
+the store) and this module only counts. Every figure keeps the ids behind it, so a screen
+can drill down from "47 trained" to the 47 people, and a sceptical funder can be shown.
+
+Scope, as the filters define it:
+- ``programme_id`` keeps the programme's courses.
+- ``place_id`` keeps courses held at that place, or anywhere in it when it is a
+  municipality (the course's own place or any of its sessions' places).
+- ``period`` (from, to; either may be None for open) keeps sessions dated inside it and
+  courses with at least one such session. A person counts as trained in the period when
+  the day they met the completion rule falls inside it, so a course running across New
+  Year is not counted twice.
+
+Records that point at a person who is no longer in the people list (erased) are left out
+of the person counts: they cannot be put under a role or a municipality.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.domain.courses import (
+    Attendance,
+    CompletionRule,
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    Mark,
+    PostponeReason,
+    Session,
+    SessionStatus,
+)
+from tui.domain.journals import GoalOutcome, GoalRating, Journal, JournalEntry, JournalGoal, Phase
+from tui.domain.parse import format_date
+from tui.domain.people import Person, Qualification, Role
+from tui.domain.places import Institution, Place, PlaceKind
+from tui.domain.programmes import Programme
+from tui.domain.rules import completes
+from tui.i18n import _, language
+
+Period = tuple[dt.date | None, dt.date | None]
+
+# The key for people, places or postponements whose municipality or reason is not known.
+UNKNOWN = "unknown"
+
+ACTIVE_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
+ATTENDED = (Mark.PRESENT, Mark.PARTIAL)
+
+
+@dataclass(frozen=True, slots=True)
+class Ratio:
+    """A share with both of its numbers, so "92 %" can always be shown as "140 of 152"."""
+
+    part: int
+    whole: int
+
+    @property
+    def value(self) -> float | None:
+        return self.part / self.whole if self.whole else None
+
+
+@dataclass(kw_only=True)
+class MunicipalityReach:
+    municipality_id: str
+    name: str
+    institutions_known: list[str] = field(default_factory=list)
+    institutions_reached: list[str] = field(default_factory=list)
+    places_known: list[str] = field(default_factory=list)
+    places_reached: list[str] = field(default_factory=list)
+
+    @property
+    def places_not_reached(self) -> list[str]:
+        reached = set(self.places_reached)
+        return [p for p in self.places_known if p not in reached]
+
+    @property
+    def institutions_not_reached(self) -> list[str]:
+        reached = set(self.institutions_reached)
+        return [i for i in self.institutions_known if i not in reached]
+
+
+@dataclass(kw_only=True)
+class GoalChange:
+    """Participants' own ratings of one learning goal, paired before and after."""
+
+    goal_key: str
+    text: str = ""
+    rating_ids: list[str] = field(default_factory=list)
+    before_mean: float | None = None
+    after_mean: float | None = None
+
+    @property
+    def rated(self) -> int:
+        return len(self.rating_ids)
+
+    @property
+    def change(self) -> float | None:
+        if self.before_mean is None or self.after_mean is None:
+            return None
+        return self.after_mean - self.before_mean
+
+
+@dataclass(kw_only=True)
+class JournalProgress:
+    journal_id: str
+    course_id: str
+    title: str = ""
+    highest_phase: Phase | None = None
+    entry_ids: list[str] = field(default_factory=list)
+    goals_by_outcome: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class CourseFigures:
+    course_id: str
+    name: str
+    programme_id: str
+    participants: list[str] = field(default_factory=list)
+    completed: list[str] = field(default_factory=list)
+    attendance: Ratio = Ratio(0, 0)
+    substitute_hours: float = 0.0
+    sessions_by_status: dict[str, list[str]] = field(default_factory=dict)
+    journals: list[JournalProgress] = field(default_factory=list)
+
+    @property
+    def completion(self) -> Ratio:
+        return Ratio(len(self.completed), len(self.participants))
+
+
+@dataclass(kw_only=True)
+class Report:
+    programme_id: str | None = None
+    period: Period | None = None
+    place_id: str | None = None
+
+    courses: dict[str, CourseFigures] = field(default_factory=dict)
+    # Distinct people: someone trained in two courses is one person trained.
+    trained_people: list[str] = field(default_factory=list)
+    trained_by_role: dict[str, list[str]] = field(default_factory=dict)
+    trained_by_qualification: dict[str, list[str]] = field(default_factory=dict)
+    trained_by_municipality: dict[str, list[str]] = field(default_factory=dict)
+    municipality_names: dict[str, str] = field(default_factory=dict)
+    place_names: dict[str, str] = field(default_factory=dict)
+    institution_names: dict[str, str] = field(default_factory=dict)
+    reach: list[MunicipalityReach] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)
+    unskilled_participants: list[str] = field(default_factory=list)
+    pedagogues_trained: list[str] = field(default_factory=list)
+
+    sessions_held: list[str] = field(default_factory=list)
+    sessions_planned: list[str] = field(default_factory=list)
+    sessions_postponed: list[str] = field(default_factory=list)
+    postponed_by_reason: dict[str, list[str]] = field(default_factory=dict)
+    # Postponed sessions that no new date has been found for yet.
+    postponed_waiting: list[str] = field(default_factory=list)
+    sessions_cancelled: list[str] = field(default_factory=list)
+
+    attendance: Ratio = Ratio(0, 0)
+    attendance_by_session: dict[str, Ratio] = field(default_factory=dict)
+    # (session id, person id) of participants nobody marked on a held session.
+    unmarked: list[tuple[str, str]] = field(default_factory=list)
+
+    substitute_hours: float = 0.0
+    substitute_cost: float | None = None
+    substitute_hours_unpriced: float = 0.0
+
+    goal_changes: list[GoalChange] = field(default_factory=list)
+
+    @property
+    def trained_total(self) -> int:
+        return len(self.trained_people)
+
+    @property
+    def completion(self) -> Ratio:
+        return Ratio(
+            sum(len(c.completed) for c in self.courses.values()),
+            sum(len(c.participants) for c in self.courses.values()),
+        )
+
+    @property
+    def unskilled_share(self) -> Ratio:
+        return Ratio(len(self.unskilled_participants), len(self.participants))
+
+    @property
+    def pedagogue_share(self) -> Ratio:
+        return Ratio(len(self.pedagogues_trained), len(self.trained_people))
+
+
+# --- building ------------------------------------------------------------------------
+
+
+def _in_period(day: dt.date, period: Period | None) -> bool:
+    if period is None:
+        return True
+    start, end = period
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
+class _Places:
+    """Place lookups that resolve towns and settlements to their municipality."""
+
+    def __init__(self, places: Iterable[Place], institutions: Iterable[Institution]) -> None:
+        self.by_id = {p.id: p for p in places}
+        self.institutions = {i.id: i for i in institutions}
+
+    def municipality_of(self, place_id: str | None) -> str | None:
+        place = self.by_id.get(place_id or "")
+        if place is None:
+            return None
+        if place.kind is PlaceKind.MUNICIPALITY:
+            return place.id
+        return place.municipality_id if place.municipality_id in self.by_id else None
+
+    def within(self, place_id: str | None, target: str) -> bool:
+        return place_id is not None and (
+            place_id == target or self.municipality_of(place_id) == target
+        )
+
+    def person_places(self, person: Person) -> list[str]:
+        """The person's own place and their institution's, whichever are known."""
+        found = [person.place_id] if person.place_id in self.by_id else []
+        institution = self.institutions.get(person.institution_id or "")
+        if institution and institution.place_id in self.by_id:
+            found.append(institution.place_id)
+        return [p for p in found if p is not None]
+
+    def person_municipality(self, person: Person) -> str:
+        # The person's own place first: a childminder on a sheep-farming station belongs
+        # to the station's municipality even if the childminding office sits elsewhere.
+        for place_id in self.person_places(person):
+            if (municipality := self.municipality_of(place_id)) is not None:
+                return municipality
+        return UNKNOWN
+
+
+def _sorted_sessions(sessions: Iterable[Session]) -> list[Session]:
+    return sorted(sessions, key=lambda s: (s.date, s.start or dt.time.min, s.id))
+
+
+def build_report(
+    programmes: Sequence[Programme],
+    courses: Sequence[Course],
+    sessions_by_course: Mapping[str, Sequence[Session]],
+    enrolments_by_course: Mapping[str, Sequence[Enrolment]],
+    attendance_by_course: Mapping[str, Sequence[Attendance]],
+    people: Sequence[Person],
+    institutions: Sequence[Institution],
+    places: Sequence[Place],
+    ratings_by_course: Mapping[str, Sequence[GoalRating]] | None = None,
+    journals_by_course: Mapping[str, Sequence[Journal]] | None = None,
+    entries_by_course: Mapping[str, Sequence[JournalEntry]] | None = None,
+    goals_by_course: Mapping[str, Sequence[JournalGoal]] | None = None,
+    *,
+    programme_id: str | None = None,
+    period: Period | None = None,
+    place_id: str | None = None,
+) -> Report:
+    if period is not None and period == (None, None):
+        period = None
+    lookup = _Places(places, institutions)
+    person_by_id = {p.id: p for p in people}
+    programme_by_id = {p.id: p for p in programmes}
+    report = Report(programme_id=programme_id, period=period, place_id=place_id)
+
+    scoped: list[Course] = []
+    for course in courses:
+        sessions = sessions_by_course.get(course.id, ())
+        if programme_id is not None and course.programme_id != programme_id:
+            continue
+        if place_id is not None and not (
+            lookup.within(course.place_id, place_id)
+            or any(lookup.within(s.place_id, place_id) for s in sessions)
+        ):
+            continue
+        if period is not None and not any(_in_period(s.date, period) for s in sessions):
+            continue
+        scoped.append(course)
+
+    trained: dict[str, None] = {}  # ordered set
+    participants: dict[str, None] = {}
+    postponed_by_reason: dict[str, list[str]] = defaultdict(list)
+    hours_by_programme: dict[str, float] = defaultdict(float)
+    attended_total = expected_total = 0
+
+    for course in scoped:
+        figures = CourseFigures(
+            course_id=course.id, name=course.name, programme_id=course.programme_id
+        )
+        report.courses[course.id] = figures
+        all_sessions = _sorted_sessions(sessions_by_course.get(course.id, ()))
+        sessions = [s for s in all_sessions if _in_period(s.date, period)]
+        held_dates = {s.id: s.date for s in all_sessions if s.status is SessionStatus.HELD}
+        ids = {s.id for s in all_sessions}
+
+        for status in SessionStatus:
+            figures.sessions_by_status[status.value] = [
+                s.id for s in sessions if s.status is status
+            ]
+        for s in sessions:
+            if s.status is SessionStatus.POSTPONED:
+                reason = s.postpone_reason.value if s.postpone_reason else UNKNOWN
+                postponed_by_reason[reason].append(s.id)
+                if s.replaced_by is None or s.replaced_by not in ids:
+                    report.postponed_waiting.append(s.id)
+        report.sessions_held += figures.sessions_by_status[SessionStatus.HELD.value]
+        report.sessions_planned += figures.sessions_by_status[SessionStatus.PLANNED.value]
+        report.sessions_postponed += figures.sessions_by_status[SessionStatus.POSTPONED.value]
+        report.sessions_cancelled += figures.sessions_by_status[SessionStatus.CANCELLED.value]
+
+        enrolments = enrolments_by_course.get(course.id, ())
+        active: dict[str, Enrolment] = {}
+        for enrolment in enrolments:
+            pid = enrolment.person_id
+            if pid not in person_by_id or enrolment.status not in ACTIVE_ENROLMENT:
+                continue
+            # A duplicate enrolment marked completed outranks one still enrolled.
+            if pid not in active or enrolment.status is EnrolmentStatus.COMPLETED:
+                active[pid] = enrolment
+        figures.participants = list(active)
+        participants.update(dict.fromkeys(active))
+
+        marks: dict[str, dict[str, Attendance]] = defaultdict(dict)
+        for mark in attendance_by_course.get(course.id, ()):
+            if mark.person_id in person_by_id:
+                marks[mark.session_id][mark.person_id] = mark
+
+        # Completion: the day of the n-th attended held session is the day it was met.
+        attended_days: dict[str, list[dt.date]] = defaultdict(list)
+        for session_id, day in held_dates.items():
+            for pid, mark in marks.get(session_id, {}).items():
+                if mark.mark in ATTENDED:
+                    attended_days[pid].append(day)
+        # A rule of 0 means none was set; nobody is trained without attending a day.
+        rule = CompletionRule(min_sessions=max(course.completion.min_sessions, 1))
+        last_day = (
+            max(held_dates.values()) if held_dates
+            else all_sessions[-1].date if all_sessions else None
+        )
+        for pid, enrolment in active.items():
+            days = sorted(attended_days.get(pid, ()))
+            if completes(len(days), rule):
+                when: dt.date | None = days[rule.min_sessions - 1]
+            elif enrolment.status is EnrolmentStatus.COMPLETED:
+                # Marked completed by hand (e.g. made up a missed day elsewhere).
+                when = last_day
+            else:
+                continue
+            if period is not None and (when is None or not _in_period(when, period)):
+                continue
+            figures.completed.append(pid)
+            trained[pid] = None
+
+        # Attendance: everyone enrolled is expected on a held day, and so is anyone
+        # marked there (a person who withdrew later was still expected before).
+        course_attended = course_expected = 0
+        for s in sessions:
+            if s.status is not SessionStatus.HELD:
+                continue
+            marked = marks.get(s.id, {})
+            expected = set(active) | set(marked)
+            attended = sum(1 for pid in expected if pid in marked and marked[pid].mark in ATTENDED)
+            report.unmarked += [(s.id, pid) for pid in active if pid not in marked]
+            report.attendance_by_session[s.id] = Ratio(attended, len(expected))
+            course_attended += attended
+            course_expected += len(expected)
+        figures.attendance = Ratio(course_attended, course_expected)
+        attended_total += course_attended
+        expected_total += course_expected
+
+        # Substitute cover is money already spent, so withdrawn enrolments count too.
+        in_scope = {s.id for s in sessions}
+        hours = sum(e.substitute_hours or 0.0 for e in enrolments)
+        hours += sum(
+            mark.substitute_hours or 0.0
+            for mark in attendance_by_course.get(course.id, ())
+            if mark.session_id in in_scope
+        )
+        figures.substitute_hours = hours
+        hours_by_programme[course.programme_id] += hours
+
+        figures.journals = _journal_progress(
+            course.id,
+            (journals_by_course or {}).get(course.id, ()),
+            (entries_by_course or {}).get(course.id, ()),
+            (goals_by_course or {}).get(course.id, ()),
+        )
+
+    report.postponed_by_reason = dict(postponed_by_reason)
+    report.attendance = Ratio(attended_total, expected_total)
+
+    report.trained_people = list(trained)
+    report.trained_by_role = {role.value: [] for role in Role}
+    report.trained_by_qualification = {q.value: [] for q in Qualification}
+    by_municipality: dict[str, list[str]] = defaultdict(list)
+    for pid in report.trained_people:
+        person = person_by_id[pid]
+        report.trained_by_role[person.role.value].append(pid)
+        report.trained_by_qualification[person.qualification.value].append(pid)
+        by_municipality[lookup.person_municipality(person)].append(pid)
+    report.trained_by_municipality = dict(by_municipality)
+    report.pedagogues_trained = report.trained_by_qualification[Qualification.PEDAGOGUE.value]
+
+    report.participants = list(participants)
+    report.unskilled_participants = [
+        pid for pid in report.participants
+        if person_by_id[pid].qualification is Qualification.UNSKILLED
+    ]
+
+    priced = [p for p in hours_by_programme if _rate(programme_by_id.get(p)) is not None]
+    report.substitute_hours = sum(hours_by_programme.values())
+    report.substitute_hours_unpriced = sum(
+        h for p, h in hours_by_programme.items() if p not in priced
+    )
+    if priced:
+        report.substitute_cost = sum(
+            hours_by_programme[p] * (_rate(programme_by_id.get(p)) or 0.0) for p in priced
+        )
+
+    report.reach = _reach(scoped, sessions_by_course, report.participants, person_by_id,
+                          lookup)
+    report.municipality_names = {
+        m: lookup.by_id[m].name for m in report.trained_by_municipality if m in lookup.by_id
+    } | {r.municipality_id: r.name for r in report.reach}
+    report.place_names = {p.id: p.name for p in lookup.by_id.values()}
+    report.institution_names = {i.id: i.name for i in lookup.institutions.values()}
+
+    report.goal_changes = _goal_changes(
+        [r for c in scoped for r in (ratings_by_course or {}).get(c.id, ())],
+        {c.programme_id for c in scoped},
+        programme_by_id,
+    )
+    return report
+
+
+def _rate(programme: Programme | None) -> float | None:
+    return programme.substitute_hourly_rate if programme else None
+
+
+def _reach(
+    scoped: list[Course],
+    sessions_by_course: Mapping[str, Sequence[Session]],
+    participants: list[str],
+    person_by_id: Mapping[str, Person],
+    lookup: _Places,
+) -> list[MunicipalityReach]:
+    # Denominators cover the countries the courses were held in: a Greenland programme
+    # is not measured against Denmark's 98 municipalities.
+    countries: set[str] = set()
+    for course in scoped:
+        for place_id in [course.place_id, *(s.place_id for s in sessions_by_course.get(
+                course.id, ()))]:
+            if place_id in lookup.by_id:
+                countries.add(lookup.by_id[place_id].country)
+    reached_institutions: set[str] = set()
+    reached_places: set[str] = set()
+    for pid in participants:
+        person = person_by_id[pid]
+        if person.institution_id in lookup.institutions:
+            reached_institutions.add(person.institution_id)
+        reached_places.update(lookup.person_places(person))
+
+    rows: dict[str, MunicipalityReach] = {}
+
+    def row(municipality_id: str) -> MunicipalityReach:
+        if municipality_id not in rows:
+            rows[municipality_id] = MunicipalityReach(
+                municipality_id=municipality_id, name=lookup.by_id[municipality_id].name
+            )
+        return rows[municipality_id]
+
+    for place in lookup.by_id.values():
+        if place.kind is PlaceKind.MUNICIPALITY and (not countries or place.country in countries):
+            row(place.id)
+    for place in lookup.by_id.values():
+        municipality = lookup.municipality_of(place.id)
+        if place.kind is PlaceKind.MUNICIPALITY or municipality is None:
+            continue
+        if municipality in rows or place.id in reached_places:
+            row(municipality).places_known.append(place.id)
+            if place.id in reached_places:
+                row(municipality).places_reached.append(place.id)
+    for institution in lookup.institutions.values():
+        municipality = lookup.municipality_of(institution.place_id)
+        if municipality is None:
+            continue
+        if municipality in rows or institution.id in reached_institutions:
+            row(municipality).institutions_known.append(institution.id)
+            if institution.id in reached_institutions:
+                row(municipality).institutions_reached.append(institution.id)
+    return sorted(rows.values(), key=lambda r: r.name)
+
+
+def _goal_changes(
+    ratings: list[GoalRating],
+    programme_ids: set[str],
+    programme_by_id: Mapping[str, Programme],
+) -> list[GoalChange]:
+    texts: dict[str, str] = {}
+    order: dict[str, int] = {}
+    for pid in sorted(programme_ids):
+        programme = programme_by_id.get(pid)
+        for goal in programme.learning_goals if programme else ():
+            texts.setdefault(goal.key, goal.text)
+            order.setdefault(goal.key, len(order))
+    paired: dict[str, list[GoalRating]] = defaultdict(list)
+    for rating in ratings:
+        # Only pairs show change; a rating given once says nothing about the course.
+        if rating.before is not None and rating.after is not None:
+            paired[rating.goal_key].append(rating)
+    changes = []
+    for key, group in paired.items():
+        changes.append(
+            GoalChange(
+                goal_key=key,
+                text=texts.get(key, ""),
+                rating_ids=[r.id for r in group],
+                before_mean=sum(r.before or 0 for r in group) / len(group),
+                after_mean=sum(r.after or 0 for r in group) / len(group),
+            )
+        )
+    return sorted(changes, key=lambda g: (order.get(g.goal_key, len(order)), g.goal_key))
+
+
+def _journal_progress(
+    course_id: str,
+    journals: Sequence[Journal],
+    entries: Sequence[JournalEntry],
+    goals: Sequence[JournalGoal],
+) -> list[JournalProgress]:
+    progress = {
+        j.id: JournalProgress(
+            journal_id=j.id, course_id=course_id, title=j.title or j.group_name,
+            goals_by_outcome={o.value: [] for o in GoalOutcome} | {UNKNOWN: []},
+        )
+        for j in journals
+    }
+    for entry in entries:
+        item = progress.get(entry.journal_id)
+        if item is None:
+            continue
+        item.entry_ids.append(entry.id)
+        if item.highest_phase is None or entry.phase > item.highest_phase:
+            item.highest_phase = entry.phase
+    for goal in goals:
+        item = progress.get(goal.journal_id)
+        if item is not None:
+            item.goals_by_outcome[goal.outcome.value if goal.outcome else UNKNOWN].append(goal.id)
+    return list(progress.values())
+
+
+# --- output --------------------------------------------------------------------------
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _ratio_json(ratio: Ratio) -> dict[str, Any]:
+    return {"part": ratio.part, "whole": ratio.whole, "rate": _round(ratio.value, 4)}
+
+
+def report_to_json(report: Report) -> dict[str, Any]:
+    """Counts and rates at the top, the ids behind them under ``ids``."""
+    start, end = report.period or (None, None)
+    return {
+        "filters": {
+            "programme": report.programme_id,
+            "from": start.isoformat() if start else None,
+            "to": end.isoformat() if end else None,
+            "place": report.place_id,
+        },
+        "courses": len(report.courses),
+        "trained_total": report.trained_total,
+        "trained_by_role": {k: len(v) for k, v in report.trained_by_role.items()},
+        "trained_by_qualification": {
+            k: len(v) for k, v in report.trained_by_qualification.items()
+        },
+        "trained_by_municipality": {
+            k: len(v) for k, v in report.trained_by_municipality.items()
+        },
+        "municipality_names": report.municipality_names,
+        "participants": len(report.participants),
+        "unskilled_share": _round(report.unskilled_share.value, 4),
+        "pedagogue_share_of_trained": _round(report.pedagogue_share.value, 4),
+        "completion_rate": _round(report.completion.value, 4),
+        "completions": report.completion.part,
+        "sessions_held": len(report.sessions_held),
+        "sessions_planned": len(report.sessions_planned),
+        "sessions_postponed": len(report.sessions_postponed),
+        "sessions_postponed_by_reason": {
+            k: len(v) for k, v in report.postponed_by_reason.items()
+        },
+        "sessions_postponed_waiting": len(report.postponed_waiting),
+        "sessions_cancelled": len(report.sessions_cancelled),
+        "attendance_rate": _round(report.attendance.value, 4),
+        "attendance": {**_ratio_json(report.attendance), "unmarked": len(report.unmarked)},
+        "substitute_hours": round(report.substitute_hours, 2),
+        "substitute_cost": _round(report.substitute_cost, 2),
+        "substitute_hours_unpriced": round(report.substitute_hours_unpriced, 2),
+        "reach": {
+            r.municipality_id: {
+                "name": r.name,
+                "institutions_reached": len(r.institutions_reached),
+                "institutions_known": len(r.institutions_known),
+                "places_reached": len(r.places_reached),
+                "places_known": len(r.places_known),
+                "places_not_reached": r.places_not_reached,
+            }
+            for r in report.reach
+        },
+        "learning_goals": {
+            g.goal_key: {
+                "text": g.text,
+                "rated": g.rated,
+                "before": _round(g.before_mean, 2),
+                "after": _round(g.after_mean, 2),
+                "change": _round(g.change, 2),
+            }
+            for g in report.goal_changes
+        },
+        "by_course": {
+            c.course_id: {
+                "name": c.name,
+                "programme": c.programme_id,
+                "participants": len(c.participants),
+                "completed": len(c.completed),
+                "completion_rate": _round(c.completion.value, 4),
+                "attendance_rate": _round(c.attendance.value, 4),
+                "attendance": _ratio_json(c.attendance),
+                "substitute_hours": round(c.substitute_hours, 2),
+                "sessions": {k: len(v) for k, v in c.sessions_by_status.items()},
+                "journals": {
+                    j.journal_id: {
+                        "title": j.title,
+                        "highest_phase": int(j.highest_phase) if j.highest_phase else None,
+                        "entries": len(j.entry_ids),
+                        "goals": {k: len(v) for k, v in j.goals_by_outcome.items() if v},
+                    }
+                    for j in c.journals
+                },
+            }
+            for c in report.courses.values()
+        },
+        "attendance_by_session": {
+            sid: _ratio_json(r) for sid, r in report.attendance_by_session.items()
+        },
+        "ids": {
+            "courses": list(report.courses),
+            "trained_people": report.trained_people,
+            "trained_by_role": report.trained_by_role,
+            "trained_by_qualification": report.trained_by_qualification,
+            "trained_by_municipality": report.trained_by_municipality,
+            "participants": report.participants,
+            "unskilled_participants": report.unskilled_participants,
+            "completed_by_course": {c.course_id: c.completed for c in report.courses.values()},
+            "sessions_held": report.sessions_held,
+            "sessions_planned": report.sessions_planned,
+            "sessions_postponed": report.sessions_postponed,
+            "sessions_postponed_by_reason": report.postponed_by_reason,
+            "sessions_postponed_waiting": report.postponed_waiting,
+            "sessions_cancelled": report.sessions_cancelled,
+            "unmarked": [list(pair) for pair in report.unmarked],
+            "learning_goal_ratings": {g.goal_key: g.rating_ids for g in report.goal_changes},
+        },
+    }
+
+
+def report_rows(report: Report) -> list[tuple[str, str, Any]]:
+    """The report as (figure, breakdown, value) rows: one sheet a spreadsheet can pivot."""
+    data = report_to_json(report)
+    rows: list[tuple[str, str, Any]] = []
+    for key, value in data.items():
+        if key in ("ids", "municipality_names", "attendance_by_session"):
+            continue
+        if isinstance(value, dict):
+            _flatten(rows, key, "", value)
+        else:
+            rows.append((key, "", value))
+    return rows
+
+
+def _flatten(rows: list[tuple[str, str, Any]], figure: str, prefix: str,
+             value: dict[str, Any]) -> None:
+    for key, item in value.items():
+        path = f"{prefix}{key}"
+        if isinstance(item, dict):
+            _flatten(rows, figure, path + "/", item)
+        elif isinstance(item, list):
+            rows.append((figure, path, " ".join(str(i) for i in item)))
+        else:
+            rows.append((figure, path, item))
+
+
+# --- text ----------------------------------------------------------------------------
+
+BAR_WIDTH = 30
+_NAME_WIDTH = 24
+
+
+def _number(value: float, decimals: int = 0) -> str:
+    text = f"{value:,.{decimals}f}"
+    if language() == "da":
+        # Danish swaps the marks: 222.000,50
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def _share(ratio: Ratio) -> str:
+    if ratio.value is None:
+        return "–"
+    return _("{percent} % ({part} of {whole})").format(
+        percent=_number(ratio.value * 100, 1), part=ratio.part, whole=ratio.whole
+    )
+
+
+def _bar(count: int, largest: int) -> str:
+    # ASCII, not block characters: the report is also read in a plain SSH console.
+    if largest <= 0 or count <= 0:
+        return ""
+    return "#" * max(1, round(count / largest * BAR_WIDTH))
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _names(ids: list[str], names: Mapping[str, str], limit: int = 6) -> str:
+    shown = [names.get(i, i) for i in ids[:limit]]
+    if len(ids) > limit:
+        shown.append(_("and {n} more").format(n=len(ids) - limit))
+    return ", ".join(shown)
+
+
+def report_to_text(report: Report) -> str:
+    lines: list[str] = [_("Report"), "=" * len(_("Report"))]
+    filters = []
+    if report.programme_id:
+        filters.append(_("programme {id}").format(id=report.programme_id))
+    if report.period:
+        start, end = report.period
+        filters.append(_("period {start} to {end}").format(
+            start=format_date(start) if start else "…", end=format_date(end) if end else "…"))
+    if report.place_id:
+        filters.append(_("place {name}").format(
+            name=report.place_names.get(report.place_id, report.place_id)))
+    lines.append(_("Scope: {filters}").format(
+        filters=", ".join(filters) if filters else _("all programmes, all time")))
+    lines.append(_("Courses: {n}").format(n=len(report.courses)))
+
+    lines += ["", _("Trained"), "-" * len(_("Trained"))]
+    lines.append(_("Trained in total: {n}").format(n=report.trained_total))
+    roles = [f"{r.label} {len(report.trained_by_role[r.value])}" for r in Role]
+    lines.append(_("By role: {list}").format(list=", ".join(roles)))
+    quals = [f"{q.label} {len(report.trained_by_qualification[q.value])}"
+             for q in Qualification]
+    lines.append(_("By qualification: {list}").format(list=", ".join(quals)))
+    lines.append(_("Pedagogues among the trained: {share}").format(
+        share=_share(report.pedagogue_share)))
+    lines.append(_("Unskilled among participants: {share}").format(
+        share=_share(report.unskilled_share)))
+    lines.append(_("Completed their course: {share}").format(share=_share(report.completion)))
+
+    lines += ["", _("Trained by municipality"), "-" * len(_("Trained by municipality"))]
+    counts = sorted(report.trained_by_municipality.items(),
+                    key=lambda kv: (-len(kv[1]), report.municipality_names.get(kv[0], kv[0])))
+    largest = max((len(v) for v in report.trained_by_municipality.values()), default=0)
+    if not counts:
+        lines.append(_("Nobody trained yet."))
+    for municipality, people in counts:
+        name = _("Unknown") if municipality == UNKNOWN else report.municipality_names.get(
+            municipality, municipality)
+        lines.append(f"{_fit(name, _NAME_WIDTH):<{_NAME_WIDTH}} "
+                     f"{_bar(len(people), largest):<{BAR_WIDTH}} {len(people):>5}")
+
+    lines += ["", _("Reach"), "-" * len(_("Reach"))]
+    for reach in report.reach:
+        lines.append(_("{name}: institutions {inst} of {inst_all}, places {places} of "
+                       "{places_all}").format(
+            name=reach.name, inst=len(reach.institutions_reached),
+            inst_all=len(reach.institutions_known), places=len(reach.places_reached),
+            places_all=len(reach.places_known)))
+        if reach.places_reached and reach.places_not_reached:
+            # Wrapped: the report must read in an 80-column terminal.
+            lines += textwrap.wrap(
+                _("Not yet reached: {names}").format(
+                    names=_names(reach.places_not_reached, report.place_names)),
+                width=78, initial_indent="  ", subsequent_indent="    ")
+
+    lines += ["", _("Sessions"), "-" * len(_("Sessions"))]
+    lines.append(_("Held {held}, planned {planned}, postponed {postponed}, "
+                   "cancelled {cancelled}").format(
+        held=len(report.sessions_held), planned=len(report.sessions_planned),
+        postponed=len(report.sessions_postponed), cancelled=len(report.sessions_cancelled)))
+    if report.postponed_by_reason:
+        reasons = []
+        for reason, ids in sorted(report.postponed_by_reason.items()):
+            label = _("reason not given") if reason == UNKNOWN else _postpone_label(reason)
+            reasons.append(f"{label} {len(ids)}")
+        lines.append(_("Postponed because of: {list}").format(list=", ".join(reasons)))
+    lines.append(_("Postponed and still waiting for a new date: {n}").format(
+        n=len(report.postponed_waiting)))
+
+    lines += ["", _("Attendance"), "-" * len(_("Attendance"))]
+    lines.append(_("Attendance on held sessions: {share}").format(
+        share=_share(report.attendance)))
+    if report.unmarked:
+        lines.append(_("Marks missing on held sessions: {n}").format(n=len(report.unmarked)))
+    for course in report.courses.values():
+        if course.attendance.whole:
+            lines.append(f"  {_fit(course.name, 50):<50} {_share(course.attendance)}")
+
+    lines += ["", _("Substitute cover"), "-" * len(_("Substitute cover"))]
+    lines.append(_("Hours: {hours}").format(hours=_number(report.substitute_hours, 1)))
+    if report.substitute_cost is not None:
+        lines.append(_("Cost: {amount} kr.").format(amount=_number(report.substitute_cost, 2)))
+    if report.substitute_hours_unpriced:
+        lines.append(_("Hours in programmes without an hourly rate: {hours}").format(
+            hours=_number(report.substitute_hours_unpriced, 1)))
+
+    if report.goal_changes:
+        lines += ["", _("Learning goals, average rating before and after"),
+                  "-" * len(_("Learning goals, average rating before and after"))]
+        for goal in report.goal_changes:
+            change = goal.change or 0.0
+            sign = "+" if change >= 0 else "−"
+            lines.append(_("{goal}: {before} to {after} ({sign}{change}; {n} rated)").format(
+                goal=_fit(f"{goal.goal_key} {goal.text}".strip(), 40),
+                before=_number(goal.before_mean or 0.0, 1),
+                after=_number(goal.after_mean or 0.0, 1),
+                sign=sign, change=_number(abs(change), 1), n=goal.rated))
+
+    journals = [j for c in report.courses.values() for j in c.journals]
+    if journals:
+        lines += ["", _("Action-learning journals"), "-" * len(_("Action-learning journals"))]
+        for course in report.courses.values():
+            for journal in course.journals:
+                title = _fit(journal.title or journal.journal_id, 44)
+                phase = journal.highest_phase
+                if phase is None:
+                    lines.append(_("{journal}: no entries yet").format(journal=title))
+                    continue
+                lines.append(_("{journal}: phase {number} {phase} ({n} entries)").format(
+                    journal=title, number=int(phase), phase=phase.label,
+                    n=len(journal.entry_ids)))
+    return "\n".join(lines) + "\n"
+
+
+def _postpone_label(reason: str) -> str:
+    try:
+        return PostponeReason(reason).label
+    except ValueError:
+        return reason
