@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,11 +22,19 @@ STYLES = Path(__file__).parent / "styles"
 
 
 class KuffertApp(App[None]):
-    CSS_PATH: ClassVar[list[str | Path]] = [
-        STYLES / "app.tcss", STYLES / "dashboard.tcss", STYLES / "help.tcss",
-    ]
+    # Every screen's styles: the stylesheet is parsed once, at start.
+    CSS_PATH: ClassVar[list[str | Path]] = sorted(STYLES.glob("*.tcss"))
     TITLE = "Kuffert"
-    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {"dashboard": DashboardScreen}
+    # The top-level sections. Only the dashboard is imported at start; the others are
+    # imported the first time the user goes there.
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "dashboard": DashboardScreen,
+        "courses": lambda: _screen("courses", "CoursesScreen")(),
+        "people": lambda: _screen("people", "PeopleScreen")(),
+        "programmes": lambda: _screen("programmes", "ProgrammesScreen")(),
+        "places": lambda: _screen("places", "PlacesScreen")(),
+        "reports": lambda: _screen("reports", "ReportsScreen")(),
+    }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {KuffertCommands}
     # Ids let a user move any of these keys with App.set_keymap.
@@ -34,6 +43,13 @@ class KuffertApp(App[None]):
         Binding("ctrl+p", "command_palette", N_("Find"), id="command_palette",
                 priority=True),
         Binding("q", "quit", N_("Quit"), id="quit"),
+        Binding("1", "section('dashboard')", N_("Overview"), id="go.dashboard", show=False),
+        Binding("2", "section('courses')", N_("Courses"), id="go.courses", show=False),
+        Binding("3", "section('people')", N_("People"), id="go.people", show=False),
+        Binding("4", "section('programmes')", N_("Programmes"), id="go.programmes",
+                show=False),
+        Binding("5", "section('places')", N_("Places"), id="go.places", show=False),
+        Binding("6", "section('reports')", N_("Reports"), id="go.reports", show=False),
         # ctrl+q quits from anywhere, also from a text field where q is a letter.
         Binding("ctrl+q", "quit", N_("Quit"), id="quit_anywhere", show=False, priority=True),
     ]
@@ -52,6 +68,20 @@ class KuffertApp(App[None]):
         self.store = store
         self.poll_interval = poll_interval
         self.sub_title = display_path or _short(store.path)
+
+    async def action_section(self, mode: str) -> None:
+        await self.switch_mode(mode)
+
+    # -- screens opened on a record ---------------------------------------------------------
+
+    def open_course(self, course_id: str, tab: str | None = None) -> None:
+        self.push_screen(_screen("course", "CourseScreen")(self.store, course_id, tab=tab))
+
+    def open_attendance(self, course_id: str) -> None:
+        self.push_screen(_screen("attendance", "AttendanceScreen")(self.store, course_id))
+
+    def open_journals(self, course_id: str) -> None:
+        self.push_screen(_screen("journals", "JournalsScreen")(self.store, course_id))
 
     def load_demo(self) -> dict[str, int]:
         from tui.store.demo import load_demo
@@ -91,6 +121,10 @@ class KuffertApp(App[None]):
                             self.action_quit)
         yield SystemCommand(_("Colour theme"), _("Choose the colours of the screen"),
                             self.action_change_theme)
+
+
+def _screen(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(f"tui.screens.{module}"), name)
 
 
 def _short(path: Path) -> str:
