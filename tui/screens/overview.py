@@ -1,26 +1,23 @@
 """The dashboard's figures, read from the store off the UI thread.
 
 No Textual here: the reader turns store records into rows of display text, and tells
-cheaply (by ``os.stat``) whether anything on disk changed since it last looked.
+cheaply (by the store's file revisions) whether anything on disk changed since it last looked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from tui.domain.courses import Course, CourseStatus, Session, SessionStatus
 from tui.domain.parse import format_date
-from tui.store.layout import Layout
-from tui.store.store import Store
+from tui.store.store import Revision, Store
 
 # Courses in these states need no new dates, so their postponed sessions are history.
 _SETTLED = frozenset({CourseStatus.COMPLETED, CourseStatus.CANCELLED})
 
-FileIdentity = tuple[int, int, int] | None
+FileIdentity = Revision
 SortKey = tuple[tuple[int, int | str], ...]
 _DIGITS = re.compile(r"(\d+)", re.ASCII)
 
@@ -68,15 +65,6 @@ class _CourseSessions:
     postponed: tuple[Session, ...]
 
 
-def identity(path: Path) -> FileIdentity:
-    """What changes when any process replaces the file (writes are atomic renames)."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
 def period_text(start: dt.date | None, end: dt.date | None) -> str:
     if start and end:
         return f"{format_date(start)} – {format_date(end)}"
@@ -118,18 +106,16 @@ class OverviewReader:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._layout = Layout(store.path)
         self._course_ids: tuple[str, ...] = ()
         self._cache: dict[str, tuple[FileIdentity, _CourseSessions]] = {}
         self._signature: tuple[object, ...] | None = None
 
     def signature(self) -> tuple[object, ...]:
         """Identities of every file the overview is drawn from: a few stats, no parsing."""
-        layout = self._layout
         return (
-            identity(layout.main),
-            identity(layout.people),
-            tuple(identity(layout.course(cid)) for cid in self._course_ids),
+            self.store.revision(),
+            self.store.people_revision(),
+            tuple(self.store.revision(cid) for cid in self._course_ids),
         )
 
     def changed(self) -> bool:
@@ -144,8 +130,8 @@ class OverviewReader:
         store = self.store
         # Identities are taken before reading, so a change made while reading is still
         # caught by the next poll.
-        main_before = identity(self._layout.main)
-        people_before = identity(self._layout.people)
+        main_before = self.store.revision()
+        people_before = self.store.people_revision()
         if not store.exists():
             self._course_ids = ()
             self._cache.clear()
@@ -214,7 +200,7 @@ class OverviewReader:
         )
 
     def _sessions(self, course: Course) -> _CourseSessions:
-        before = identity(self._layout.course(course.id))
+        before = self.store.revision(course.id)
         cached = self._cache.get(course.id)
         if cached is not None and cached[0] == before:
             return cached[1]

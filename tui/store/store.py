@@ -16,6 +16,9 @@ from tui.domain.programmes import Programme, TopicWish
 from tui.store.database import Database
 from tui.store.files import remove_stale_temp_files
 from tui.store.repos import Repo
+from tui.store.storage import file_identity
+
+Revision = tuple[int, int, int] | None
 
 # What lives in a course's own file, by table name.
 COURSE_TABLES: dict[str, type] = {
@@ -166,6 +169,17 @@ class Store:
                     )
             self.people.delete(person_id)
         return Erasure(**counts, other=other)
+
+    # -- noticing other processes' changes ------------------------------------------------
+
+    def revision(self, course_id: str | None = None) -> Revision:
+        """A token that changes whenever any process changes the file (the main file, or
+        one course's file). Costs one ``stat``: screens poll it to show others' work."""
+        layout = self.db.layout
+        return file_identity(layout.course(course_id) if course_id else layout.main)
+
+    def people_revision(self) -> Revision:
+        return file_identity(self.db.layout.people)
 
     def verify(self) -> None:
         """Decode every record of the main file: a hand-broken one is named on open."""
