@@ -89,12 +89,12 @@ def test_backups_are_listed_and_rotated(tmp_path: Path) -> None:
     from tui.domain.programmes import Programme
     from tui.store.store import Store
 
-    Store.open(db, backups_keep=2).programmes.add(Programme(name="Ny"))
+    Store.open(db, backups_keep=2).programmes.add(Programme(name="Added today"))
     names = sorted(p.name for p in (tmp_path / "k.backups").iterdir())
     assert len(names) == 2, names
     assert names[0] == "2020-01-03T120000" and not names[1].startswith("2020"), names
     # The new day's backup holds the state before the day's first change.
-    assert "Ny" not in (tmp_path / "k.backups" / names[1] / "k.json").read_text()
+    assert "Added today" not in (tmp_path / "k.backups" / names[1] / "k.json").read_text()
 
 
 def test_backup_restore_round_trip(tmp_path: Path) -> None:

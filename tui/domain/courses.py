@@ -179,3 +179,41 @@ class Attendance(Record):
 def attendance_id(session_id: str, person_id: str) -> str:
     """One mark per person and session: the id is derived, so marking is an upsert."""
     return f"{session_id}.{person_id}"
+
+
+@dataclass(kw_only=True)
+class WaitingSession:
+    session_id: str
+    date: dt.date
+    reason: PostponeReason | None = None
+    note: str = ""
+
+
+@dataclass(kw_only=True)
+class CourseSummary(Record):
+    """What lists show of a course's sessions, kept beside the course header so that a
+    list of thousands of courses never has to open their files. ``id`` is the course's."""
+
+    session_count: int = 0
+    planned_dates: list[dt.date] = field(default_factory=list)
+    # Postponed sessions still waiting for a new date.
+    waiting: list[WaitingSession] = field(default_factory=list)
+
+    def next_planned(self, today: dt.date | None = None) -> dt.date | None:
+        """The first planned day from ``today`` on; without ``today``, the first at all."""
+        upcoming = [d for d in self.planned_dates if today is None or d >= today]
+        return min(upcoming) if upcoming else None
+
+
+def summarise(course_id: str, sessions: list[Session]) -> CourseSummary:
+    return CourseSummary(
+        id=course_id,
+        session_count=len(sessions),
+        planned_dates=sorted(s.date for s in sessions if s.status is SessionStatus.PLANNED),
+        waiting=[
+            WaitingSession(session_id=s.id, date=s.date, reason=s.postpone_reason,
+                           note=s.postpone_note)
+            for s in sorted(sessions, key=lambda s: s.date)
+            if s.status is SessionStatus.POSTPONED and s.replaced_by is None
+        ],
+    )

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from tui.domain.courses import Course, CourseStatus, Session, SessionStatus
+from tui.domain.courses import CourseStatus, CourseSummary
 from tui.domain.parse import format_date
 from tui.store.store import Revision, Store
 
@@ -58,13 +58,6 @@ class Overview:
     empty: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class _CourseSessions:
-    count: int
-    next_date: dt.date | None
-    postponed: tuple[Session, ...]
-
-
 def period_text(start: dt.date | None, end: dt.date | None) -> str:
     if start and end:
         return f"{format_date(start)} – {format_date(end)}"
@@ -83,107 +76,76 @@ def natural_key(text: str) -> SortKey:
     )
 
 
-def _summarise(sessions: list[Session]) -> _CourseSessions:
-    # "Next" is the earliest day still planned, even if its date has passed: a day nobody
-    # has recorded as held is the one that needs attention, whatever today's date is.
-    planned = [s.date for s in sessions if s.status is SessionStatus.PLANNED]
-    waiting = tuple(
-        sorted(
-            (s for s in sessions if s.status is SessionStatus.POSTPONED and s.replaced_by is None),
-            key=lambda s: s.date,
-        )
-    )
-    return _CourseSessions(len(sessions), min(planned, default=None), waiting)
-
-
 class OverviewReader:
-    """Reads the dashboard's rows; re-reads a course's file only when it changed.
+    """Reads the dashboard's rows from the main file alone.
 
-    A national programme has thousands of course files; parsing them all on every
-    change by another user would make the dashboard lag, so each course's summary is
-    kept with the identity of the file it came from.
+    The store keeps a summary of each course's sessions beside its header, so even a
+    national programme with thousands of courses is drawn without opening their files.
     """
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._course_ids: tuple[str, ...] = ()
-        self._cache: dict[str, tuple[FileIdentity, _CourseSessions]] = {}
-        self._signature: tuple[object, ...] | None = None
-
-    def signature(self) -> tuple[object, ...]:
-        """Identities of every file the overview is drawn from: a few stats, no parsing."""
-        return (
-            self.store.revision(),
-            self.store.people_revision(),
-            tuple(self.store.revision(cid) for cid in self._course_ids),
-        )
+        self._signature: FileIdentity = None
+        self._seen = False
 
     def changed(self) -> bool:
-        return self._signature is None or self.signature() != self._signature
+        return not self._seen or self.store.revision() != self._signature
 
     def mark_seen(self) -> None:
-        """Remember the files as they are now, after a failed read: a damaged file is
-        read again only when someone changes it, not on every poll."""
-        self._signature = self.signature()
+        """Remember the file as it is now, after a failed read: a damaged file is read
+        again only when someone changes it, not on every poll."""
+        self._signature, self._seen = self.store.revision(), True
 
     def read(self) -> Overview:
         store = self.store
-        # Identities are taken before reading, so a change made while reading is still
-        # caught by the next poll.
-        main_before = self.store.revision()
-        people_before = self.store.people_revision()
+        # Taken before reading, so a change made while reading is caught by the next poll.
+        self.mark_seen()
         if not store.exists():
-            self._course_ids = ()
-            self._cache.clear()
-            self._signature = (main_before, people_before, ())
             return Overview()
         programmes = sorted(store.programmes.all(), key=lambda p: natural_key(p.name))
         courses = store.courses.all()
+        summaries = {s.id: s for s in store.course_summaries.all()}
         names = {p.id: p.name for p in programmes}
         per_programme: dict[str, int] = {}
         for course in courses:
             per_programme[course.programme_id] = per_programme.get(course.programme_id, 0) + 1
         courses.sort(key=lambda c: (natural_key(names.get(c.programme_id, "")),
                                     natural_key(c.name)))
-        self._course_ids = tuple(c.id for c in courses)
-
         course_rows: list[CourseRow] = []
         postponed: list[tuple[SortKey, dt.date, PostponedRow]] = []
         for course in courses:
-            summary = self._sessions(course)
+            summary = summaries.get(course.id) or CourseSummary(id=course.id)
+            # "Next" is the earliest day still planned, even if its date has passed: a
+            # day nobody recorded as held is the one that needs attention.
+            upcoming = summary.next_planned()
             course_rows.append(
                 CourseRow(
                     id=course.id,
                     name=course.name,
                     programme=names.get(course.programme_id, ""),
                     status=course.status.label,
-                    sessions=summary.count,
-                    next_session=format_date(summary.next_date) if summary.next_date else "",
+                    sessions=summary.session_count,
+                    next_session=format_date(upcoming) if upcoming else "",
                 )
             )
             if course.status not in _SETTLED:
                 postponed.extend(
                     (
                         natural_key(course.name),
-                        s.date,
+                        w.date,
                         PostponedRow(
-                            id=s.id,
+                            id=w.session_id,
                             course_id=course.id,
                             course=course.name,
-                            date=format_date(s.date),
-                            reason=s.postpone_reason.label if s.postpone_reason else "",
-                            note=s.postpone_note,
+                            date=format_date(w.date),
+                            reason=w.reason.label if w.reason else "",
+                            note=w.note,
                         ),
                     )
-                    for s in summary.postponed
+                    for w in summary.waiting
                 )
-        self._cache = {cid: self._cache[cid] for cid in self._course_ids if cid in self._cache}
+        # Only an otherwise empty database needs the people file opened to tell.
         empty = not programmes and not courses and store.people.count() == 0
-        self._signature = (
-            main_before,
-            people_before,
-            tuple(self._cache[cid][0] for cid in self._course_ids),
-        )
         return Overview(
             programmes=tuple(
                 ProgrammeRow(
@@ -198,12 +160,3 @@ class OverviewReader:
             postponed=tuple(row for _name, _date, row in sorted(postponed, key=lambda t: t[:2])),
             empty=empty,
         )
-
-    def _sessions(self, course: Course) -> _CourseSessions:
-        before = self.store.revision(course.id)
-        cached = self._cache.get(course.id)
-        if cached is not None and cached[0] == before:
-            return cached[1]
-        summary = _summarise(self.store.sessions(course.id).all())
-        self._cache[course.id] = (before, summary)
-        return summary

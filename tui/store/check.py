@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tui.domain.courses import summarise
 from tui.i18n import Message, msg
 from tui.store.database import SCHEMA_VERSION
 from tui.store.errors import StoreError
-from tui.store.store import COURSE_TABLES, Store
+from tui.store.store import COURSE_TABLES, Store, encode_fields
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,27 @@ def check(store: Store) -> list[Finding]:
         if course.programme_id not in programmes:
             findings.append(missing("programme", course.programme_id, f"course {course.id}"))
         findings.extend(_check_course(store, course.id, people))
+        findings.extend(_check_summary(store, course.id))
     known = {c.id for c in courses}
     for orphan in sorted(set(store.db.course_ids_on_disk()) - known):
         findings.append(Finding(
             msg("The course file {name} belongs to no course; it is kept but not shown.",
                 name=str(store.db.layout.course(orphan))), error=False))
     return findings
+
+
+def _check_summary(store: Store, course_id: str) -> list[Finding]:
+    try:
+        expected = summarise(course_id, store.sessions(course_id).all())
+        stored = store.course_summaries.find(course_id)
+    except StoreError:
+        return []  # the course file's own problem is reported by _check_course
+    if stored is not None and encode_fields(stored) == encode_fields(expected):
+        return []
+    if stored is None and expected.session_count == 0:
+        return []
+    return [Finding(msg("The summary of course {id} does not match its sessions; the next "
+                        "change to its sessions rewrites it.", id=course_id), error=False)]
 
 
 def _check_course(store: Store, course_id: str, people: set[str]) -> list[Finding]:

@@ -64,6 +64,9 @@ class Database:
         self._files: dict[Path, _File] = {}
         self._course_files: OrderedDict[str, _File] = OrderedDict()
         self._backup_checked: dt.date | None = None
+        # Called with a course's id when its file is about to be written, while the
+        # transaction is still open: lets the store keep derived data in the main file.
+        self.on_course_write: Callable[[str], None] | None = None
 
     # -- opening ------------------------------------------------------------------------
 
@@ -227,6 +230,10 @@ class Database:
         return [*self._course_files.values(), *self._files.values()]
 
     def _commit(self) -> None:
+        if self.on_course_write is not None:
+            for course_id, f in list(self._course_files.items()):
+                if f.storage.dirty and not f.delete_on_commit:
+                    self.on_course_write(course_id)
         make_dir(self.layout.folder, self.mode)
         make_dir(self.layout.courses, self.mode)
         # The main file goes last: a course header never points to a course file that

@@ -8,17 +8,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.domain.courses import Attendance, Course, Enrolment, Mark, Session, attendance_id
+from tui.domain.courses import (
+    Attendance,
+    Course,
+    CourseSummary,
+    Enrolment,
+    Mark,
+    Session,
+    attendance_id,
+    summarise,
+)
 from tui.domain.journals import GoalRating, Journal, JournalEntry, JournalGoal, TransferNote
 from tui.domain.people import Person
 from tui.domain.places import Institution, Place
 from tui.domain.programmes import Programme, TopicWish
+from tui.store.codec import META_FIELDS, encode
 from tui.store.database import Database
 from tui.store.files import remove_stale_temp_files
 from tui.store.repos import Repo
 from tui.store.storage import file_identity
 
 Revision = tuple[int, int, int] | None
+
+
+def encode_fields(record: object) -> dict[str, Any]:
+    return {k: v for k, v in encode(record).items() if k not in META_FIELDS}
 
 # What lives in a course's own file, by table name.
 COURSE_TABLES: dict[str, type] = {
@@ -37,6 +51,7 @@ MAIN_TABLES: dict[str, type] = {
     "institutions": Institution,
     "courses": Course,
     "topic_wishes": TopicWish,
+    "course_summaries": CourseSummary,
 }
 PEOPLE_TABLES: dict[str, type] = {"people": Person}
 
@@ -62,7 +77,21 @@ class Store:
         )
         self.courses: Repo[Course] = Repo(db, Course, "courses", lambda: db.main)
         self.topic_wishes: Repo[TopicWish] = Repo(db, TopicWish, "topic_wishes", lambda: db.main)
+        self.course_summaries: Repo[CourseSummary] = Repo(
+            db, CourseSummary, "course_summaries", lambda: db.main
+        )
         self.people: Repo[Person] = Repo(db, Person, "people", lambda: db.people_file)
+        db.on_course_write = self._summarise_course
+
+    def _summarise_course(self, course_id: str) -> None:
+        # Only a change of the sessions changes the summary; a mark leaves the main file
+        # alone, so marking attendance stays a one-file write.
+        summary = summarise(course_id, self.sessions(course_id).all())
+        current = self.course_summaries.find(course_id)
+        if current is None:
+            self.course_summaries.add(summary)
+        elif encode_fields(current) != encode_fields(summary):
+            self.course_summaries.save(summary)
 
     @classmethod
     def open(cls, path: Path, **options: Any) -> Store:
@@ -135,6 +164,7 @@ class Store:
     def delete_course(self, course_id: str) -> None:
         with self.transaction():
             self.courses.delete(course_id)
+            self.course_summaries.delete(course_id)
             self.db.delete_course_file(course_id)
 
     def erase_person(self, person_id: str) -> Erasure:
@@ -184,7 +214,7 @@ class Store:
     def verify(self) -> None:
         """Decode every record of the main file: a hand-broken one is named on open."""
         for repo in (self.programmes, self.places, self.institutions, self.courses,
-                     self.topic_wishes):
+                     self.topic_wishes, self.course_summaries):
             repo.all()
 
     def tidy(self) -> None:
