@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -70,7 +69,7 @@ def bench_plain_marks(plain: Path, count: int) -> dict[str, float]:
 
 
 STARTUP = r"""
-import asyncio, os, resource, sys, time
+import asyncio, os, sys
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 kind, db = sys.argv[1], sys.argv[2]
 if kind == "kuffert":
@@ -101,7 +100,9 @@ async def main():
         await pilot.pause()
 
 asyncio.run(main())
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM, not ru_maxrss: a forked child inherits its parent's ru_maxrss on Linux.
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(int(hwm.split()[1]))
 """
 
 
@@ -122,6 +123,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--marks", type=int, default=200)
     parser.add_argument("--plain-marks", type=int, default=5)
+    parser.add_argument("--startup-only", action="store_true")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="kuffert-bench-"))
     db = work / "national.json"
@@ -139,6 +141,11 @@ def main() -> None:
                                      / 2**20, 2),
         "plain_tinydb": round(plain.stat().st_size / 2**20, 1),
     }
+    if args.startup_only:
+        result["startup_kuffert_national"] = bench_startup("kuffert", db)
+        result["startup_bare_textual"] = bench_startup("bare", db)
+        print(json.dumps(result, indent=2))
+        return
     kuffert = bench_kuffert_marks(db, args.marks)
     plain_marks = bench_plain_marks(plain, args.plain_marks)
     result["mark_kuffert"] = kuffert
@@ -146,8 +153,6 @@ def main() -> None:
     result["mark_speedup_median"] = round(plain_marks["median_ms"] / kuffert["median_ms"], 1)
     result["startup_kuffert_national"] = bench_startup("kuffert", db)
     result["startup_bare_textual"] = bench_startup("bare", db)
-    result["bench_process_peak_rss_mib"] = round(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result["cpu_count"] = os.cpu_count()
     print(json.dumps(result, indent=2))
 
