@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.widgets import Static
 
@@ -98,5 +99,22 @@ def test_escape_on_an_untouched_form_just_closes() -> None:
             await pilot.pause()
             assert not isinstance(app.screen, FormScreen)
         assert app.results == [None]
+
+    asyncio.run(scenario())
+
+
+def test_keys_typed_in_one_burst_are_all_saved() -> None:
+    """Over a slow link the letters and ctrl+s arrive together; none may be lost."""
+
+    async def scenario() -> None:
+        app = FormApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.screen.query_one("#field-status").value = "held"  # type: ignore[attr-defined]
+            app.screen.query_one("#field-date").focus()
+            # No pause between the keys: they are queued as one burst.
+            for key in [*"24-11-2021", "ctrl+s"]:
+                app.post_message(events.Key(key, None if len(key) > 1 else key))
+            await pilot.pause(0.2)
+        assert app.results == [{"date": dt.date(2021, 11, 24), "hours": None, "status": "held"}]
 
     asyncio.run(scenario())

@@ -23,7 +23,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def __init__(self, question: str, *, yes: str | None = None, no: str | None = None,
                  danger: bool = False) -> None:
-        super().__init__(classes="confirm")
+        super().__init__(classes="danger" if danger else "")
         self.question = question
         self.yes = yes or _("Yes")
         self.no = no or _("No")

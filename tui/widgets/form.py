@@ -46,7 +46,10 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     """Dismisses with the parsed values on save, or None when the user gives up."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
+        # Not a priority binding: a priority key overtakes the letters typed just before
+        # it (they are still queued for the field), and a fast typist over SSH would
+        # save without the last characters.
+        Binding("ctrl+s", "save", N_("Save"), id="form.save"),
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
         Binding("enter", "next_field", show=False),
     ]
@@ -76,7 +79,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         if f.choices is not None:
             values = [v for _label, v in f.choices]
             start = f.value if f.value in values else Select.NULL
-            return Select(list(f.choices), value=start, id=wid, allow_blank=True)
+            return Select(list(f.choices), value=start, id=wid, allow_blank=True,
+                          prompt=_("Choose …"))
         if f.multiline:
             return TextArea(f.value, id=wid, soft_wrap=True)
         return Input(f.value, placeholder=f.placeholder, id=wid)
