@@ -1,0 +1,181 @@
+"""Importing a staff list through the screen, as an administrator does it: a Danish Excel
+file (semicolons, Windows-1252, æøå) with two bad rows, a preview, then the import."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Button, DataTable, Static
+
+from tui.app import KuffertApp
+from tui.domain.people import Qualification, Role
+from tui.i18n import language, set_language
+from tui.screens.people import PeopleScreen
+from tui.screens.people_import import ImportScreen, expand_path
+from tui.store.demo import load_demo
+from tui.store.store import Store
+
+SIZE = (80, 24)
+STAFF = "\r\n".join([
+    "Navn;Stilling;Uddannelse;Institution;Tlf.",                      # 1
+    "Åse Højgaard;Medarbejder;Pædagog;Vuggestuen Ukaliusaq;32 10 00",  # 2
+    ";Medarbejder;Ufaglært;Vuggestuen Ukaliusaq;",                    # 3: no name
+    "Søren Ærø;Souschef;Ufaglært;Integreret institution Qilak;",      # 4
+    "Bjørn Kærgård;Pedel;Ufaglært;Børnehaven Puisi;",                 # 5: no such role
+    "Øjvind Lærkesø;Dagplejer;Pædagogisk assistent;Dagplejen i Narsaq;",  # 6
+    "",
+])
+GOOD = {"Åse Højgaard", "Søren Ærø", "Øjvind Lærkesø"}
+
+Steps = Callable[[KuffertApp, Pilot[None]], Awaitable[None]]
+
+
+@pytest.fixture(autouse=True)
+def _keep_language() -> Iterator[None]:
+    before = language()
+    yield
+    set_language(before)
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path) -> Store:
+    store = Store.open(tmp_path / "db" / "k.json")
+    load_demo(store)
+    return store
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The staff list in the user's home folder, which the path typed names with ~."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "staff.csv").write_bytes(STAFF.encode("cp1252"))
+    return tmp_path
+
+
+def run(store: Store, steps: Steps) -> None:
+    app = KuffertApp(store, language="en", poll_interval=3600)
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            await steps(app, pilot)
+
+    asyncio.run(main())
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], object], seconds: float = 5) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the screen did not change in time")
+
+
+def text(app: KuffertApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def shown(widget: Static) -> str:
+    """What a widget holding rich renderables shows, as plain text at its width."""
+    console = Console(width=widget.size.width or 78, file=io.StringIO(), record=True)
+    console.print(widget.content)
+    return console.export_text()
+
+
+async def open_import(app: KuffertApp, pilot: Pilot[None]) -> ImportScreen:
+    await pilot.press("3")
+    await until(pilot, lambda: isinstance(app.screen, PeopleScreen)
+                and app.screen.register is not None)
+    await pilot.press("i")
+    await until(pilot, lambda: isinstance(app.screen, ImportScreen))
+    assert isinstance(app.screen, ImportScreen)
+    return app.screen
+
+
+async def preview(app: KuffertApp, pilot: Pilot[None], path: str) -> ImportScreen:
+    screen = await open_import(app, pilot)
+    await pilot.press(*path, "enter")
+    await until(pilot, lambda: screen.plan is not None)
+    await pilot.pause()
+    return screen
+
+
+def test_a_windows_1252_file_with_two_bad_rows_is_previewed_then_imported(
+        demo_store: Store, home: Path) -> None:
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        screen = await preview(app, pilot, "~/staff.csv")
+        summary = text(app, "#import-summary")
+        assert "encoding Windows-1252, separated by semicolon" in summary
+        assert "Stilling → Role" in summary and "Tlf. → Phone" in summary
+        assert "Good: 3. Bad: 2." in summary
+        problems = shown(screen.query_one("#import-problems", Static)).splitlines()
+        assert any("line 3:" in line and "Name is required." in line for line in problems)
+        assert any("line 5:" in line and '"Pedel" is not a role.' in line
+                   for line in problems)
+        assert not any("line 2:" in line or "line 4:" in line for line in problems)
+        table = screen.query_one("#import-good", DataTable)
+        assert [str(table.get_row(k)[1]) for k in table.rows] == [
+            "Åse Højgaard", "Søren Ærø", "Øjvind Lærkesø"]
+        assert str(screen.query_one("#import-apply", Button).label) == "Import 3 people"
+        # Nothing is written before the user says so.
+        assert Store.open(demo_store.path).people.count() == 54
+
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, PeopleScreen))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("Imported 3 people." in n.message for n in app._notifications)
+        # The register reads the new people in.
+        assert app.screen.query_one("#people-table", DataTable).row_count == 57
+
+    run(demo_store, steps)
+    people = {p.name: p for p in Store.open(demo_store.path).people.all()}
+    assert set(people) >= GOOD  # æøå read from Windows-1252 and kept
+    assert "Bjørn Kærgård" not in people
+    soeren = people["Søren Ærø"]
+    assert (soeren.role, soeren.qualification) == (Role.DEPUTY, Qualification.UNSKILLED)
+    assert soeren.institution_id == "i-gl-nuuk-qilak"
+    assert people["Åse Højgaard"].phone == "32 10 00"
+
+
+def test_escape_on_a_preview_writes_nothing(demo_store: Store, home: Path) -> None:
+    people_file = next(demo_store.path.parent.rglob("*people*.json"), None)
+    before = people_file.read_bytes() if people_file else None
+
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        screen = await open_import(app, pilot)
+        # A file that is not there is told in words, and nothing is offered to import.
+        await pilot.press(*"~/none.csv", "enter")
+        await until(pilot, lambda: "cannot be imported" in text(app, "#import-message"))
+        assert "none.csv" in text(app, "#import-message")
+        assert screen.query_one("#import-apply", Button).disabled
+
+        await pilot.press("home", "ctrl+k", *"~/staff.csv", "enter")
+        await until(pilot, lambda: screen.plan is not None)
+        assert not screen.query_one("#import-apply", Button).disabled
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, PeopleScreen))
+        await app.workers.wait_for_complete()
+
+    run(demo_store, steps)
+    store = Store.open(demo_store.path)
+    assert store.people.count() == 54
+    assert not GOOD & {p.name for p in store.people.all()}
+    if people_file is not None:
+        assert people_file.read_bytes() == before
+
+
+def test_a_path_is_taken_as_typed_or_pasted(home: Path) -> None:
+    assert expand_path("~/staff.csv") == home / "staff.csv"
+    assert expand_path("  '/tmp/med mellemrum.csv' ") == Path("/tmp/med mellemrum.csv")
+    assert expand_path("   ") is None

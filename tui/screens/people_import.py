@@ -1,0 +1,266 @@
+"""Importing a staff list from a CSV file: read it, show what would happen, then import.
+
+Nothing is written until the user confirms the preview. The file is read and checked
+in a worker (a municipality's list may hold thousands of rows); the preview says how the
+file was understood (encoding, separator, which column is which), which rows are good,
+and every row that will not be imported with its line number and reason, so whoever
+made the file can find and fix those lines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Static
+
+from tui.i18n import N_, _, msg
+from tui.screens.people import error_text
+from tui.store.errors import StoreError
+from tui.store.people_import import FIELD_LABELS, ImportPlan, apply_import, plan_import
+from tui.store.store import Store
+from tui.widgets.keys import translate_bindings
+from tui.widgets.record_table import Column, RecordTable
+
+# The table shows the first rows only; the counts say how many there are in all.
+PREVIEW_ROWS = 100
+GOOD_COLUMNS = (
+    Column(N_("Line"), 5, min_width=4), Column(N_("Name"), min_width=14),
+    Column(N_("Role"), 11), Column(N_("Qualification"), 12), Column(N_("Institution"), 14),
+)
+
+
+def expand_path(typed: str) -> Path | None:
+    """The path as typed or pasted: a terminal's drag and drop adds quotes around it."""
+    text = typed.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1].strip()
+    return Path(text).expanduser() if text else None
+
+
+class ImportScreen(Screen[int | None]):
+    """Dismisses with the number of people imported, or None when nothing was."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "apply", N_("Import"), id="import.apply", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="import.cancel"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(id="import")
+        translate_bindings(self)
+        self.store = store
+        self.plan: ImportPlan | None = None
+        self.institution_names: dict[str, str] = {}
+        self.applying = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield Static(_("Import people from a CSV file"), classes="section-title")
+        yield Input(placeholder=_("Path to the file, for example ~/Downloads/staff.csv"),
+                    id="import-path")
+        yield Static(_("Type the path and press enter to read the file. Nothing is saved "
+                       "until you import."), id="import-message", classes="quiet")
+        with VerticalScroll(id="import-preview"):
+            yield Static(id="import-summary")
+            yield RecordTable(GOOD_COLUMNS, id="import-good")
+            yield Static(id="import-problems")
+        with Horizontal(id="import-actions"):
+            yield Static(_("ctrl+s imports, escape cancels"), id="import-hint",
+                         classes="quiet")
+            yield Button(_("Import"), id="import-apply", variant="primary", disabled=True)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.sub_title = _("People")
+        self.query_one("#import-preview").display = False
+        self.query_one("#import-path", Input).focus()
+
+    # -- reading the file ------------------------------------------------------------------
+
+    @on(Input.Changed, "#import-path")
+    def _path_changed(self) -> None:
+        # The preview belongs to the file it was made from; another path needs another look.
+        if self.plan is not None:
+            self._show_plan(None)
+
+    @on(Input.Submitted, "#import-path")
+    def _read(self) -> None:
+        path = expand_path(self.query_one("#import-path", Input).value)
+        if path is None:
+            self._message(_("Type the path of a CSV file first."), problem=True)
+            return
+        self._message(_("Reading {path} …").format(path=path))
+        self._plan(path)
+
+    @work(thread=True, exclusive=True, group="import-plan")
+    def _plan(self, path: Path) -> None:
+        try:
+            plan = plan_import(self.store, path)
+            names = {i.id: i.name for i in self.store.institutions.all()}
+        except (StoreError, OSError) as error:
+            self.app.call_from_thread(self._failed, path, error_text(error))
+            return
+        self.app.call_from_thread(self._planned, path, plan, names)
+
+    # Workers report back through these; the screen may have been closed meanwhile.
+
+    def _failed(self, path: Path, text: str) -> None:
+        if not self.is_attached:
+            return
+        if path == expand_path(self.query_one("#import-path", Input).value):
+            self._show_plan(None)
+            self._message(_("The file cannot be imported: {problem}").format(problem=text),
+                          problem=True)
+
+    def _planned(self, path: Path, plan: ImportPlan, names: dict[str, str]) -> None:
+        if not self.is_attached:
+            return
+        if path != expand_path(self.query_one("#import-path", Input).value):
+            return  # the user typed another path while this one was read
+        self.institution_names = names
+        self._show_plan(plan)
+
+    def _message(self, text: str, *, problem: bool = False) -> None:
+        message = self.query_one("#import-message", Static)
+        message.update(Text(text))
+        message.set_class(problem, "problem")
+
+    # -- the preview -----------------------------------------------------------------------
+
+    def _show_plan(self, plan: ImportPlan | None) -> None:
+        self.plan = plan
+        preview = self.query_one("#import-preview", VerticalScroll)
+        button = self.query_one("#import-apply", Button)
+        preview.display = plan is not None
+        count = len(plan.rows) if plan else 0
+        button.disabled = not count
+        button.label = (_("Import {count} people").format(count=count) if count
+                        else _("Import"))
+        self.refresh_bindings()
+        if plan is None:
+            self._message(_("Type the path and press enter to read the file. Nothing is "
+                            "saved until you import."))
+            return
+        if count:
+            self._message(_("Nothing is saved yet. Check the preview, then import the "
+                            "{count} good rows.").format(count=count))
+        else:
+            self._message(_("No row of this file can be imported; see the reasons below."),
+                          problem=True)
+        self.query_one("#import-summary", Static).update(summary_text(plan))
+        table = self.query_one("#import-good", RecordTable)
+        table.display = bool(plan.rows)
+        table.show_rows(
+            (str(row.line), (str(row.line), row.person.name, row.person.role.label,
+                             row.person.qualification.label,
+                             self.institution_names.get(row.person.institution_id or "", "")))
+            for row in plan.rows[:PREVIEW_ROWS])
+        self.query_one("#import-problems", Static).update(problems_text(plan))
+        preview.scroll_home(animate=False)
+        preview.focus()
+
+    # -- importing -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "apply":
+            return bool(self.plan and self.plan.rows and not self.applying)
+        return True
+
+    @on(Button.Pressed, "#import-apply")
+    def _pressed(self) -> None:
+        self.action_apply()
+
+    def action_apply(self) -> None:
+        plan = self.plan
+        if plan is None or not plan.rows or self.applying:
+            return
+        self.applying = True
+        self.query_one("#import-apply", Button).disabled = True
+        self.refresh_bindings()
+        self._message(_("Importing {count} people …").format(count=len(plan.rows)))
+        self._apply(plan)
+
+    @work(thread=True, exclusive=True, group="import-apply")
+    def _apply(self, plan: ImportPlan) -> None:
+        try:
+            added = apply_import(self.store, plan)
+        except (StoreError, OSError) as error:
+            self.app.call_from_thread(self._apply_failed, error_text(error))
+            return
+        self.app.call_from_thread(self._applied, plan, added)
+
+    def _apply_failed(self, text: str) -> None:
+        self.applying = False
+        self.query_one("#import-apply", Button).disabled = False
+        self.refresh_bindings()
+        self._message(_("Nothing was imported: {problem}").format(problem=text), problem=True)
+        self.notify(text, title=_("Nothing was imported"), severity="error", timeout=12)
+
+    def _applied(self, plan: ImportPlan, added: int) -> None:
+        self.applying = False
+        text = _("Imported {count} people.").format(count=added)
+        if added < len(plan.rows):
+            text += " " + _("{count} people were added by someone else while the file was "
+                            "read; they were left out.").format(count=len(plan.rows) - added)
+        self.notify(text, title=_("Import"), timeout=10)
+        self.dismiss(added)
+
+    def action_cancel(self) -> None:
+        if self.applying:
+            self.notify(_("The import is being saved; wait a moment."), severity="warning")
+            return
+        self.dismiss(None)
+
+
+def summary_text(plan: ImportPlan) -> Text:
+    lines = [
+        _("{path}: encoding {encoding}, separated by {delimiter}.").format(
+            path=plan.path, encoding=plan.encoding_label, delimiter=plan.delimiter_label),
+        _("Columns: {columns}").format(columns=", ".join(
+            f"{heading} → {msg(FIELD_LABELS[name])}" for name, heading in plan.columns.items())),
+    ]
+    if plan.ignored_columns:
+        lines.append(_("Columns not imported: {columns}").format(
+            columns=", ".join(plan.ignored_columns)))
+    lines.append(_("Rows read: {rows}. Good: {good}. Bad: {bad}. Duplicates: {duplicates}.")
+                 .format(rows=plan.rows_read, good=len(plan.rows), bad=len(plan.bad_rows),
+                         duplicates=len(plan.duplicates)))
+    if len(plan.rows) > PREVIEW_ROWS:
+        lines.append(_("The table shows the first {shown} of {count} good rows.").format(
+            shown=PREVIEW_ROWS, count=len(plan.rows)))
+    return Text("\n".join(lines))
+
+
+def problems_text(plan: ImportPlan) -> RenderableType:
+    """Every row left out or warned about, its line number beside the reason so that a
+    reason running over several lines stays readable at 80 columns."""
+    sections: list[tuple[str, list[tuple[int, object]]]] = [
+        (_("Bad rows (not imported):"), [(b.line, b.reason) for b in plan.bad_rows]),
+        (_("Duplicates (not imported):"), [(d.line, d.reason) for d in plan.duplicates]),
+        (_("Warnings (imported anyway):"), [(w.line, w.message) for w in plan.warnings]),
+    ]
+    parts: list[RenderableType] = []
+    for heading, items in sections:
+        if not items:
+            continue
+        if parts:
+            parts.append(Text(""))
+        parts.append(Text(heading, style="bold"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for line, reason in items:
+            grid.add_row(" " + _("line {line}:").format(line=line), Text(str(reason)))
+        parts.append(grid)
+    if not parts:
+        return Text(_("Every row can be imported."))
+    return Group(*parts)
