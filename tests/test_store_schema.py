@@ -53,3 +53,20 @@ def test_records_carry_id_times_author_and_a_growing_version(tmp_path: Path) -> 
     second = store.programmes.save(first)
     assert second.version == 2 and second.created_at == first.created_at
     assert store.programmes.get(first.id).target_participants == 65
+
+
+def test_re_marking_keeps_the_days_cover_hours(tmp_path: Path) -> None:
+    import dataclasses
+    import datetime as dt
+
+    from tui.domain.courses import Course, Mark, Session
+
+    store = Store.open(tmp_path / "k.json")
+    store.courses.add(Course(id="c", programme_id="p", name="Hold"))
+    store.sessions("c").add(Session(id="s", course_id="c", date=dt.date(2021, 8, 16)))
+    saved, previous = store.mark("c", "s", "p1", Mark.PRESENT)
+    assert previous is None
+    store.attendance("c").save(dataclasses.replace(saved, substitute_hours=7.4))
+    again, previous = store.mark("c", "s", "p1", Mark.ABSENT)
+    assert previous is not None and previous.mark is Mark.PRESENT
+    assert again.mark is Mark.ABSENT and again.substitute_hours == 7.4

@@ -151,15 +151,21 @@ class Store:
         hours: float | None = None,
     ) -> tuple[Attendance, Attendance | None]:
         """Record one attendance mark; returns it and the mark it replaced (for undo)."""
-        record = Attendance(
-            id=attendance_id(session_id, person_id),
-            course_id=course_id,
-            session_id=session_id,
-            person_id=person_id,
-            mark=mark,
-            hours=hours,
-        )
-        return self.attendance(course_id).put(record)
+        repo = self.attendance(course_id)
+        record_id = attendance_id(session_id, person_id)
+        with self.transaction():
+            current = repo.find(record_id)
+            record = Attendance(
+                id=record_id,
+                course_id=course_id,
+                session_id=session_id,
+                person_id=person_id,
+                mark=mark,
+                hours=hours,
+                # Cover hours booked for the day belong to the day, not to the mark.
+                substitute_hours=current.substitute_hours if current else None,
+            )
+            return repo.put(record)
 
     def delete_course(self, course_id: str) -> None:
         with self.transaction():

@@ -1,0 +1,436 @@
+"""The attendance screen, driven by the keys a trainer presses after a session."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path, PurePath
+from typing import ClassVar
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
+
+from tui.domain.attendance import name_key
+from tui.domain.courses import Mark
+from tui.i18n import set_language
+from tui.screens.attendance import AttendanceScreen, HoursPrompt
+from tui.store.demo import load_demo
+from tui.store.errors import LockTimeout
+from tui.store.store import Store
+
+STYLES = Path(__file__).resolve().parents[1] / "tui" / "styles"
+COURSE = "c-horsens-dagpleje"
+LAST = "s-horsens-dagpleje-5"  # 24-11-2021, the course's last day: opened on
+PEOPLE = [f"p-hd-dp-{n:02d}" for n in range(1, 13)]  # the course's twelve participants
+
+
+class AttendanceApp(App[None]):
+    CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / "attendance.tcss",
+                                                STYLES / "form.tcss"]
+
+    def __init__(self, store: Store, course: str = COURSE, **options: object) -> None:
+        super().__init__()
+        self.store = store
+        self.course = course
+        self.options = options
+
+    def on_mount(self) -> None:
+        self.push_screen(AttendanceScreen(self.store, self.course, **self.options))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """The demo database with the last session's marks removed: an empty column."""
+    path = tmp_path / "k.json"
+    store = Store.open(path)
+    load_demo(store)
+    with store.transaction():
+        store.attendance(COURSE).delete_where(lambda d: d.get("session_id") == LAST)
+    return path
+
+
+def grid_order(path: Path) -> list[str]:
+    """The people in the grid's order (by name, Danish alphabet)."""
+    names = {p.id: p.name for p in Store.open(path).people.all()}
+    return sorted(PEOPLE, key=lambda pid: name_key(names[pid]))
+
+
+def stored(path: Path, session: str = LAST) -> dict[str, tuple[Mark, float | None]]:
+    """What a fresh process reads from the file."""
+    store = Store.open(path)
+    return {a.person_id: (a.mark, a.hours) for a in store.attendance(COURSE).all()
+            if a.session_id == session}
+
+
+def run(app: App[None], steps: Callable[[Pilot[None]], Awaitable[None]]) -> None:
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await steps(pilot)
+            await settle(pilot)
+
+    asyncio.run(scenario())
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until the screen's store thread has answered everything asked of it."""
+    for _ in range(500):
+        await pilot.pause(0.01)
+        screen = attendance(pilot.app)
+        if screen is not None and not screen.busy and screen.data is not None:
+            break
+    await pilot.pause()
+
+
+def attendance(app: App[object]) -> AttendanceScreen | None:
+    for screen in app.screen_stack:
+        if isinstance(screen, AttendanceScreen):
+            return screen
+    return None
+
+
+def cell(app: App[object], person: str, column: str) -> str:
+    screen = attendance(app)
+    assert screen is not None
+    table = "#attendance-totals" if column.startswith("totals:") else "#attendance-grid"
+    value = screen.query_one(table, DataTable).get_cell(person, column)
+    return getattr(value, "plain", str(value))
+
+
+def session_line(app: App[object]) -> str:
+    screen = attendance(app)
+    assert screen is not None
+    return str(screen.query_one("#attendance-session", Static).render())
+
+
+def screen_text(app: App[object]) -> str:
+    """The screen as plain text, line by line, as a terminal shows it."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip).rstrip() for strip in strips)
+
+
+def notifications(app: App[object]) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+# -- marking ------------------------------------------------------------------------------
+
+
+def test_a_column_is_marked_with_one_key_a_person(db: Path) -> None:
+    order = grid_order(db)
+    app = AttendanceApp(Store.open(db))
+    keys = ["t", "t", "f", "m", "t", "t", "t", "t", "t", "t", "t", "t"]
+
+    async def steps(pilot: Pilot[None]) -> None:
+        table = pilot.app.screen.query_one("#attendance-grid", DataTable)
+        assert table.cursor_coordinate.row == 0
+        assert "0 of 12 present" in session_line(pilot.app)
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert [cell(pilot.app, pid, LAST) for pid in order[:4]] == ["✓", "✓", "÷", "E"]
+        assert "10 of 12 present (83 %), 0 not marked" in session_line(pilot.app)
+        # Totals of the first person: five days of 7.4 hours.
+        assert cell(pilot.app, order[0], "totals:days") == "5/5"
+        assert cell(pilot.app, order[0], "totals:hours") == "37"
+        assert cell(pilot.app, order[0], "totals:status") == "ok"
+
+    run(app, steps)
+    marks = stored(db)
+    assert [marks[pid][0] for pid in order] == [
+        Mark.PRESENT, Mark.PRESENT, Mark.ABSENT, Mark.EXCUSED, *[Mark.PRESENT] * 8]
+
+
+def test_undo_and_redo_write_through_to_the_store(db: Path) -> None:
+    order = grid_order(db)
+    app = AttendanceApp(Store.open(db))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("t", "t", "t", "f", "m")
+        await settle(pilot)
+        assert len(stored(db)) == 5
+        await pilot.press("u", "ctrl+z", "u")
+        await settle(pilot)
+        assert set(stored(db)) == set(order[:2])
+        assert cell(pilot.app, order[2], LAST) == ""
+        # The cursor shows where the last undo happened.
+        table = pilot.app.screen.query_one("#attendance-grid", DataTable)
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == order[2]
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert stored(db)[order[2]] == (Mark.PRESENT, None)
+
+    run(app, steps)
+
+
+def test_partial_attendance_asks_for_hours(db: Path) -> None:
+    order = grid_order(db)
+    app = AttendanceApp(Store.open(db))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HoursPrompt)
+        # The session's hours are offered; typing replaces them.
+        await pilot.press(*"3,5", "enter")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, HoursPrompt)
+        assert cell(pilot.app, order[0], LAST) == "3.5"  # English decimal point
+        table = pilot.app.screen.query_one("#attendance-grid", DataTable)
+        assert table.cursor_coordinate.row == 1  # moved on to the next person
+        await pilot.press("d", *"99", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HoursPrompt)  # more than the day's 7.4 hours
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")  # "throw away what you typed?" is answered no …
+        await pilot.pause()
+
+    run(app, steps)
+    assert stored(db)[order[0]] == (Mark.PARTIAL, 3.5)
+
+
+def test_everyone_present_is_one_undo_step(db: Path) -> None:
+    order = grid_order(db)
+    app = AttendanceApp(Store.open(db))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("j", "f")  # the second person was absent
+        await pilot.press("T")
+        await settle(pilot)
+        marks = stored(db)
+        assert marks[order[1]] == (Mark.ABSENT, None)
+        assert [marks[pid][0] for pid in order if pid != order[1]] == [Mark.PRESENT] * 11
+        assert "11 of 12 present" in session_line(pilot.app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert stored(db) == {order[1]: (Mark.ABSENT, None)}
+        assert "0 of 12 present" in session_line(pilot.app)
+        await pilot.press("P")  # the English key works in a Danish interface too
+        await settle(pilot)
+        assert len(stored(db)) == 12
+
+    run(app, steps)
+
+
+def test_arrow_and_vim_keys_move_and_clear_clears(db: Path) -> None:
+    order = grid_order(db)
+    app = AttendanceApp(Store.open(db))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        table = pilot.app.screen.query_one("#attendance-grid", DataTable)
+        start = table.cursor_coordinate
+        await pilot.press("j", "j", "k")
+        assert table.cursor_coordinate.row == start.row + 1
+        await pilot.press("h")
+        assert table.cursor_coordinate.column == start.column - 1
+        await pilot.press("l", "up", "t")
+        await settle(pilot)
+        assert stored(db) == {order[0]: (Mark.PRESENT, None)}
+        await pilot.press("up", "x")
+        await settle(pilot)
+        assert stored(db) == {}
+        await pilot.press(*["h"] * 10)
+        assert table.cursor_coordinate.column == 0  # the first day
+
+    run(app, steps)
+
+
+# -- totals and rules ---------------------------------------------------------------------
+
+
+def test_a_person_who_cannot_complete_any_more_is_shown(db: Path) -> None:
+    # Rikke Dahl (p-hd-dp-12) was away on day 2 (excused); absent on day 5 she can
+    # reach at most 3 of the 4 days the course demands.
+    order = grid_order(db)
+    row = order.index("p-hd-dp-12")
+    app = AttendanceApp(Store.open(db))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        assert cell(pilot.app, "p-hd-dp-12", "totals:status") == "–"  # still open
+        await pilot.press(*["j"] * row, "f")
+        await settle(pilot)
+        assert cell(pilot.app, "p-hd-dp-12", "totals:status") == "✗ out of reach"
+        assert cell(pilot.app, "p-hd-dp-12", "totals:days") == "3/5"
+        await pilot.press("k", "t")
+        await settle(pilot)
+        assert cell(pilot.app, "p-hd-dp-12", "totals:status") == "ok"
+
+    run(app, steps)
+
+
+def test_substitute_cover_hours_are_edited_and_saved(db: Path) -> None:
+    order = grid_order(db)
+    app = AttendanceApp(Store.open(db))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        assert cell(pilot.app, order[0], "totals:cover") == "37"
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HoursPrompt)
+        await pilot.press(*"14,8", "enter")
+        await settle(pilot)
+        assert cell(pilot.app, order[0], "totals:cover") == "14.8"
+
+    run(app, steps)
+    enrolment = next(e for e in Store.open(db).enrolments(COURSE).all()
+                     if e.person_id == order[0])
+    assert enrolment.substitute_hours == 14.8
+
+
+def test_a_postponed_day_is_marked_in_its_header_and_expects_nobody(db: Path) -> None:
+    # Ilulissat's second day was postponed because of the weather, to 16 May.
+    postponed = "s-gl-f2-ilulissat-2"
+    app = AttendanceApp(Store.open(db), course="c-gl-f2-ilulissat-2023")
+
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = attendance(pilot.app)
+        assert screen is not None and screen.data is not None
+        grid = screen.query_one("#attendance-grid", DataTable)
+        label = grid.columns[ColumnKey(postponed)].label.plain  # type: ignore[index]
+        assert label.splitlines() == ["Wed p", "19-04"]
+        people = screen.data.grid.person_ids
+        assert {cell(pilot.app, pid, postponed) for pid in people} == {"·"}
+        column = screen.data.grid.column(postponed)
+        moves = column - grid.cursor_coordinate.column
+        await pilot.press(*(["l"] * moves if moves > 0 else ["h"] * -moves))
+        assert "19-04-2023, day 2 of" in session_line(pilot.app)
+        assert "(postponed): nobody is expected" in session_line(pilot.app)
+
+    run(app, steps)
+
+
+# -- other users --------------------------------------------------------------------------
+
+
+def test_two_instances_mark_different_cells_and_see_each_other(db: Path) -> None:
+    order = grid_order(db)
+    first = AttendanceApp(Store.open(db), poll_interval=0.05)
+    second = AttendanceApp(Store.open(db), poll_interval=0.05)
+
+    async def scenario() -> None:
+        async with first.run_test(size=(80, 24)) as one, \
+                second.run_test(size=(80, 24)) as two:
+            await settle(one)
+            await settle(two)
+            await one.press("t", "t", "t")  # the first three people
+            await two.press("j", "j", "j", "f", "f", "m")  # the next three
+            await settle(one)
+            await settle(two)
+            for _ in range(100):  # each notices the other's file change by polling
+                await asyncio.sleep(0.02)
+                if cell(first, order[5], LAST) == "E" and cell(second, order[0], LAST) == "✓":
+                    break
+            assert cell(first, order[5], LAST) == "E"
+            assert cell(second, order[0], LAST) == "✓"
+            assert "3 of 12 present" in session_line(second)
+
+    asyncio.run(scenario())
+    marks = stored(db)
+    assert [marks[pid][0] for pid in order[:6]] == [
+        Mark.PRESENT, Mark.PRESENT, Mark.PRESENT, Mark.ABSENT, Mark.ABSENT, Mark.EXCUSED]
+
+
+def test_a_mark_overwritten_elsewhere_is_reported(db: Path) -> None:
+    order = grid_order(db)
+    app = AttendanceApp(Store.open(db), poll_interval=0.05)
+    other = Store.open(db)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("t")
+        await settle(pilot)
+        other.mark(COURSE, LAST, order[0], Mark.ABSENT)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if cell(pilot.app, order[0], LAST) == "÷":
+                break
+        assert cell(pilot.app, order[0], LAST) == "÷"
+        await pilot.pause()  # the notification is a message of its own
+        told = [n for n in notifications(pilot.app) if "changed" in n]
+        assert told and "24-11-2021" in told[0] and "absent" in told[0]
+
+    run(app, steps)
+
+
+def test_a_failed_write_is_reported_and_the_cell_shows_the_stored_mark(db: Path) -> None:
+    store = Store.open(db)
+    order = grid_order(db)
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise LockTimeout(store.db.layout.lock, 15)
+
+    app = AttendanceApp(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("t")
+        await settle(pilot)
+        store.mark = refuse  # type: ignore[method-assign]
+        await pilot.press("f")
+        await settle(pilot)
+        assert cell(pilot.app, order[0], LAST) == "✓"
+        assert cell(pilot.app, order[1], LAST) == ""
+        assert any("Nothing was saved" in n for n in notifications(pilot.app))
+
+    run(app, steps)
+    assert stored(db) == {order[0]: (Mark.PRESENT, None)}
+
+
+# -- language, size, paper ----------------------------------------------------------------
+
+
+def test_english_keys_mark_in_an_english_interface(db: Path) -> None:
+    set_language("en")
+    order = grid_order(db)
+    app = AttendanceApp(Store.open(db))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("p", "a", "e")
+        await settle(pilot)
+        assert [cell(pilot.app, pid, LAST) for pid in order[:3]] == ["✓", "÷", "E"]
+        assert screen_text(pilot.app).splitlines()[-1].startswith("p Present a Absent")
+        await pilot.press("P")
+        await settle(pilot)
+
+    run(app, steps)
+    marks = stored(db)
+    assert [marks[pid][0] for pid in order[:3]] == [Mark.PRESENT, Mark.ABSENT, Mark.EXCUSED]
+    assert all(marks[pid][0] is Mark.PRESENT for pid in order[3:])
+
+
+def test_danish_interface_at_80x24_without_colour(db: Path, monkeypatch: pytest.MonkeyPatch
+                                                  ) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    set_language("da")
+    app = AttendanceApp(Store.open(db))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        assert pilot.app.no_color
+        shot = pilot.app.export_screenshot()
+        for text in ("Dage", "Timer", "ons", "24-11", "Til", "stede"):
+            assert text in shot, text
+        lines = screen_text(pilot.app).splitlines()
+        assert len(lines) == 24 and all(len(line) <= 80 for line in lines)
+        assert " ons " in lines[2] and lines[3].endswith("24-11")  # the day opened on is in view
+        assert lines[-1].startswith("t Til stede f Fraværende m ")
+        assert cell(pilot.app, "p-hd-dp-12", "totals:status") == "–"
+        hint = str(pilot.app.screen.query_one("#attendance-hint", Static).render())
+        assert hint.startswith("t/f/m/d markerer og går ned · x ryd · T alle til stede")
+
+    run(app, steps)
+
+
+def test_the_sign_in_sheet_is_written_to_a_file(db: Path, tmp_path: Path) -> None:
+    app = AttendanceApp(Store.open(db), sheet_folder=tmp_path)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("s")
+        await settle(pilot)
+        screen = attendance(pilot.app)
+        assert screen is not None and screen.last_sheet is not None
+        assert any(screen.last_sheet.name in n for n in notifications(pilot.app))
+
+    run(app, steps)
+    sheet = tmp_path / "kuffert-c-horsens-dagpleje-2021-11-24.pdf"
+    assert sheet.read_bytes().startswith(b"%PDF")
