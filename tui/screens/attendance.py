@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import importlib
 import os
 import queue
 import threading
@@ -35,7 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -75,6 +74,7 @@ from tui.domain.parse import format_date, format_hours, parse_hours, weekday_nam
 from tui.domain.rules import session_hours
 from tui.i18n import N_, _, language
 from tui.store.errors import StoreError
+from tui.store.store import Store
 from tui.widgets.attendance_grid import AttendanceGrid, TotalsTable
 from tui.widgets.form import Field, FormScreen
 from tui.widgets.keys import translate_bindings
@@ -120,33 +120,7 @@ WRITE_DELAY = 0.05
 POLL_PAUSE = 1.0
 
 
-class AttendanceStore(Protocol):
-    """The part of ``tui.store.store.Store`` this screen uses (see screens/port.py for
-    why screens do not import it)."""
 
-    db: Any
-    courses: Any
-    people: Any
-
-    def sessions(self, course_id: str) -> Any: ...
-
-    def enrolments(self, course_id: str) -> Any: ...
-
-    def attendance(self, course_id: str) -> Any: ...
-
-    def transaction(self) -> contextlib.AbstractContextManager[None]: ...
-
-    def mark(self, course_id: str, session_id: str, person_id: str, mark: Mark,
-             hours: float | None = None) -> tuple[Attendance, Attendance | None]: ...
-
-
-def file_identity(path: Path) -> FileIdentity | None:
-    """Changes whenever another process replaces the file (writes are atomic renames)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def _error_text(error: BaseException) -> str:
@@ -235,11 +209,10 @@ class CourseWriter:
     written; a poll reports only records that differ, which are then someone else's.
     """
 
-    def __init__(self, store: AttendanceStore, course_id: str,
+    def __init__(self, store: Store, course_id: str,
                  post: Callable[[Message], object]) -> None:
         self.store = store
         self.course_id = course_id
-        self.path: Path = store.db.layout.course(course_id)
         self._post = post
         self._jobs: queue.Queue[object] = queue.Queue()
         self._known: dict[str, tuple[Any, Any, str, str]] = {}
@@ -250,6 +223,10 @@ class CourseWriter:
         self._thread = threading.Thread(target=self._run, name=f"attendance-{course_id}")
         self.started = False
 
+
+    def revision(self) -> FileIdentity | None:
+        """Changes whenever any process rewrites the course's file."""
+        return self.store.revision(self.course_id)
     def start(self) -> None:
         self.started = True
         self._thread.start()
@@ -302,7 +279,7 @@ class CourseWriter:
                 self._post(self._guarded(lambda: self._poll(reload=True)))
 
     def _guarded(self, read: Callable[[], Message]) -> Message:
-        identity = file_identity(self.path)
+        identity = self.revision()
         try:
             return read()
         except Exception as error:
@@ -321,7 +298,7 @@ class CourseWriter:
 
     def load(self) -> _Loaded:
         cid = self.course_id
-        identity = file_identity(self.path)
+        identity = self.revision()
         try:
             course = self.store.courses.get(cid)
             structure = self._structure_of()
@@ -346,7 +323,7 @@ class CourseWriter:
 
     def _poll(self, reload: bool) -> Message:
         repo = self.store.attendance(self.course_id)
-        identity = file_identity(self.path)
+        identity = self.revision()
         try:
             if reload or self._structure_of() != self._structure:
                 return self.load()
@@ -474,7 +451,7 @@ class AttendanceScreen(Screen[None]):
         Binding("l", "move('right')", N_("Right"), id="attendance.right", show=False),
     ]
 
-    def __init__(self, store: AttendanceStore, course_id: str, *,
+    def __init__(self, store: Store, course_id: str, *,
                  poll_interval: float = 2.0, sheet_folder: Path | None = None,
                  today: dt.date | None = None) -> None:
         super().__init__(id="attendance")
@@ -1061,7 +1038,7 @@ class AttendanceScreen(Screen[None]):
             # While the trainer is typing, others' marks can wait for a pause: reading
             # a big course back costs the same interpreter the keys need.
             return
-        if file_identity(self._writer.path) == self._identity:
+        if self._writer.revision() == self._identity:
             return
         self._polling = True
         self._jobs += 1
@@ -1167,11 +1144,11 @@ class AttendanceScreen(Screen[None]):
 
     @work(thread=True, exclusive=False, group="attendance-sheet")
     def _write_sheet(self, session: Session, path: Path) -> None:
-        # Imported here: the PDF library is only needed on the day a sheet is printed,
-        # and the screens reach the store's modules at run time (see screens/port.py).
-        sheet = importlib.import_module("tui.store.sheet")
+        # Imported here: the PDF library is only needed on the day a sheet is printed.
+        from tui.store.sheet import write_sheet
+
         try:
-            count = sheet.write_sheet(self.store, self.course_id, session.id, path)
+            count = write_sheet(self.store, self.course_id, session.id, path)
         except (StoreError, OSError) as error:
             self.app.call_from_thread(self._sheet_done, None, _error_text(error), 0)
             return
