@@ -219,11 +219,19 @@ def test_command_palette_finds_a_course(demo_store: Store) -> None:
         await pilot.press(*"Qaqortoq")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await pilot.pause()
-        courses = table(app, "courses")
-        assert app.screen.focused is courses
-        key = courses.coordinate_to_cell_key(courses.cursor_coordinate).row_key.value
-        assert key == "c-gl-f2-qaqortoq-2023"
+        await pilot.pause(0.5)
+        from tui.screens.course import CourseScreen
+
+        assert isinstance(app.screen, CourseScreen)
+        assert app.screen.course_id == "c-gl-f2-qaqortoq-2023"
+        # "Fremmøde <course>" opens its attendance grid.
+        await pilot.press("escape", "ctrl+p", *"fremmøde qaqortoq")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        from tui.screens.attendance import AttendanceScreen
+
+        assert isinstance(app.screen, AttendanceScreen)
 
     run(app, steps)
 

@@ -30,6 +30,14 @@ class KuffertCommands(Provider):
     def _screens(self) -> Iterator[tuple[str, str, Command]]:
         app = self.kuffert
         yield _("Overview"), _("Programmes, courses and postponed days"), app.action_dashboard
+        for mode, name, help_text in (
+            ("courses", _("Courses"), _("All courses, with filters and search")),
+            ("people", _("People"), _("The people registry and CSV import")),
+            ("programmes", _("Programmes"), _("Programmes, topics, course forms and goals")),
+            ("places", _("Places"), _("Municipalities, towns, settlements and institutions")),
+            ("reports", _("Reports"), _("Figures for ministries, municipalities and funders")),
+        ):
+            yield name, help_text, partial(app.action_section, mode)
         yield _("Keys and help"), _("All keys on this screen"), app.action_help
 
     def _records(self) -> Iterator[tuple[str, str, Command]]:
@@ -43,7 +51,11 @@ class KuffertCommands(Provider):
                    partial(app.open_record, "programmes", p.id))
         for c in overview.courses:
             yield (c.name, _("Course") + f" · {c.status} · {c.programme}",
-                   partial(app.open_record, "courses", c.id))
+                   partial(app.open_course, c.id))
+            yield (_("Attendance") + f" {c.name}", _("Mark attendance for this course"),
+                   partial(app.open_attendance, c.id))
+            yield (_("Journals") + f" {c.name}", _("Action-learning journals of this course"),
+                   partial(app.open_journals, c.id))
 
     async def discover(self) -> Hits:
         for name, help_text, command in self._screens():

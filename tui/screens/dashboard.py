@@ -41,6 +41,8 @@ POSTPONED_COLUMNS = (
 class DashboardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "load_demo", N_("Load demo"), id="load_demo"),
+        Binding("enter", "open", N_("Open"), id="dashboard.open"),
+        Binding("a", "attendance", N_("Attendance"), id="dashboard.attendance"),
     ]
 
     def __init__(self) -> None:
@@ -71,6 +73,8 @@ class DashboardScreen(Screen[None]):
                          id="no-postponed", classes="quiet")
             yield Label(_("Courses"), id="courses-title", classes="section-title")
             yield RecordTable(COURSE_COLUMNS, id="courses")
+            yield Static(_("enter opens · 1 Overview · 2 Courses · 3 People · 4 Programmes · "
+                           "5 Places · 6 Reports"), id="sections-hint", classes="quiet")
         yield Static(_("Reading the database …"), id="message", classes="message")
         # The palette's key is one of ours (remappable), so the footer lists it with the
         # others rather than in a corner of its own.
@@ -180,11 +184,45 @@ class DashboardScreen(Screen[None]):
         table.focus()
         return True
 
+    def _selected(self) -> tuple[str, str] | None:
+        """The focused table and the id of its row under the cursor."""
+        table = self.focused
+        if not isinstance(table, RecordTable) or table.row_count == 0 or table.id is None:
+            return None
+        row_key, _column = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return (table.id, str(row_key.value)) if row_key.value is not None else None
+
+    def action_open(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        table, record_id = selected
+        if table == "courses":
+            self.kuffert.open_course(record_id)
+        elif table == "postponed" and self.overview is not None:
+            row = next((r for r in self.overview.postponed if r.id == record_id), None)
+            if row is not None:
+                self.kuffert.open_course(row.course_id, tab="sessions")
+        elif table == "programmes":
+            self.app.run_action("section('programmes')")
+
+    def on_data_table_row_selected(self, event: RecordTable.RowSelected) -> None:
+        # The table takes enter itself (as "select row"); its message is the way in.
+        event.stop()
+        self.action_open()
+
+    def action_attendance(self) -> None:
+        selected = self._selected()
+        if selected is not None and selected[0] == "courses":
+            self.kuffert.open_attendance(selected[1])
+
     # -- demo data ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "load_demo":
             return bool(self.overview and self.overview.empty and not self._loading_demo)
+        if action in ("open", "attendance"):
+            return bool(self.overview and not self.overview.empty)
         return True
 
     def action_load_demo(self) -> None:
