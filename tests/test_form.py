@@ -41,7 +41,14 @@ class FormApp(App[None]):
 
 
 def _error(app: App[None], name: str) -> str:
-    return str(app.screen.query_one(f"#error-{name}", Static).render())
+    """The reason under a field, as far as it is really on screen."""
+    line = app.screen.query_one(f"#error-{name}", Static)
+    text = str(line.render())
+    if text:
+        assert line.display and line.region.height > 0, f"{name}: reason not visible"
+    else:
+        assert not line.display
+    return text
 
 
 def test_bad_input_is_named_inline_and_save_waits_until_it_is_fixed() -> None:

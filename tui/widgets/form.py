@@ -70,7 +70,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 for f in self.fields:
                     yield Label(f.label, classes="form-label")
                     yield self._widget_for(f)
-                    yield Static("", id=f"error-{f.name}", classes="form-error")
+                    yield Static("", id=f"error-{f.name}", classes="form-error -clear")
             yield Static(_("ctrl+s saves, escape cancels, tab moves on"), id="form-hint")
         yield Footer()
 
@@ -109,7 +109,10 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         return f.parse(value)
 
     def _show(self, name: str, error: Message | str | None) -> None:
-        self.query_one(f"#error-{name}", Static).update(str(error) if error else "")
+        line = self.query_one(f"#error-{name}", Static)
+        line.update(str(error) if error else "")
+        # A field without a problem takes no line: 24 rows hold few fields.
+        line.set_class(not error, "-clear")
 
     def is_dirty(self) -> bool:
         return any(self.raw(f.name) != _unset(self._start[f.name], f) for f in self.fields)
