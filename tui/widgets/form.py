@@ -65,12 +65,13 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
-            yield Static(self.title_text, id="form-title")
+            yield Static(self.title_text, id="form-title", markup=False)
             with VerticalScroll(id="form-fields"):
                 for f in self.fields:
-                    yield Label(f.label, classes="form-label")
+                    yield Label(f.label, classes="form-label", markup=False)
                     yield self._widget_for(f)
-                    yield Static("", id=f"error-{f.name}", classes="form-error -clear")
+                    yield Static("", id=f"error-{f.name}", classes="form-error -clear",
+                                 markup=False)
             yield Static(_("ctrl+s saves, escape cancels, tab moves on"), id="form-hint")
         yield Footer()
 

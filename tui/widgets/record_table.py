@@ -13,7 +13,7 @@ from textual.widgets import DataTable
 
 from tui.i18n import _
 
-Cell = str | int
+Cell = str | int | Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +117,9 @@ class RecordTable(DataTable[str | Text]):
         for spec, width, cell in zip(self.specs, self._widths, cells, strict=True):
             if isinstance(cell, int):
                 out.append(Text(str(cell), justify="right"))
+            elif isinstance(cell, Text):
+                out.append(cell)
             else:
-                out.append(clip(cell, width, spec.clip))
+                # Text, not str: a name like "Hold [A]" is data, not console markup.
+                out.append(Text(clip(cell, width, spec.clip)))
         return out
