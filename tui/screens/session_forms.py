@@ -1,0 +1,373 @@
+"""Planning a course's days: one day, a generated schedule, postponing and practice tasks.
+
+Each flow asks with the shared form, warns about holidays and clashes before or right
+after saving (a planner decides; nothing is refused for a holiday), and writes what
+belongs together in one transaction, off the UI thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from tui.domain.courses import Course, PostponeReason, Session, SessionStatus
+from tui.domain.parse import (
+    Parsed,
+    format_date,
+    format_hours,
+    format_time,
+    parse_date,
+    parse_hours,
+    parse_int,
+    parse_time,
+    weekday_name,
+)
+from tui.domain.rules import SESSION_TRANSITIONS, next_statuses, session_hours, validate_session
+from tui.domain.schedule import (
+    ScheduleError,
+    clashes,
+    generate,
+    holiday_warnings,
+    postpone,
+)
+from tui.i18n import Message, _, msg
+from tui.screens.courses import error_text, in_thread, literal
+from tui.store.errors import StoreError
+from tui.store.ids import new_id
+from tui.store.store import Store
+from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.form import Field, FormScreen
+
+if TYPE_CHECKING:
+    from tui.screens.course import CourseScreen
+
+DEFAULT_HOURS = 7.4
+DEFAULT_START, DEFAULT_END = "09:00", "15:50"
+# A Monday: the weekday choices are named from the dates of its week.
+_A_MONDAY = dt.date(2024, 1, 1)
+# The preview is a question on one screen: beyond this many lines it says how many more.
+_PREVIEW_WARNINGS = 6
+_Problems = list[tuple[str, Message]]
+
+
+def day_text(date: dt.date) -> str:
+    """ "man. 16-08-2021": planners think in weekdays, and 80 columns are few."""
+    return f"{weekday_name(date, short=True)} {format_date(date)}"
+
+
+def weekday_choices() -> list[tuple[str, str]]:
+    return [(weekday_name(_A_MONDAY + dt.timedelta(days=i)), str(i)) for i in range(7)]
+
+
+def _optional_time(text: str) -> Parsed[dt.time]:
+    return parse_time(text, required=False)
+
+
+def _optional_hours(text: str) -> Parsed[float]:
+    return parse_hours(text, required=False)
+
+
+def _time_text(value: dt.time | None) -> str:
+    return format_time(value) if value else ""
+
+
+# -- one session ---------------------------------------------------------------------
+
+
+def session_form(title: str, session: Session) -> FormScreen:
+    """The form for a new day (``session.id`` empty) or for changing one; moving the
+    date here corrects the plan, while postponing keeps the old day as history."""
+    fields = [
+        Field("date", _("Date"), parse_date,
+              format_date(session.date) if session.id else ""),
+        Field("start", _("Start"), _optional_time, _time_text(session.start)),
+        Field("end", _("End"), _optional_time, _time_text(session.end)),
+        Field("hours", _("Hours"), _optional_hours,
+              format_hours(session.hours) if session.hours is not None else ""),
+        Field("venue", _("Venue (empty: the course's)"), value=session.venue),
+        Field("practice_task", _("Practice task until the next day"),
+              value=session.practice_task, multiline=True),
+    ]
+    if session.id and session.status is not SessionStatus.POSTPONED:
+        # Postponing has its own key, since it keeps the old day as history.
+        statuses = [s for s in next_statuses(SESSION_TRANSITIONS, session.status)
+                    if s is not SessionStatus.POSTPONED]
+        fields.append(Field("status", _("Status"), value=session.status, required=True,
+                            choices=[(s.label, s) for s in statuses]))
+
+    def check(values: dict[str, Any]) -> _Problems:
+        return validate_session(apply_session_values(session, values), today=dt.date.today())
+
+    return FormScreen(title, fields, check=check)
+
+
+def apply_session_values(session: Session, values: dict[str, Any]) -> Session:
+    return dataclasses.replace(
+        session, date=values["date"] or session.date, start=values["start"],
+        end=values["end"], hours=values["hours"], venue=values["venue"] or "",
+        practice_task=(values["practice_task"] or "").strip(),
+        status=SessionStatus(values.get("status") or session.status))
+
+
+def new_session(course: Course) -> Session:
+    return Session(course_id=course.id, date=dt.date.today(),
+                   start=parse_time(DEFAULT_START).value, end=parse_time(DEFAULT_END).value,
+                   hours=DEFAULT_HOURS)
+
+
+# -- a generated schedule ------------------------------------------------------------
+
+
+def generator_form() -> FormScreen:
+    def check(values: dict[str, Any]) -> _Problems:
+        start, end = values["start"], values["end"]
+        if start is not None and end is not None and end <= start:
+            return [("end", msg("The session must end after it starts ({start}).",
+                                start=_time_text(start)))]
+        sample = Session(course_id="-", date=values["first_date"], start=start, end=end,
+                         hours=values["hours"])
+        return [(name, reason) for name, reason in validate_session(sample)
+                if name == "hours"]
+
+    return FormScreen(_("Plan the course's days"), [
+        Field("days", _("Number of days"), lambda t: parse_int(t, 1, 60), "5"),
+        Field("first_date", _("First day"), parse_date),
+        Field("weekday", _("Weekday (empty: the first day's)"), choices=weekday_choices()),
+        Field("spacing", _("Weeks between the days"), lambda t: parse_int(t, 1, 52), "3"),
+        Field("start", _("Start"), parse_time, DEFAULT_START),
+        Field("end", _("End"), parse_time, DEFAULT_END),
+        Field("hours", _("Hours per day"), _optional_hours, format_hours(DEFAULT_HOURS)),
+        Field("last_weekday", _("The last day on another weekday (empty: the same)"),
+              choices=weekday_choices()),
+    ], check=check)
+
+
+def generate_from(course: Course, values: dict[str, Any]) -> list[Session]:
+    first: dt.date = values["first_date"]
+    weekday = int(values["weekday"]) if values.get("weekday") else first.weekday()
+    last = int(values["last_weekday"]) if values.get("last_weekday") else None
+    return generate(course.id, days=values["days"], first_date=first, weekday=weekday,
+                    spacing_weeks=values["spacing"], start=values["start"], end=values["end"],
+                    hours=values["hours"], last_weekday=last)
+
+
+def other_courses_sessions(store: Store, course_id: str,
+                           dates: Sequence[dt.date]) -> tuple[list[Session], dict[str, Course]]:
+    """Sessions of other courses on ``dates``, for clash warnings.
+
+    Only courses with a planned day on one of the dates are opened: the summaries in
+    the main file tell which, so a national database is not read file by file.
+    """
+    wanted = set(dates)
+    courses = {c.id: c for c in store.courses.all()}
+    busy = [s.id for s in store.course_summaries.all()
+            if s.id != course_id and s.id in courses and wanted & set(s.planned_dates)]
+    others = [s for cid in busy for s in store.sessions(cid).all() if s.date in wanted]
+    return others, courses
+
+
+def preview_text(sessions: Sequence[Session], warnings: Sequence[Message]) -> str:
+    lines = [_("These {n} days will be added:").format(n=len(sessions))]
+    dates = [day_text(s.date) for s in sessions]
+    # Three a line keeps a long course on one screen.
+    lines += ["  " + "   ".join(dates[i:i + 3]) for i in range(0, len(dates), 3)]
+    if warnings:
+        lines += ["", _("Check before you add them:")]
+        lines += [f"! {w}" for w in warnings[:_PREVIEW_WARNINGS]]
+        if len(warnings) > _PREVIEW_WARNINGS:
+            lines.append(_("… and {n} more.").format(n=len(warnings) - _PREVIEW_WARNINGS))
+    else:
+        lines += ["", _("No holidays, and no trainer or venue is busy elsewhere.")]
+    return "\n".join(lines)
+
+
+# -- postponing and practice periods -------------------------------------------------
+
+
+def postpone_form(session: Session, *, redate: bool) -> FormScreen:
+    reason = session.postpone_reason or ""
+    if redate:
+        title = _("New date for the day postponed from {day}").format(day=day_text(session.date))
+    else:
+        title = _("Postpone the day {day}").format(day=day_text(session.date))
+
+    def check(values: dict[str, Any]) -> _Problems:
+        problems: _Problems = []
+        if values["reason"] is PostponeReason.OTHER and not (values["note"] or "").strip():
+            problems.append(("note", msg(
+                "Describe the reason, since it is not weather or illness.")))
+        if values["new_date"] == session.date:
+            problems.append(("new_date", msg("The new date is the same as the old one ({date}).",
+                                             date=format_date(session.date))))
+        return problems
+
+    return FormScreen(title, [
+        Field("reason", _("Reason"), value=reason, required=True,
+              choices=[(r.label, r) for r in PostponeReason]),
+        Field("note", _("Note"), value=session.postpone_note),
+        Field("new_date", _("New date") if redate else _("New date (empty: not known yet)"),
+              (lambda t: parse_date(t, required=redate))),
+    ], check=check)
+
+
+def practice_form(after: Session, following: Session | None) -> FormScreen:
+    if following is None:
+        title = _("Practice task after the day {day}").format(day=day_text(after.date))
+    else:
+        title = _("Practice task from {first} to {last}").format(
+            first=day_text(after.date), last=day_text(following.date))
+    return FormScreen(title, [
+        Field("practice_task", _("Practice task"), value=after.practice_task, multiline=True),
+    ])
+
+
+# -- the flows, run from the course screen's workers --------------------------------
+
+
+async def _write(screen: CourseScreen, work_fn: Callable[[], object], done: str,
+                 select: str | None) -> bool:
+    try:
+        await in_thread(screen, work_fn)
+    except (StoreError, OSError) as error:
+        screen.notify(error_text(error), severity="error", timeout=10, markup=False)
+        await screen.reload()
+        return False
+    screen.notify(done, markup=False)
+    await screen.reload(select=select)
+    return True
+
+
+def _warn_holidays(screen: CourseScreen, dates: Sequence[dt.date]) -> None:
+    for warning in holiday_warnings(dates):
+        screen.notify(str(warning), title=_("Holiday"), severity="warning", timeout=10,
+                      markup=False)
+
+
+async def add_session(screen: CourseScreen) -> None:
+    course = screen.data.course
+    draft = new_session(course)
+    values = await screen.app.push_screen_wait(session_form(_("New day"), draft))
+    if values is None:
+        return
+    # The id is given here so that the cursor can go to the new row.
+    session = dataclasses.replace(apply_session_values(draft, values), id=new_id())
+    repo = screen.store.sessions(course.id)
+    if await _write(screen, lambda: repo.add(session),
+                    _("Day added: {day}").format(day=day_text(session.date)),
+                    select=session.id):
+        _warn_holidays(screen, [session.date])
+
+
+async def edit_session(screen: CourseScreen, session: Session) -> None:
+    values = await screen.app.push_screen_wait(
+        session_form(_("The day {day}").format(day=day_text(session.date)), session))
+    if values is None:
+        return
+    changed = apply_session_values(session, values)
+    repo = screen.store.sessions(session.course_id)
+    if await _write(screen, lambda: repo.save(changed, expected_version=session.version),
+                    _("Saved."), select=session.id) and changed.date != session.date:
+        _warn_holidays(screen, [changed.date])
+
+
+async def delete_session(screen: CourseScreen, session: Session) -> None:
+    store, cid = screen.store, session.course_id
+    marks = await in_thread(screen, lambda: len(store.attendance(cid).where(
+        session_id=session.id)))
+    question = _("Delete the day {day}?").format(day=day_text(session.date))
+    if marks:
+        question += " " + _("Its {n} attendance marks are deleted too.").format(n=marks)
+    if not await screen.app.push_screen_wait(
+            ConfirmScreen(literal(question), yes=_("Delete"), no=_("Keep"), danger=True)):
+        return
+
+    def work_fn() -> None:
+        with store.transaction():
+            store.sessions(cid).delete(session.id)
+            store.attendance(cid).delete_where(lambda d: d.get("session_id") == session.id)
+            # The day it replaced waits for a new date again rather than pointing nowhere.
+            for old in store.sessions(cid).where(replaced_by=session.id):
+                store.sessions(cid).save(dataclasses.replace(old, replaced_by=None))
+
+    await _write(screen, work_fn, _("Day deleted: {day}").format(day=day_text(session.date)),
+                 select=None)
+
+
+async def generate_sessions(screen: CourseScreen) -> None:
+    course = screen.data.course
+    values = await screen.app.push_screen_wait(generator_form())
+    if values is None:
+        return
+    try:
+        sessions = [dataclasses.replace(s, id=new_id()) for s in generate_from(course, values)]
+    except ScheduleError as error:
+        screen.notify(str(error), severity="error", markup=False)
+        return
+    dates = [s.date for s in sessions]
+    try:
+        others, courses = await in_thread(
+            screen, lambda: other_courses_sessions(screen.store, course.id, dates))
+    except (StoreError, OSError) as error:
+        screen.notify(error_text(error), severity="error", markup=False)
+        return
+    warnings = holiday_warnings(dates) + clashes(sessions, others, courses)
+    if not await screen.app.push_screen_wait(ConfirmScreen(
+            literal(preview_text(sessions, warnings)), yes=_("Add the days"),
+            no=_("Cancel"))):
+        return
+    repo = screen.store.sessions(course.id)
+
+    def work_fn() -> None:
+        with screen.store.transaction():
+            for session in sessions:
+                repo.add(session)
+
+    await _write(screen, work_fn, _("{n} days added.").format(n=len(sessions)),
+                 select=sessions[0].id)
+
+
+async def postpone_session(screen: CourseScreen, session: Session, *, redate: bool) -> None:
+    values = await screen.app.push_screen_wait(postpone_form(session, redate=redate))
+    if values is None:
+        return
+    try:
+        old, new = postpone(session, values["reason"], values["note"] or "",
+                            values["new_date"])
+    except ScheduleError as error:
+        screen.notify(str(error), severity="error", markup=False)
+        return
+    repo = screen.store.sessions(session.course_id)
+
+    def work_fn() -> None:
+        with screen.store.transaction():
+            repo.save(old, expected_version=session.version)
+            if new is not None:
+                repo.add(new)
+
+    if new is None:
+        done = _("Postponed; the day waits for a new date (r gives it one).")
+    else:
+        done = _("Postponed to {day}.").format(day=day_text(new.date))
+    if await _write(screen, work_fn, done, select=new.id if new else session.id) and new:
+        _warn_holidays(screen, [new.date])
+
+
+async def edit_practice(screen: CourseScreen, after: Session,
+                        following: Session | None) -> None:
+    values = await screen.app.push_screen_wait(practice_form(after, following))
+    if values is None:
+        return
+    changed = dataclasses.replace(after, practice_task=(values["practice_task"] or "").strip())
+    repo = screen.store.sessions(after.course_id)
+    await _write(screen, lambda: repo.save(changed, expected_version=after.version),
+                 _("Saved."), select=None)
+
+
+def total_hours(sessions: Sequence[Session]) -> float | None:
+    """The course's teaching hours: the default substitute cover for a participant."""
+    active = [session_hours(s) for s in sessions
+              if s.status in (SessionStatus.PLANNED, SessionStatus.HELD)]
+    known = [h for h in active if h is not None]
+    return round(sum(known), 2) if known else None
