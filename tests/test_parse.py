@@ -413,3 +413,13 @@ def test_danish_catalogue_keeps_placeholders() -> None:
 
 def test_danish_catalogue_is_compiled(danish: None) -> None:
     assert str(Message("Pedagogical assistant")) == "Pædagogisk assistent"
+
+
+def test_a_handwritten_danish_date_is_accepted() -> None:
+    import datetime as dt
+
+    from tui.domain.parse import parse_date
+
+    assert parse_date("6/6-2023").value == dt.date(2023, 6, 6)
+    assert parse_date("24/11-21").value == dt.date(2021, 11, 24)
+    assert parse_date("31/2-2023").error is not None

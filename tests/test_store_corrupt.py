@@ -61,7 +61,6 @@ BREAKAGES = {
 
 COMMANDS = [
     ("check",),
-    ("backup",),
     ("backup", "--now"),
     ("demo",),
     (),  # the TUI itself must refuse before it takes over the terminal
@@ -140,6 +139,16 @@ def test_restore_repairs_a_broken_database_and_keeps_the_broken_copy(tmp_path: P
     assert kept and kept[0].read_bytes() == broken
 
 
+def test_backups_can_be_listed_while_the_database_is_broken(tmp_path: Path) -> None:
+    db = _make(tmp_path)
+    taken = run_kuffert("backup", "--now", db=db)
+    name = taken.stdout.split(":", 1)[1].strip()
+    _truncate(db)
+    listing = run_kuffert("backup", db=db)
+    assert listing.returncode == 0, listing.stderr
+    assert name in listing.stdout
+
+
 def test_restore_of_an_unknown_backup_names_the_ones_there_are(tmp_path: Path) -> None:
     db = _make(tmp_path)
     run_kuffert("backup", "--now", db=db)
@@ -163,3 +172,13 @@ def test_files_are_private_by_default_and_group_shared_on_request(tmp_path: Path
         check=True)
     assert os.stat(shared_db).st_mode & 0o777 == 0o660
     assert os.stat(shared_db).st_mode & 0o007 == 0
+
+
+def test_check_names_every_broken_file_at_once(tmp_path: Path) -> None:
+    db = _make(tmp_path)
+    _truncate(tmp_path / "k.d" / "people.json")
+    _truncate(tmp_path / "k.d" / "courses" / "c-horsens-dagpleje.json")
+    result = run_kuffert("check", db=db)
+    assert result.returncode == 1
+    assert "people.json" in result.stderr and "c-horsens-dagpleje.json" in result.stderr
+    assert "2 problem(s)" in result.stderr

@@ -88,12 +88,6 @@ class KuffertApp(App[None]):
 
         return load_demo(self.store)
 
-    def dashboard(self) -> DashboardScreen | None:
-        for screen in self.screen_stack:
-            if isinstance(screen, DashboardScreen):
-                return screen
-        return None
-
     async def action_dashboard(self) -> None:
         await self.switch_mode("dashboard")
 
@@ -107,12 +101,6 @@ class KuffertApp(App[None]):
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(
                 placeholder=_("Find a screen, programme or course …"), id="--command-palette"))
-
-    async def open_record(self, table_id: str, record_id: str) -> None:
-        await self.switch_mode("dashboard")
-        dashboard = self.dashboard()
-        if dashboard is None or not dashboard.show_record(table_id, record_id):
-            self.notify(_("That record is no longer in the database."), severity="warning")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         # Textual's own entries are English and partly duplicate ours; these are the

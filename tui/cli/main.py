@@ -75,14 +75,19 @@ def build_parser() -> argparse.ArgumentParser:
 COMMAND_MODULES: list[str] = ["tui.cli.sheet", "tui.cli.importing", "tui.cli.reporting"]
 
 
-def _open_store(args: argparse.Namespace, config: Config, *, verify: bool = True):
+def _open_store(args: argparse.Namespace, config: Config, *, verify: bool = True,
+                check_schema: bool = True):
+    from tui.store.database import Database
     from tui.store.store import Store
 
     path = resolve_path(args.db or config.db)
     if path.exists() and path.is_dir():
         raise UserError(msg("{path} is a folder; --db names the database file "
                             "(for example {path}/kuffert.json).", path=str(path)))
-    store = Store.open(path, shared=args.shared or config.shared, backups_keep=config.backups)
+    options = {"shared": args.shared or config.shared, "backups_keep": config.backups}
+    if not check_schema:
+        return Store(Database(path, **options))  # type: ignore[arg-type]
+    store = Store.open(path, **options)
     if verify:
         store.verify()
     return store
@@ -127,7 +132,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
 def cmd_backup(args: argparse.Namespace, config: Config) -> int:
     from tui.store import backup
 
-    store = _open_store(args, config)
+    # Listing backups is what a user does when the database is broken: no check here.
+    store = _open_store(args, config, verify=args.now, check_schema=args.now)
     if args.now:
         if not store.exists():
             raise UserError(msg("There is no database at {path} to back up.",

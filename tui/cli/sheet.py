@@ -62,6 +62,10 @@ def cmd_sheet(args: argparse.Namespace, store: Store) -> int:
         print("kuffert: " + _("{path} is a folder; --out names the PDF file to write.").format(
             path=out), file=sys.stderr)
         return EXIT_PROBLEM
+    if not out.parent.is_dir():
+        print("kuffert: " + _("The folder {folder} does not exist; create it or choose another "
+                              "--out.").format(folder=out.parent), file=sys.stderr)
+        return EXIT_PROBLEM
     count = write_sheet(store, course_id, args.session, out)
     print(_("Sign-in sheet written to {path} (people listed: {count}).").format(
         path=out, count=count))

@@ -208,7 +208,9 @@ class CourseSummary(Record):
 def summarise(course_id: str, sessions: list[Session]) -> CourseSummary:
     return CourseSummary(
         id=course_id,
-        session_count=len(sessions),
+        # Days that will be or were taught: a postponed day lives on in its new date.
+        session_count=sum(s.status in (SessionStatus.PLANNED, SessionStatus.HELD)
+                          for s in sessions),
         planned_dates=sorted(s.date for s in sessions if s.status is SessionStatus.PLANNED),
         waiting=[
             WaitingSession(session_id=s.id, date=s.date, reason=s.postpone_reason,

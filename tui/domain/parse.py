@@ -125,6 +125,8 @@ _WEEKDAYS_SHORT = (
 
 # re.ASCII: \d must not accept other scripts' digits, which int() would silently take.
 _DANISH_DATE = re.compile(r"(\d{1,2})([-./])(\d{1,2})\2(\d{4}|\d{2})", re.ASCII)
+# "6/6-2023": the way dates are handwritten on Danish forms and sign-in sheets.
+_HANDWRITTEN_DATE = re.compile(r"(\d{1,2})(/)(\d{1,2})-(\d{4}|\d{2})", re.ASCII)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 
 
@@ -147,7 +149,7 @@ def parse_date(text: str, *, required: bool = True) -> Parsed[dt.date]:
         if required:
             return _fail(msg("Enter a date, for example {example}.", example=DATE_EXAMPLE))
         return _ok(None)
-    if m := _DANISH_DATE.fullmatch(text):
+    if m := _DANISH_DATE.fullmatch(text) or _HANDWRITTEN_DATE.fullmatch(text):
         day, month, year_text = int(m[1]), int(m[3]), m[4]
         # Two-digit years are always this century: nobody plans a course for 1926.
         year = 2000 + int(year_text) if len(year_text) == 2 else int(year_text)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tui.domain.courses import Course
+from tui.domain.programmes import Programme
 from tui.i18n import _
+from tui.store.errors import StoreError
 
 if TYPE_CHECKING:
     from tui.app import KuffertApp
@@ -19,8 +23,8 @@ Command = Callable[[], object] | Callable[[], Awaitable[object]]
 class KuffertCommands(Provider):
     """Finds Kuffert's screens and the records shown on the overview.
 
-    Records come from the overview the dashboard last read, not from the store: typing
-    in the palette must not wait for disk or for another user's write lock.
+    Records are read from the store once when the palette opens, in a thread: typing
+    in the palette must not wait for the disk.
     """
 
     @property
@@ -40,17 +44,26 @@ class KuffertCommands(Provider):
             yield name, help_text, partial(app.action_section, mode)
         yield _("Keys and help"), _("All keys on this screen"), app.action_help
 
+    async def startup(self) -> None:
+        # Read once per opening of the palette, off the UI thread: from any screen, and
+        # a course another user just added is found too.
+        self._found = await asyncio.to_thread(self._read)
+
+    def _read(self) -> tuple[list[Programme], list[Course]]:
+        store = self.kuffert.store
+        try:
+            return store.programmes.all(), store.courses.all()
+        except StoreError:
+            return [], []  # the screens say what is wrong with the file
+
     def _records(self) -> Iterator[tuple[str, str, Command]]:
         app = self.kuffert
-        dashboard = app.dashboard()
-        overview = dashboard.overview if dashboard else None
-        if overview is None:
-            return
-        for p in overview.programmes:
-            yield (p.name, _("Programme") + (f" · {p.period}" if p.period else ""),
-                   partial(app.open_record, "programmes", p.id))
-        for c in overview.courses:
-            yield (c.name, _("Course") + f" · {c.status} · {c.programme}",
+        programmes, courses = getattr(self, "_found", ([], []))
+        names = {p.id: p.name for p in programmes}
+        for p in programmes:
+            yield (p.name, _("Programme"), partial(app.action_section, "programmes"))
+        for c in courses:
+            yield (c.name, _("Course") + f" · {c.status.label} · {names.get(c.programme_id, '')}",
                    partial(app.open_course, c.id))
             yield (_("Attendance") + f" {c.name}", _("Mark attendance for this course"),
                    partial(app.open_attendance, c.id))

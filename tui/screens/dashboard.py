@@ -14,7 +14,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
-from textual.widgets.data_table import RowDoesNotExist
 
 from tui.i18n import N_, _
 from tui.screens.overview import Overview, OverviewReader
@@ -170,19 +169,6 @@ class DashboardScreen(Screen[None]):
         self.query_one("#postponed-title", Label).update(
             _("Postponed sessions waiting for a new date ({n})").format(
                 n=len(overview.postponed)))
-
-    # -- going to a record (from the command palette) -------------------------------------
-
-    def show_record(self, table_id: str, record_id: str) -> bool:
-        """Put the cursor on a programme's or course's row and focus its table."""
-        table = self.query_one(f"#{table_id}", RecordTable)
-        try:
-            row = table.get_row_index(record_id)
-        except RowDoesNotExist:  # deleted by someone else since the palette listed it
-            return False
-        table.move_cursor(row=row, animate=False)
-        table.focus()
-        return True
 
     def _selected(self) -> tuple[str, str] | None:
         """The focused table and the id of its row under the cursor."""

@@ -35,9 +35,17 @@ def check(store: Store) -> list[Finding]:
         institutions = store.institutions.all()
         courses = store.courses.all()
         store.topic_wishes.all()
-        people = {p.id for p in store.people.all()}
+        store.course_summaries.all()
     except StoreError as problem:
         return [Finding(problem.message)]
+    # A broken people file is reported, and the courses are still checked: a user
+    # repairing by hand wants to hear of every broken file at once.
+    people: set[str] | None
+    try:
+        people = {p.id for p in store.people.all()}
+    except StoreError as problem:
+        findings.append(Finding(problem.message))
+        people = None
 
     def missing(kind: str, ref: str, owner: str) -> Finding:
         return Finding(msg("{owner} refers to {kind} '{ref}', which does not exist.",
@@ -73,7 +81,7 @@ def _check_summary(store: Store, course_id: str) -> list[Finding]:
                         "change to its sessions rewrites it.", id=course_id), error=False)]
 
 
-def _check_course(store: Store, course_id: str, people: set[str]) -> list[Finding]:
+def _check_course(store: Store, course_id: str, people: set[str] | None) -> list[Finding]:
     try:
         records = {t: store._course_repo(t, course_id).all() for t in COURSE_TABLES}
     except StoreError as problem:
@@ -85,7 +93,7 @@ def _check_course(store: Store, course_id: str, people: set[str]) -> list[Findin
     for table, items in records.items():
         for item in items:
             person = getattr(item, "person_id", None)
-            if person and person not in people:
+            if person and people is not None and person not in people:
                 found.append(Finding(msg("{owner}: {table} '{id}' names a person who does not "
                                          "exist ({ref}).", owner=where, table=table,
                                          id=item.id, ref=person)))

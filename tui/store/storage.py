@@ -52,7 +52,8 @@ def decode_tables(path: Path, raw: bytes) -> Tables:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise CorruptDatabase(
-            path, msg("broken JSON ({error})", error=error.msg), error.lineno
+            path, msg("broken JSON at column {column} ({error})", column=error.colno,
+                      error=error.msg), error.lineno
         ) from None
     if not isinstance(data, dict):
         raise CorruptDatabase(path, msg("the top level is not a JSON object"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from tui.i18n import _
@@ -54,6 +55,19 @@ class RecordTable(DataTable[str | Text]):
     Cells are cut to their column by this widget, with an ellipsis, so that no column
     is ever pushed out of sight on an 80-column terminal.
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "first_row", show=False),
+        Binding("end", "last_row", show=False),
+    ]
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1)
 
     def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row")
