@@ -351,20 +351,15 @@ class PeopleScreen(Screen[None]):
             self.notify(str(error), severity="error")
             return
 
+        store = self.kuffert.store
+        form = FormScreen(_("New person"), fields, check=self._check,
+                          save=lambda values: store.people.add(self._person(values, None)))
+
         def saved(values: dict[str, Any] | None) -> None:
-            if values is not None:
-                self._add(self._person(values, None))
+            if values is not None and isinstance(form.saved, Person):
+                self._show_saved(form.saved, _("Added {name}."))
 
-        self._push(FormScreen(_("New person"), fields, check=self._check), saved)
-
-    @work(thread=True, group="people-write")
-    def _add(self, person: Person) -> None:
-        try:
-            added = self.kuffert.store.people.add(person)
-        except (StoreError, OSError) as error:
-            self.app.call_from_thread(self.notify, error_text(error), severity="error")
-            return
-        self.app.call_from_thread(self._show_saved, added, _("Added {name}."))
+        self._push(form, saved)
 
     def action_edit(self) -> None:
         pid = self._current_id()
@@ -377,34 +372,27 @@ class PeopleScreen(Screen[None]):
             self.notify(str(error), severity="error")
             return
 
-        def saved(values: dict[str, Any] | None) -> None:
-            if values is not None:
-                self._save(self._person(values, person), person.version)
-
-        self._push(FormScreen(_("Edit {name}").format(name=person.name), fields,
-                              check=self._check), saved)
-
-    @work(thread=True, group="people-write")
-    def _save(self, person: Person, version: int) -> None:
         store = self.kuffert.store
-        try:
-            saved = store.people.save(person, expected_version=version)
-        except StaleRecord as error:
-            fresh = store.people.find(person.id)
-            self.app.call_from_thread(self._stale, str(error), fresh)
-            return
-        except (StoreError, OSError) as error:
-            self.app.call_from_thread(self.notify, error_text(error), severity="error")
-            return
-        self.app.call_from_thread(self._show_saved, saved, _("Saved {name}."))
+        expected = [person.version]
 
-    def _stale(self, text: str, fresh: Person | None) -> None:
-        self.notify(text + " " + _("Your change was not saved; the list shows theirs now. "
-                                   "Edit again if it is still needed."),
-                    severity="warning", timeout=12)
-        if self.register is not None and fresh is not None:
-            self.register.upsert(fresh)
-            self._filter()
+        def save(values: dict[str, Any]) -> Person:
+            try:
+                return store.people.save(self._person(values, person),
+                                         expected_version=expected[0])
+            except StaleRecord:
+                # The next ctrl+s saves over their change, on purpose; escape keeps it.
+                fresh = store.people.find(person.id)
+                expected[0] = fresh.version if fresh else expected[0]
+                raise
+
+        form = FormScreen(_("Edit {name}").format(name=person.name), fields,
+                          check=self._check, save=save)
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is not None and isinstance(form.saved, Person):
+                self._show_saved(form.saved, _("Saved {name}."))
+
+        self._push(form, saved)
 
     def _show_saved(self, person: Person, text: str) -> None:
         register = self.register

@@ -3,6 +3,7 @@ question before unsaved input is thrown away."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -16,11 +17,14 @@ from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from tui.domain.parse import Parsed
 from tui.i18n import N_, Message, _, msg
+from tui.store.errors import StoreError
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.keys import translate_bindings
 
 Parser = Callable[[str], Parsed[Any]]
 CrossCheck = Callable[[dict[str, Any]], list[tuple[str, Message]]]
+# Stores the values; runs in a thread. A StoreError keeps the form open with its text.
+Saver = Callable[[dict[str, Any]], object]
 
 
 def text_field(value: str) -> Parsed[str]:
@@ -55,12 +59,14 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     ]
 
     def __init__(self, title: str, fields: Sequence[Field], *,
-                 check: CrossCheck | None = None) -> None:
+                 check: CrossCheck | None = None, save: Saver | None = None) -> None:
         super().__init__(classes="form")
         translate_bindings(self)
         self.title_text = title
         self.fields = list(fields)
         self.check = check
+        self.save = save
+        self.saved: object = None
         self._start = {f.name: f.value for f in self.fields}
 
     def compose(self) -> ComposeResult:
@@ -72,6 +78,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                     yield self._widget_for(f)
                     yield Static("", id=f"error-{f.name}", classes="form-error -clear",
                                  markup=False)
+            yield Static("", id="form-problem", classes="form-error -clear", markup=False)
             yield Static(_("ctrl+s saves, escape cancels, tab moves on"), id="form-hint")
         yield Footer()
 
@@ -110,7 +117,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         return f.parse(value)
 
     def _show(self, name: str, error: Message | str | None) -> None:
-        line = self.query_one(f"#error-{name}", Static)
+        line = self.query_one("#form-problem" if name == "problem" else f"#error-{name}",
+                              Static)
         line.update(str(error) if error else "")
         # A field without a problem takes no line: 24 rows hold few fields.
         line.set_class(not error, "-clear")
@@ -131,7 +139,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     def action_next_field(self) -> None:
         self.focus_next()
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
         values: dict[str, Any] = {}
         first_bad: str | None = None
         for f in self.fields:
@@ -148,6 +156,15 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             self.query_one(f"#field-{first_bad}").focus()
             self.notify(_("Not saved: the reasons are under the fields."), severity="warning")
             return
+        if self.save is not None:
+            # Saved while the form is still open: if the store refuses (a broken file,
+            # someone else's newer change), nothing typed is lost.
+            try:
+                self.saved = await asyncio.to_thread(self.save, values)
+            except StoreError as error:
+                self._show("problem", str(error) + " " + _("Nothing you typed is lost."))
+                self.query_one("#form-problem").scroll_visible()
+                return
         self.dismiss(values)
 
     def action_cancel(self) -> None:
