@@ -140,7 +140,7 @@ def test_postpone_for_weather_then_give_the_day_a_new_date(store: Store) -> None
         # r: the new date, once the campus is free again.
         await pilot.press("r")
         await form_opened(app, pilot)
-        await pilot.press("tab", "tab", *"27-09-2021", "ctrl+s")
+        await pilot.press(*"27-09-2021", "ctrl+s")  # the date has the focus on re-dating
         await until(pilot, lambda: len(stored_sessions(store)) == 4)
         old = next(s for s in stored_sessions(store) if s.id == second.id)
         new = next(s for s in stored_sessions(store) if s.date == dt.date(2021, 9, 27))

@@ -203,13 +203,18 @@ def postpone_form(session: Session, *, redate: bool) -> FormScreen:
                                              date=format_date(session.date))))
         return problems
 
-    return FormScreen(title, [
+    new_date = Field("new_date", _("New date") if redate else
+                     _("New date (empty: not known yet)"),
+                     (lambda t: parse_date(t, required=redate)))
+    reasons = [
         Field("reason", _("Reason"), value=reason, required=True,
               choices=[(r.label, r) for r in PostponeReason]),
         Field("note", _("Note"), value=session.postpone_note),
-        Field("new_date", _("New date") if redate else _("New date (empty: not known yet)"),
-              (lambda t: parse_date(t, required=redate))),
-    ], check=check)
+    ]
+    # The first field has the focus: re-dating is about the date (the reason is known),
+    # and typing into a choice would go nowhere.
+    return FormScreen(title, [new_date, *reasons] if redate else [*reasons, new_date],
+                      check=check)
 
 
 def practice_form(after: Session, following: Session | None) -> FormScreen:
