@@ -32,5 +32,16 @@ def run_kuffert(*args: str, db: Path | None = None, input: str | None = None,
 
 
 @pytest.fixture
+def demo_store(tmp_path: Path):
+    """A real database in the test's folder, holding the shipped demo programmes."""
+    from tui.store.demo import load_demo
+    from tui.store.store import Store
+
+    store = Store.open(tmp_path / "db" / "k.json")
+    load_demo(store)
+    return store
+
+
+@pytest.fixture
 def kuffert():
     return run_kuffert

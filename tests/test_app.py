@@ -25,6 +25,7 @@ from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
+from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.courses import PostponeReason, Session, SessionStatus
 from tui.domain.programmes import Programme
@@ -32,7 +33,6 @@ from tui.i18n import language, set_language
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen
 from tui.screens.overview import natural_key
-from tui.store.demo import load_demo
 from tui.store.store import Store
 from tui.widgets.record_table import clip
 
@@ -46,13 +46,6 @@ def _keep_language() -> Iterator[None]:
     before = language()
     yield
     set_language(before)
-
-
-@pytest.fixture
-def demo_store(tmp_path: Path) -> Store:
-    store = Store.open(tmp_path / "k.json")
-    load_demo(store)
-    return store
 
 
 def run(app: KuffertApp, steps: Callable[[Pilot[None]], Awaitable[None]],
@@ -69,14 +62,6 @@ async def settle(pilot: Pilot[None]) -> None:
     """Let the dashboard's reading worker finish and its rows reach the screen."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 5) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the screen did not change in time")
 
 
 def table(app: KuffertApp, table_id: str) -> DataTable[object]:

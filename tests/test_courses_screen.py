@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
-
-import pytest
+from collections.abc import Awaitable, Callable
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
+from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.courses import CourseStatus
-from tui.i18n import language, set_language
 from tui.screens.course import CourseScreen
 from tui.screens.courses import CoursesScreen
-from tui.store.demo import load_demo
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
@@ -33,20 +29,6 @@ SIZE = (80, 24)
 DAGPLEJE = "c-horsens-dagpleje"
 
 Steps = Callable[[KuffertApp, Pilot[None]], Awaitable[None]]
-
-
-@pytest.fixture(autouse=True)
-def _keep_language() -> Iterator[None]:
-    before = language()
-    yield
-    set_language(before)
-
-
-@pytest.fixture
-def demo_store(tmp_path: Path) -> Store:
-    store = Store.open(tmp_path / "k.json")
-    load_demo(store)
-    return store
 
 
 # -- shared helpers -------------------------------------------------------------------
@@ -62,14 +44,6 @@ def run(store: Store, steps: Steps, language: str = "en") -> None:
             await steps(app, pilot)
 
     asyncio.run(main())
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], object], seconds: float = 5) -> None:
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the screen did not change in time")
 
 
 def rows(app: KuffertApp, table_id: str) -> dict[str, list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import os
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -16,20 +16,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
 from tui.app import KuffertApp
-from tui.i18n import language, set_language
 from tui.screens.reports import ReportsScreen
-from tui.store.demo import load_demo
 from tui.store.store import Store
 from tui.widgets.export_dialog import ExportDialog
 
 SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def _keep_language() -> Iterator[None]:
-    before = language()
-    yield
-    set_language(before)
 
 
 @pytest.fixture
@@ -39,13 +30,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     monkeypatch.setenv("HOME", str(folder))
     return folder
-
-
-@pytest.fixture
-def demo_store(tmp_path: Path) -> Store:
-    store = Store.open(tmp_path / "k.json")
-    load_demo(store)
-    return store
 
 
 def run(app: KuffertApp, steps: Callable[[Pilot[None]], Awaitable[None]]) -> None:

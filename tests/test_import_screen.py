@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -17,12 +17,11 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Static
 
+from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.people import Qualification, Role
-from tui.i18n import language, set_language
 from tui.screens.people import PeopleScreen
 from tui.screens.people_import import ImportScreen, expand_path
-from tui.store.demo import load_demo
 from tui.store.store import Store
 
 SIZE = (80, 24)
@@ -38,20 +37,6 @@ STAFF = "\r\n".join([
 GOOD = {"Åse Højgaard", "Søren Ærø", "Øjvind Lærkesø"}
 
 Steps = Callable[[KuffertApp, Pilot[None]], Awaitable[None]]
-
-
-@pytest.fixture(autouse=True)
-def _keep_language() -> Iterator[None]:
-    before = language()
-    yield
-    set_language(before)
-
-
-@pytest.fixture
-def demo_store(tmp_path: Path) -> Store:
-    store = Store.open(tmp_path / "db" / "k.json")
-    load_demo(store)
-    return store
 
 
 @pytest.fixture
@@ -71,14 +56,6 @@ def run(store: Store, steps: Steps) -> None:
             await steps(app, pilot)
 
     asyncio.run(main())
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], object], seconds: float = 5) -> None:
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the screen did not change in time")
 
 
 def text(app: KuffertApp, selector: str) -> str:

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
-
-import pytest
+from collections.abc import Awaitable, Callable
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
+from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.people import Qualification, Role
-from tui.i18n import language, set_language
+from tui.i18n import set_language
 from tui.screens.people import PeopleScreen, Register, format_count
-from tui.store.demo import load_demo
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
@@ -28,20 +25,6 @@ SIZE = (80, 24)
 AVIAJA = "p-gl-01"  # a leader in Nuuk, enrolled in the 2022 course with attendance marks
 
 Steps = Callable[[KuffertApp, Pilot[None]], Awaitable[None]]
-
-
-@pytest.fixture(autouse=True)
-def _keep_language() -> Iterator[None]:
-    before = language()
-    yield
-    set_language(before)
-
-
-@pytest.fixture
-def demo_store(tmp_path: Path) -> Store:
-    store = Store.open(tmp_path / "k.json")
-    load_demo(store)
-    return store
 
 
 def run(store: Store, steps: Steps) -> None:
@@ -53,14 +36,6 @@ def run(store: Store, steps: Steps) -> None:
             await steps(app, pilot)
 
     asyncio.run(main())
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], object], seconds: float = 5) -> None:
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the screen did not change in time")
 
 
 def names(app: KuffertApp) -> list[str]:

@@ -6,21 +6,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
-
-import pytest
+from collections.abc import Awaitable, Callable
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
+from tests.pilot import until
 from tui.app import KuffertApp
-from tui.i18n import language, set_language
 from tui.resources import load_json
 from tui.screens.programmes import GoalsScreen, ProgrammesScreen, TopicsScreen, parse_amount
-from tui.store.demo import load_demo
 from tui.store.store import Store
 from tui.widgets.form import FormScreen
 
@@ -28,20 +24,6 @@ SIZE = (80, 24)
 NAME = "Init 4: Dp"
 
 Steps = Callable[[KuffertApp, Pilot[None]], Awaitable[None]]
-
-
-@pytest.fixture(autouse=True)
-def _keep_language() -> Iterator[None]:
-    before = language()
-    yield
-    set_language(before)
-
-
-@pytest.fixture
-def demo_store(tmp_path: Path) -> Store:
-    store = Store.open(tmp_path / "k.json")
-    load_demo(store)
-    return store
 
 
 def run(store: Store, steps: Steps) -> None:
@@ -53,14 +35,6 @@ def run(store: Store, steps: Steps) -> None:
             await steps(app, pilot)
 
     asyncio.run(main())
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], object], seconds: float = 5) -> None:
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the screen did not change in time")
 
 
 def table_rows(app: KuffertApp, selector: str) -> dict[str, list[str]]:

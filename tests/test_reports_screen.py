@@ -10,7 +10,7 @@ import asyncio
 import json
 import os
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -25,10 +25,8 @@ from tests.conftest import run_kuffert
 from tui.app import KuffertApp
 from tui.domain.parse import parse_date
 from tui.domain.reports import report_to_json
-from tui.i18n import language, set_language
 from tui.screens.drilldown import DrillDownScreen
 from tui.screens.reports import FigureTable, ReportsScreen
-from tui.store.demo import load_demo
 from tui.store.exports import report_from_store
 from tui.store.store import Store
 from tui.widgets.bar_chart import Bar, bar_lines
@@ -36,20 +34,6 @@ from tui.widgets.record_table import RecordTable
 
 SIZE = (80, 24)
 HORSENS = "prog-horsens-1000"
-
-
-@pytest.fixture(autouse=True)
-def _keep_language() -> Iterator[None]:
-    before = language()
-    yield
-    set_language(before)
-
-
-@pytest.fixture
-def demo_store(tmp_path: Path) -> Store:
-    store = Store.open(tmp_path / "k.json")
-    load_demo(store)
-    return store
 
 
 def run(app: KuffertApp, steps: Callable[[Pilot[None]], Awaitable[None]]) -> None:
