@@ -77,7 +77,7 @@ from tui.store.errors import StoreError
 from tui.store.store import Store
 from tui.widgets.attendance_grid import AttendanceGrid, TotalsTable
 from tui.widgets.form import Field, FormScreen
-from tui.widgets.keys import translate_bindings
+from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import clip
 
 Cell = tuple[str, str]  # (person id, session id)
@@ -579,11 +579,7 @@ class AttendanceScreen(Screen[None]):
         return Text(" · ".join(parts), no_wrap=True, overflow="ellipsis")
 
     def _key_for(self, binding_id: str) -> str:
-        """The key that does it now: active bindings follow a user's keymap."""
-        for key, active in self.active_bindings.items():
-            if active.binding.id == binding_id:
-                return self.app.get_key_display(dataclasses.replace(active.binding, key=key))
-        return ""
+        return key_for(self, binding_id)
 
     # -- showing the course ----------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -18,7 +17,7 @@ from textual.widgets import Footer, Header, Label, Static
 from tui.i18n import N_, _
 from tui.screens.overview import Overview, OverviewReader
 from tui.store.errors import StoreError
-from tui.widgets.keys import translate_bindings
+from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 
 if TYPE_CHECKING:
@@ -146,10 +145,7 @@ class DashboardScreen(Screen[None]):
         return Text("\n\n".join(lines), justify="center")
 
     def _key_for(self, binding_id: str) -> str:
-        for key, active in self.active_bindings.items():
-            if active.binding.id == binding_id:
-                return self.app.get_key_display(dataclasses.replace(active.binding, key=key))
-        return ""
+        return key_for(self, binding_id)
 
     def _fill_tables(self, overview: Overview) -> None:
         self.query_one("#programmes", RecordTable).show_rows(

@@ -31,7 +31,7 @@ from tui.store.errors import StaleRecord, StoreError
 from tui.store.store import Erasure
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import Field, FormScreen
-from tui.widgets.keys import translate_bindings
+from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 
 if TYPE_CHECKING:
@@ -268,10 +268,7 @@ class PeopleScreen(Screen[None]):
         return _("{total} people.").format(total=format_count(total))
 
     def _key_for(self, binding_id: str) -> str:
-        for key, active in self.active_bindings.items():
-            if active.binding.id == binding_id:
-                return self.app.get_key_display(dataclasses.replace(active.binding, key=key))
-        return ""
+        return key_for(self, binding_id)
 
     def _current_id(self) -> str | None:
         # Keys typed in one burst ("nuuk", enter, "e") can reach this before the search

@@ -33,7 +33,7 @@ from tui.store.errors import StaleRecord, StoreError
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import Field, FormScreen
-from tui.widgets.keys import translate_bindings
+from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Cell, Column, RecordTable
 
 if TYPE_CHECKING:
@@ -192,10 +192,7 @@ class ProgrammesScreen(Screen[None]):
         detail.update(" · ".join(parts))
 
     def _key_for(self, binding_id: str) -> str:
-        for key, active in self.active_bindings.items():
-            if active.binding.id == binding_id:
-                return self.app.get_key_display(dataclasses.replace(active.binding, key=key))
-        return ""
+        return key_for(self, binding_id)
 
     def current(self) -> Programme | None:
         table = self.query_one(RecordTable)
@@ -475,10 +472,7 @@ class CatalogueScreen(Screen[None], Generic[Item]):
         return next((i for i in self.items() if self.key_of(i) == key), None)
 
     def _key_for(self, binding_id: str) -> str:
-        for key, active in self.active_bindings.items():
-            if active.binding.id == binding_id:
-                return self.app.get_key_display(dataclasses.replace(active.binding, key=key))
-        return ""
+        return key_for(self, binding_id)
 
     @on(DataTable.RowSelected, "#catalogue-table")
     def _selected(self) -> None:

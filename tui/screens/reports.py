@@ -11,7 +11,6 @@ behind it. The screen is one scrolling column of compact sections so that it rea
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 import json
@@ -53,7 +52,7 @@ from tui.widgets.bar_chart import Bar, BarChart
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.export_dialog import ExportDialog, expand_path, path_problem
 from tui.widgets.form import Field, FormScreen
-from tui.widgets.keys import translate_bindings
+from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 
 if TYPE_CHECKING:
@@ -416,11 +415,7 @@ class ReportsScreen(Screen[None]):
         return scope + " · " + _("Courses: {n}").format(n=len(report.courses))
 
     def _key_for(self, binding_id: str) -> str:
-        """The key the user has for an action, after any remapping."""
-        for key, active in self.active_bindings.items():
-            if active.binding.id == binding_id:
-                return self.app.get_key_display(dataclasses.replace(active.binding, key=key))
-        return ""
+        return key_for(self, binding_id)
 
     # -- filling the tables -----------------------------------------------------------------
 

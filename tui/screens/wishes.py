@@ -31,7 +31,7 @@ from tui.store.errors import StaleRecord, StoreError
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import Field, FormScreen
-from tui.widgets.keys import translate_bindings
+from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 
 if TYPE_CHECKING:
@@ -208,10 +208,7 @@ class WishesScreen(Screen[None]):
         detail.update(" · ".join(parts))
 
     def _key_for(self, binding_id: str) -> str:
-        for key, active in self.active_bindings.items():
-            if active.binding.id == binding_id:
-                return self.app.get_key_display(dataclasses.replace(active.binding, key=key))
-        return ""
+        return key_for(self, binding_id)
 
     def current(self) -> TopicWish | None:
         table = self.query_one(RecordTable)

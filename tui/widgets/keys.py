@@ -53,3 +53,12 @@ def key_lines(app: App[object], screen: Screen[object]) -> list[KeyLine]:
         for (_action, description), keys in grouped.items()
     ]
     return sorted(lines, key=lambda line: line.description.casefold())
+
+
+def key_for(screen: Screen[object], binding_id: str) -> str:
+    """The key that runs ``binding_id`` on ``screen`` now, as the keymap has it, for
+    texts like "press n to add one" that must stay true after a remap."""
+    for key, active in screen.active_bindings.items():
+        if active.binding.id == binding_id:
+            return screen.app.get_key_display(dataclasses.replace(active.binding, key=key))
+    return ""
