@@ -428,9 +428,9 @@ class HoursPrompt(FormScreen):
     """A one-field form: enter in the field saves, as a trainer expects of a prompt."""
 
     @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
+    async def _submit(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_save()
+        await self.action_save()
 
 
 # --- the screen ---------------------------------------------------------------------------
