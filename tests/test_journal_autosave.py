@@ -5,10 +5,16 @@ the last couple of seconds."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import os
+import pty
+import select
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -212,3 +218,50 @@ def test_editing_keeps_the_entry_and_a_parallel_change_is_not_overwritten(db: Pa
         assert knowledge == sorted(["Their version", edited.text + " Mine"])
 
     run(db, steps)
+
+
+def _drain(fd: int, quiet: float = 0.6, limit: float = 15) -> None:
+    """Read the terminal until the program has been quiet for a moment."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        ready, _, _ = select.select([fd], [], [], quiet)
+        if not ready:
+            return
+        try:
+            if not os.read(fd, 65536):
+                return
+        except OSError:
+            return
+
+
+def test_a_dropped_connection_saves_what_was_typed_before_the_autosave(db: Path) -> None:
+    """The real program in a real terminal; SIGHUP is what a dropped SSH link sends.
+    Kuffert leaves through its own exit and saves the entry at once, well before the
+    autosave delay would have."""
+    text = "Hung up but kept"
+    env = {**os.environ, "TEXTUAL_ANIMATIONS": "none", "KUFFERT_CONFIG": os.devnull,
+           "TERM": "xterm-256color"}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the kuffert command itself
+        os.chdir(ROOT)
+        os.execvpe(sys.executable, [sys.executable, "-m", "tui", "--db", str(db),
+                                    "--lang", "en"], env)
+    try:
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        _drain(fd, quiet=1.5)
+        # Courses table, the first course, its journals, the first journal, a new entry.
+        for keys in (b"\t\t", b"\r", b"j", b"\r", b"n"):
+            os.write(fd, keys)
+            _drain(fd)
+        os.write(fd, text.encode())
+        _drain(fd, quiet=0.2)
+        assert AUTOSAVE_SECONDS >= 2
+        os.kill(pid, signal.SIGHUP)
+        _drain(fd, quiet=0.5, limit=5)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    assert text in [e.text for e in Store.open(db).journal_entries(
+        "c-horsens-dagpleje").all()]

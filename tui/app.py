@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib
+import signal
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -68,6 +71,13 @@ class KuffertApp(App[None]):
         self.store = store
         self.poll_interval = poll_interval
         self.sub_title = display_path or _short(store.path)
+
+    def on_mount(self) -> None:
+        # A dropped SSH connection sends SIGHUP. Python's default would end the process
+        # on the spot; leaving through exit() lets screens save what is being typed
+        # (journal entries) and the attendance writer finish its queue.
+        with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
 
     async def action_section(self, mode: str) -> None:
         await self.switch_mode(mode)

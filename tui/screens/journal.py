@@ -680,7 +680,8 @@ class EntryScreen(Screen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", N_("Save and go back"), id="entry.close"),
-        Binding("ctrl+s", "save", N_("Save now"), id="entry.save", priority=True),
+        # Not priority: a priority key overtakes letters still queued for the editor.
+        Binding("ctrl+s", "save", N_("Save now"), id="entry.save"),
     ]
 
     def __init__(self, store: Store, entry: JournalEntry, days: CourseDays, *,
