@@ -34,3 +34,21 @@ def test_help_over_dashboard(snap_compare: SnapCompare) -> None:
 
 def test_empty_database(snap_compare: SnapCompare) -> None:
     assert snap_compare(APPS / "empty_database.py", terminal_size=SIZE, run_before=settled)
+
+
+async def attendance_grid(pilot: Pilot[None]) -> None:
+    await settled(pilot)
+    pilot.app.open_attendance("c-horsens-dagpleje")  # type: ignore[attr-defined]
+    await pilot.pause(0.3)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_attendance_grid(snap_compare: SnapCompare) -> None:
+    assert snap_compare(APPS / "demo_dashboard.py", terminal_size=SIZE,
+                        run_before=attendance_grid)
+
+
+def test_attendance_grid_without_colour(snap_compare: SnapCompare) -> None:
+    assert snap_compare(APPS / "demo_no_color.py", terminal_size=SIZE,
+                        run_before=attendance_grid)
