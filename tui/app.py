@@ -93,6 +93,9 @@ class KuffertApp(App[None]):
     def open_journals(self, course_id: str) -> None:
         self.push_screen(_screen("journals", "JournalsScreen")(self.store, course_id))
 
+    def search_journals(self, query: str) -> None:
+        self.push_screen(_screen("journal_search", "JournalSearchScreen")(self.store, query))
+
     def load_demo(self) -> dict[str, int]:
         from tui.store.demo import load_demo
 

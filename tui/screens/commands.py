@@ -76,6 +76,11 @@ class KuffertCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        if len(query.strip()) >= 3:
+            # Free text: the journals' own words, not a name to match.
+            label = _("Search the journals for »{query}«").format(query=query.strip())
+            yield Hit(0.01, label, partial(self.kuffert.search_journals, query.strip()),
+                      text=label, help=_("Every course's journal entries, hits in context"))
         for targets in (self._screens(), self._records()):
             for name, help_text, command in targets:
                 score = matcher.match(name)

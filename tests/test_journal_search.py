@@ -1,0 +1,34 @@
+"""Journal text found from the command palette, across courses, with the hit in context."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.pilot import until
+from tui.app import KuffertApp
+from tui.screens.journal import JournalScreen
+from tui.screens.journal_search import JournalSearchScreen
+from tui.store.store import Store
+from tui.widgets.record_table import RecordTable
+
+
+def test_the_palette_searches_every_courses_journals(demo_store: Store) -> None:
+    app = KuffertApp(demo_store, language="da", poll_interval=3600)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.press("ctrl+p", *"frokostbordet")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, JournalSearchScreen)
+                        and app.screen.hits)
+            table = app.screen.query_one("#journal-hits", RecordTable)
+            assert table.row_count == 1
+            course, _journal, snippet = (str(c) for c in table.get_row_at(0))
+            assert "frokostbordet" in snippet and course.startswith("5-dages")
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, JournalScreen))
+            assert app.screen.course_id == "c-horsens-vuggestue"
+
+    asyncio.run(scenario())
