@@ -7,7 +7,7 @@ import os
 
 os.environ["NO_COLOR"] = "1"
 
-from tests.snapshot_apps.demo_dashboard import app  # noqa: E402
+from tests.snapshot_apps.demo_dashboard import app
 
 __all__ = ["app"]
 
