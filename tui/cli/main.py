@@ -72,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
 # ``register(subparsers, add_common)``, which adds its parser(s) with
 # ``set_defaults(handler=...)``; a handler is ``(args, store) -> int`` and is given the
 # opened, verified store. Modules must import nothing heavy at the top.
-COMMAND_MODULES: list[str] = ["tui.cli.sheet", "tui.cli.importing", "tui.cli.reporting"]
+COMMAND_MODULES: list[str] = [
+    "tui.cli.sheet", "tui.cli.importing", "tui.cli.reporting", "tui.cli.summary",
+]
 
 
 def _open_store(args: argparse.Namespace, config: Config, *, verify: bool = True,

@@ -84,6 +84,7 @@ class CourseScreen(Screen[None]):
         Binding("a", "attendance", N_("Attendance"), id="course.attendance"),
         Binding("j", "journals", N_("Journals"), id="course.journals"),
         Binding("c", "calendar", N_("Calendar"), id="course.calendar"),
+        Binding("u", "summary", N_("Summary"), id="course.summary"),
         Binding("right_square_bracket", "next_tab(1)", N_("Next tab"), id="course.next_tab"),
         Binding("left_square_bracket", "next_tab(-1)", N_("Previous tab"),
                 id="course.previous_tab", show=False),
@@ -285,6 +286,28 @@ class CourseScreen(Screen[None]):
             self.notify(error_text(error), severity="error", timeout=10, markup=False)
             return
         self.notify(_("Calendar saved in {path}").format(path=path), timeout=10, markup=False)
+
+    @work(group="dialog")
+    async def action_summary(self) -> None:
+        default = f"~/kuffert-resume-{self.course_id}.md"
+        values = await self.app.push_screen_wait(FormScreen(
+            _("Save the course's summary for funders (Markdown)"),
+            [Field("path", _("File"), _path, default)]))
+        if values is None:
+            return
+        path: Path = values["path"]
+
+        def work_fn() -> None:
+            from tui.store.course_summary import write_summary
+
+            write_summary(self.store, self.course_id, path)
+
+        try:
+            await in_thread(self, work_fn)
+        except (StoreError, OSError) as error:
+            self.notify(error_text(error), severity="error", timeout=10, markup=False)
+            return
+        self.notify(_("Summary saved in {path}").format(path=path), timeout=10, markup=False)
 
     # -- days (session_forms.py) and participants (enrol.py) -----------------------------
 
