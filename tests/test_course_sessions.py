@@ -206,3 +206,27 @@ def test_the_preview_warns_of_holidays_and_a_busy_trainer(store: Store) -> None:
         assert stored_sessions(store) == []
 
     run(store, steps)
+
+
+def test_a_refused_save_keeps_the_new_day_form_and_what_was_typed(store: Store) -> None:
+    course_file = store.db.layout.course(NEW_COURSE)
+
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await to_sessions_tab(app, pilot)
+        await pilot.press("n")
+        await form_opened(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press(*"13-09-2021")
+        # Someone breaks the course's file by hand while the form is open.
+        course_file.write_text('{"sessions": {"x": ')
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "cannot be read" in str(
+            form.query_one("#form-problem").render()))
+        assert app.screen is form and form.raw("date") == "13-09-2021"
+        course_file.unlink()  # repaired: the course has no days yet
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is not form)
+        await until(pilot, lambda: planned_dates(store) == [dt.date(2021, 9, 13)])
+
+    run(store, steps)

@@ -34,7 +34,7 @@ from tui.domain.schedule import (
 )
 from tui.i18n import Message, _, msg
 from tui.screens.courses import error_text, in_thread, literal
-from tui.store.errors import StoreError
+from tui.store.errors import StaleRecord, StoreError
 from tui.store.ids import new_id
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
@@ -76,7 +76,8 @@ def _time_text(value: dt.time | None) -> str:
 # -- one session ---------------------------------------------------------------------
 
 
-def session_form(title: str, session: Session) -> FormScreen:
+def session_form(title: str, session: Session,
+                 save: Callable[[dict[str, Any]], object] | None = None) -> FormScreen:
     """The form for a new day (``session.id`` empty) or for changing one; moving the
     date here corrects the plan, while postponing keeps the old day as history."""
     fields = [
@@ -100,7 +101,7 @@ def session_form(title: str, session: Session) -> FormScreen:
     def check(values: dict[str, Any]) -> _Problems:
         return validate_session(apply_session_values(session, values), today=dt.date.today())
 
-    return FormScreen(title, fields, check=check)
+    return FormScreen(title, fields, check=check, save=save)
 
 
 def apply_session_values(session: Session, values: dict[str, Any]) -> Session:
@@ -253,28 +254,45 @@ def _warn_holidays(screen: CourseScreen, dates: Sequence[dt.date]) -> None:
 async def add_session(screen: CourseScreen) -> None:
     course = screen.data.course
     draft = new_session(course)
-    values = await screen.app.push_screen_wait(session_form(_("New day"), draft))
+    repo = screen.store.sessions(course.id)
+    # The id is given here so that the cursor can go to the new row.
+    draft_id = new_id()
+
+    def save(values: dict[str, Any]) -> Session:
+        # Saved while the form is open: a refused write keeps what was typed.
+        return repo.add(dataclasses.replace(apply_session_values(draft, values), id=draft_id))
+
+    values = await screen.app.push_screen_wait(session_form(_("New day"), draft, save))
     if values is None:
         return
-    # The id is given here so that the cursor can go to the new row.
-    session = dataclasses.replace(apply_session_values(draft, values), id=new_id())
-    repo = screen.store.sessions(course.id)
-    if await _write(screen, lambda: repo.add(session),
-                    _("Day added: {day}").format(day=day_text(session.date)),
-                    select=session.id):
-        _warn_holidays(screen, [session.date])
+    date = values["date"]
+    screen.notify(_("Day added: {day}").format(day=day_text(date)), markup=False)
+    await screen.reload(select=draft_id)
+    _warn_holidays(screen, [date])
 
 
 async def edit_session(screen: CourseScreen, session: Session) -> None:
+    repo = screen.store.sessions(session.course_id)
+    expected = [session.version]
+
+    def save(values: dict[str, Any]) -> Session:
+        try:
+            return repo.save(apply_session_values(session, values),
+                             expected_version=expected[0])
+        except StaleRecord:
+            # Told in the form; a second ctrl+s saves over the other change on purpose.
+            current = repo.find(session.id)
+            expected[0] = current.version if current else expected[0]
+            raise
+
     values = await screen.app.push_screen_wait(
-        session_form(_("The day {day}").format(day=day_text(session.date)), session))
+        session_form(_("The day {day}").format(day=day_text(session.date)), session, save))
     if values is None:
         return
-    changed = apply_session_values(session, values)
-    repo = screen.store.sessions(session.course_id)
-    if await _write(screen, lambda: repo.save(changed, expected_version=session.version),
-                    _("Saved."), select=session.id) and changed.date != session.date:
-        _warn_holidays(screen, [changed.date])
+    screen.notify(_("Saved."), markup=False)
+    await screen.reload(select=session.id)
+    if values["date"] != session.date:
+        _warn_holidays(screen, [values["date"]])
 
 
 async def delete_session(screen: CourseScreen, session: Session) -> None:
