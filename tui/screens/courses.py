@@ -273,7 +273,8 @@ def programme_form(programmes: list[Programme]) -> FormScreen:
 
 
 def course_form(programme: Programme, places: list[Place], course: Course | None, *,
-                session_count: int | None = None) -> FormScreen:
+                session_count: int | None = None,
+                save: Callable[[dict[str, Any]], object] | None = None) -> FormScreen:
     """The form for a new course (``course`` None) or for editing one."""
     c = course or Course(programme_id=programme.id, name="")
     topics = list(programme.topics)
@@ -334,7 +335,7 @@ def course_form(programme: Programme, places: list[Place], course: Course | None
     title = (_("New course in {programme}") if course is None
              else _("Edit the course ({programme})")).format(
         programme=literal(programme_short(programme)))
-    return FormScreen(title, fields, check=check)
+    return FormScreen(title, fields, check=check, save=save)
 
 
 # Where validate_course's reasons go in the form.
@@ -559,17 +560,18 @@ class CoursesScreen(Screen[None]):
             if chosen is None:
                 return
             programme = next(p for p in programmes if p.id == chosen["programme_id"])
-        values = await self.app.push_screen_wait(
-            course_form(programme, list(self.data.places), None))
-        if values is None:
+        store = self.store
+
+        def save(values: dict[str, Any]) -> Course:
+            # Saved while the form is open: a refused write keeps what was typed.
+            return store.courses.add(apply_course_values(
+                Course(programme_id=programme.id, name=""), values, programme))
+
+        form = course_form(programme, list(self.data.places), None, save=save)
+        if await self.app.push_screen_wait(form) is None:
             return
-        course = apply_course_values(Course(programme_id=programme.id, name=""), values,
-                                     programme)
-        try:
-            saved = await in_thread(self, lambda: self.store.courses.add(course))
-        except (StoreError, OSError) as error:
-            self.notify(error_text(error), severity="error", markup=False)
-            return
+        saved = form.saved
+        assert isinstance(saved, Course)
         self._after_write(saved.id, _("Course created: {name}").format(name=saved.name))
 
     @work(group="dialog")
@@ -581,17 +583,22 @@ class CoursesScreen(Screen[None]):
         if programme is None:
             programme = Programme(id=course.programme_id, name=course.programme_id)
         sessions = next((r.days for r in self.data.rows if r.course.id == course.id), None)
-        values = await self.app.push_screen_wait(
-            course_form(programme, list(self.data.places), course, session_count=sessions))
-        if values is None:
-            return
-        changed = apply_course_values(course, values, programme)
-        try:
-            await in_thread(self, lambda: self.store.courses.save(
-                changed, expected_version=course.version))
-        except (StoreError, OSError) as error:
-            self.notify(error_text(error), severity="error", markup=False)
-            self.reload()
+        store = self.store
+        expected = [course.version]
+
+        def save(values: dict[str, Any]) -> Course:
+            try:
+                return store.courses.save(apply_course_values(course, values, programme),
+                                          expected_version=expected[0])
+            except StaleRecord:
+                # Told in the form; a second ctrl+s saves over the other change on purpose.
+                current = store.courses.find(course.id)
+                expected[0] = current.version if current else expected[0]
+                raise
+
+        form = course_form(programme, list(self.data.places), course, session_count=sessions,
+                           save=save)
+        if await self.app.push_screen_wait(form) is None:
             return
         self._after_write(course.id, _("Saved."))
 
