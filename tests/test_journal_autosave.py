@@ -16,7 +16,7 @@ import subprocess
 import sys
 import termios
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -28,7 +28,6 @@ from textual.widgets import Static
 
 from tui.app import KuffertApp
 from tui.domain.journals import JournalEntry, Phase
-from tui.i18n import language, set_language
 from tui.screens.journal import AUTOSAVE_SECONDS, EntryScreen, JournalScreen
 from tui.screens.journals import JournalsScreen
 from tui.store.demo import load_demo
@@ -38,13 +37,6 @@ ROOT = Path(__file__).resolve().parents[1]
 COURSE = "c-horsens-dagpleje"
 # The first journal in the course's list, by title; its last phase written is 2.
 JOURNAL = "j-hd-dp-05"
-
-
-@pytest.fixture(autouse=True)
-def _keep_language() -> Iterator[None]:
-    before = language()
-    yield
-    set_language(before)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,6 @@ from textual.widgets import OptionList, Static
 
 from tui.app import KuffertApp
 from tui.domain.journals import GoalOutcome, Phase
-from tui.i18n import language, set_language
 from tui.screens.journal import EntryScreen, JournalScreen
 from tui.screens.journals import JournalsScreen, MembersScreen
 from tui.store.demo import load_demo
@@ -29,13 +28,6 @@ from tui.widgets.record_table import RecordTable
 SIZE = (80, 24)
 NURSERY = "c-horsens-vuggestue"
 CHILDMINDING = "c-horsens-dagpleje"
-
-
-@pytest.fixture(autouse=True)
-def _keep_language() -> Iterator[None]:
-    before = language()
-    yield
-    set_language(before)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,6 @@ from textual.widgets import Static
 from tui.app import KuffertApp
 from tui.domain.journaling import rating_changes
 from tui.domain.journals import TransferStage
-from tui.i18n import language, set_language
 from tui.screens.journals import JournalsScreen
 from tui.screens.ratings import RatingsScreen
 from tui.screens.transfer import TransferScreen
@@ -32,13 +31,6 @@ COURSE = "c-horsens-dagpleje"
 FIRST = ("p-hd-dp-04", "Anja Thomsen")
 BEFORE = [2, 3, 1, 2, 3, 2, 1]
 AFTER = [4, 4, 3, 4, 5, 3, 3]
-
-
-@pytest.fixture(autouse=True)
-def _keep_language() -> Iterator[None]:
-    before = language()
-    yield
-    set_language(before)
 
 
 @pytest.fixture
