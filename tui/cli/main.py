@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from tui import __version__
 from tui.config import Config, ConfigError, load_config
-from tui.i18n import LANGUAGES, _, msg, set_language
+from tui.i18n import LANGUAGES, N_, _, msg, set_language
 from tui.store.errors import StoreError
 from tui.store.layout import resolve_path
 
@@ -110,8 +110,20 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
         counts = demo.load_demo(store)
     print(_("Demo data loaded into {path}:").format(path=store.path))
     for table, count in counts.items():
-        print(f"  {table}: {count}")
+        if count:
+            print(f"  {_(TABLE_NAMES.get(table, table))}: {count}")
     return EXIT_OK
+
+
+# What the tables hold, in words (the demo's summary names them).
+TABLE_NAMES = {
+    "programmes": N_("programmes"), "places": N_("places"),
+    "institutions": N_("institutions"), "courses": N_("courses"), "people": N_("people"),
+    "sessions": N_("sessions"), "enrolments": N_("enrolments"),
+    "attendance": N_("attendance marks"), "journals": N_("journals"),
+    "journal_entries": N_("journal entries"), "journal_goals": N_("journal goals"),
+    "ratings": N_("learning-goal ratings"), "transfer_notes": N_("transfer notes"),
+}
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
