@@ -77,6 +77,15 @@ def labels_of(members: Iterable[LabelledEnum]) -> JoinedText:
     return JoinedText(tuple(label_of(m) for m in members))
 
 
+def format_number(value: float, decimals: int = 0) -> str:
+    """Thousands grouped and decimals marked as the UI language writes them:
+    222.000,50 in Danish, 222,000.50 in English."""
+    text = f"{value:,.{decimals}f}"
+    if language() == "da":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
 def format_hours(hours: float) -> str:
     text = f"{round(hours, 2):.2f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if language() == "da" else text

@@ -38,12 +38,12 @@ from tui.domain.courses import (
     SessionStatus,
 )
 from tui.domain.journals import GoalOutcome, GoalRating, Journal, JournalEntry, JournalGoal, Phase
-from tui.domain.parse import format_date
+from tui.domain.parse import format_date, format_number
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution, Place, PlaceKind
 from tui.domain.programmes import Programme
 from tui.domain.rules import completes
-from tui.i18n import _, language
+from tui.i18n import _
 
 Period = tuple[dt.date | None, dt.date | None]
 
@@ -704,19 +704,12 @@ BAR_WIDTH = 30
 _NAME_WIDTH = 24
 
 
-def _number(value: float, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    if language() == "da":
-        # Danish swaps the marks: 222.000,50
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
-
-
-def _share(ratio: Ratio) -> str:
+def share(ratio: Ratio) -> str:
+    """A share as a person reads it: 93,3 % (56 of 60)."""
     if ratio.value is None:
         return "–"
     return _("{percent} % ({part} of {whole})").format(
-        percent=_number(ratio.value * 100, 1), part=ratio.part, whole=ratio.whole
+        percent=format_number(ratio.value * 100, 1), part=ratio.part, whole=ratio.whole
     )
 
 
@@ -762,10 +755,10 @@ def report_to_text(report: Report) -> str:
              for q in Qualification]
     lines.append(_("By qualification: {list}").format(list=", ".join(quals)))
     lines.append(_("Pedagogues among the trained: {share}").format(
-        share=_share(report.pedagogue_share)))
+        share=share(report.pedagogue_share)))
     lines.append(_("Unskilled among participants: {share}").format(
-        share=_share(report.unskilled_share)))
-    lines.append(_("Completed their course: {share}").format(share=_share(report.completion)))
+        share=share(report.unskilled_share)))
+    lines.append(_("Completed their course: {share}").format(share=share(report.completion)))
 
     lines += ["", _("Trained by municipality"), "-" * len(_("Trained by municipality"))]
     counts = sorted(report.trained_by_municipality.items(),
@@ -809,20 +802,21 @@ def report_to_text(report: Report) -> str:
 
     lines += ["", _("Attendance"), "-" * len(_("Attendance"))]
     lines.append(_("Attendance on held sessions: {share}").format(
-        share=_share(report.attendance)))
+        share=share(report.attendance)))
     if report.unmarked:
         lines.append(_("Marks missing on held sessions: {n}").format(n=len(report.unmarked)))
     for course in report.courses.values():
         if course.attendance.whole:
-            lines.append(f"  {_fit(course.name, 50):<50} {_share(course.attendance)}")
+            lines.append(f"  {_fit(course.name, 50):<50} {share(course.attendance)}")
 
     lines += ["", _("Substitute cover"), "-" * len(_("Substitute cover"))]
-    lines.append(_("Hours: {hours}").format(hours=_number(report.substitute_hours, 1)))
+    lines.append(_("Hours: {hours}").format(hours=format_number(report.substitute_hours, 1)))
     if report.substitute_cost is not None:
-        lines.append(_("Cost: {amount} kr.").format(amount=_number(report.substitute_cost, 2)))
+        lines.append(_("Cost: {amount} kr.").format(
+            amount=format_number(report.substitute_cost, 2)))
     if report.substitute_hours_unpriced:
         lines.append(_("Hours in programmes without an hourly rate: {hours}").format(
-            hours=_number(report.substitute_hours_unpriced, 1)))
+            hours=format_number(report.substitute_hours_unpriced, 1)))
 
     if report.goal_changes:
         lines += ["", _("Learning goals, average rating before and after"),
@@ -832,9 +826,9 @@ def report_to_text(report: Report) -> str:
             sign = "+" if change >= 0 else "−"
             lines.append(_("{goal}: {before} to {after} ({sign}{change}; {n} rated)").format(
                 goal=_fit(f"{goal.goal_key} {goal.text}".strip(), 40),
-                before=_number(goal.before_mean or 0.0, 1),
-                after=_number(goal.after_mean or 0.0, 1),
-                sign=sign, change=_number(abs(change), 1), n=goal.rated))
+                before=format_number(goal.before_mean or 0.0, 1),
+                after=format_number(goal.after_mean or 0.0, 1),
+                sign=sign, change=format_number(abs(change), 1), n=goal.rated))
 
     journals = [j for c in report.courses.values() for j in c.journals]
     if journals:

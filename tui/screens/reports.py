@@ -31,7 +31,7 @@ from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Stati
 from textual.worker import get_current_worker
 
 from tui.domain.courses import PostponeReason, SessionStatus
-from tui.domain.parse import format_date, parse_date
+from tui.domain.parse import format_date, format_number, parse_date
 from tui.domain.people import Qualification, Role
 from tui.domain.places import Place, PlaceKind
 from tui.domain.reports import (
@@ -42,8 +42,9 @@ from tui.domain.reports import (
     report_rows,
     report_to_json,
     report_to_text,
+    share,
 )
-from tui.i18n import N_, Message, _, language, msg
+from tui.i18n import N_, Message, _, msg
 from tui.screens.drilldown import Drill, DrillDownScreen
 from tui.store.errors import StoreError
 from tui.store.exports import csv_cell, csv_writer, report_from_store, write_private
@@ -134,22 +135,8 @@ class Computed:
 # -- numbers in words -----------------------------------------------------------------------
 
 
-def number(value: float, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    if language() == "da":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
-
-
-def share(ratio: Ratio) -> str:
-    if ratio.value is None:
-        return "–"
-    return _("{percent} % ({part} of {whole})").format(
-        percent=number(ratio.value * 100, 1), part=ratio.part, whole=ratio.whole)
-
-
 def percent(ratio: Ratio) -> str:
-    return "–" if ratio.value is None else f"{number(ratio.value * 100, 0)} %"
+    return "–" if ratio.value is None else f"{format_number(ratio.value * 100, 0)} %"
 
 
 def part_of(part: int, whole: int) -> str:
@@ -506,10 +493,10 @@ class ReportsScreen(Screen[None]):
         has_goals = self._table("goals", [
             (g.goal_key, (
                 f"{g.goal_key} {g.text}".strip(),
-                "–" if g.before_mean is None else number(g.before_mean, 1),
-                "–" if g.after_mean is None else number(g.after_mean, 1),
+                "–" if g.before_mean is None else format_number(g.before_mean, 1),
+                "–" if g.after_mean is None else format_number(g.after_mean, 1),
                 "–" if g.change is None else ("+" if g.change >= 0 else "−")
-                + number(abs(g.change), 1),
+                + format_number(abs(g.change), 1),
                 g.rated), None)
             for g in report.goal_changes
         ])
@@ -571,14 +558,14 @@ class ReportsScreen(Screen[None]):
     def _cover_rows(self, report: Report) -> list[tuple[str, tuple[str | int, ...],
                                                         Drill | None]]:
         rows: list[tuple[str, tuple[str | int, ...], Drill | None]] = [
-            ("hours", (_("Substitute hours"), number(report.substitute_hours, 1)), None),
+            ("hours", (_("Substitute hours"), format_number(report.substitute_hours, 1)), None),
         ]
         if report.substitute_cost is not None:
             rows.append(("cost", (_("Cost"), _("{amount} kr.").format(
-                amount=number(report.substitute_cost, 2))), None))
+                amount=format_number(report.substitute_cost, 2))), None))
         if report.substitute_hours_unpriced:
             rows.append(("unpriced", (_("Hours without an hourly rate"),
-                                      number(report.substitute_hours_unpriced, 1)), None))
+                                      format_number(report.substitute_hours_unpriced, 1)), None))
         return rows
 
     @staticmethod

@@ -11,10 +11,10 @@ from collections import Counter
 from pathlib import Path
 
 from tui.domain.courses import Course, EnrolmentStatus, Session, SessionStatus
-from tui.domain.parse import format_date, weekday_name
-from tui.domain.reports import Report, _number, _share, build_report
+from tui.domain.parse import format_date, format_number, weekday_name
+from tui.domain.reports import Report, build_report, share
 from tui.i18n import _
-from tui.store.exports import UnknownCourse, _md_text, write_private
+from tui.store.exports import UnknownCourse, md_text, write_private
 from tui.store.store import Store
 
 
@@ -24,7 +24,7 @@ def _day(session: Session) -> str:
 
 def _cell(text: str) -> str:
     # A bar inside a cell would split the table row.
-    return _md_text(text).replace("|", "\\|").replace("\n", " ") or "–"
+    return md_text(text).replace("|", "\\|").replace("\n", " ") or "–"
 
 
 def _course_report(store: Store, course: Course) -> Report:
@@ -53,7 +53,7 @@ def course_summary_markdown(store: Store, course_id: str) -> str:
     form = next((f.name for f in (programme.forms if programme else ())
                  if f.key == course.form_key), course.form_key)
     place = ", ".join(x for x in (places.get(course.place_id or "", ""), course.venue) if x)
-    lines = [f"# {_md_text(course.name)}", ""]
+    lines = [f"# {md_text(course.name)}", ""]
     facts = [
         (_("Programme"), programme.name if programme else course.programme_id),
         (_("Course form"), form),
@@ -95,7 +95,7 @@ def course_summary_markdown(store: Store, course_id: str) -> str:
                      f"{person.role.label} | {enrolment.status.label} |")
 
     lines += ["", f"## {_('Attendance')}", "",
-              f"- **{_('Attendance rate')}:** {_share(figures.attendance)}", ""]
+              f"- **{_('Attendance rate')}:** {share(figures.attendance)}", ""]
     held = [s for s in sessions if s.id in report.attendance_by_session]
     if held:
         lines += [f"| {_('Day')} | {_('Attended')} | {_('Expected')} |", "|---|---:|---:|"]
@@ -108,16 +108,16 @@ def course_summary_markdown(store: Store, course_id: str) -> str:
               f"- **{_('Completion rule')}:** "
               + _("at least {count} days attended").format(
                   count=max(course.completion.min_sessions, 1)),
-              f"- **{_('Completed')}:** {_share(figures.completion)}", ""]
+              f"- **{_('Completed')}:** {share(figures.completion)}", ""]
 
     lines += [f"## {_('Substitute cover')}", "",
-              f"- **{_('Hours')}:** {_number(figures.substitute_hours, 1)}"]
+              f"- **{_('Hours')}:** {format_number(figures.substitute_hours, 1)}"]
     rate = programme.substitute_hourly_rate if programme else None
     if rate is not None:
         lines.append(f"- **{_('Cost')}:** "
                      + _("{amount} kr. ({rate} kr. per hour)").format(
-                         amount=_number(figures.substitute_hours * rate, 2),
-                         rate=_number(rate, 2)))
+                         amount=format_number(figures.substitute_hours * rate, 2),
+                         rate=format_number(rate, 2)))
     return "\n".join(lines) + "\n"
 
 

@@ -509,7 +509,7 @@ def write_json(found: dict[str, list[Record]], path: Path, *, kind: str) -> int:
 # --- journals as Markdown ------------------------------------------------------------
 
 
-def _md_text(text: str) -> str:
+def md_text(text: str) -> str:
     # A line starting with "#" would become a heading and break the document's outline.
     return "\n".join("\\" + line if line.startswith("#") else line
                      for line in text.strip().splitlines())
@@ -544,18 +544,18 @@ def journal_markdown(
                 continue
             lines += [f"{h}## {int(phase)}. {phase.label}", ""]
             for entry in _entry_order(phase_entries):
-                lines += [_entry_heading(entry, session_dates), "", _md_text(entry.text), ""]
+                lines += [_entry_heading(entry, session_dates), "", md_text(entry.text), ""]
             if shows_goals and phase is Phase.GOALS:
                 lines += [_("Goals:"), ""]
-                lines += [f"{i}. {_md_text(g.text)}" for i, g in enumerate(cycle_goals, 1)]
+                lines += [f"{i}. {md_text(g.text)}" for i, g in enumerate(cycle_goals, 1)]
                 lines.append("")
             if shows_goals and phase is Phase.EVALUATION:
                 lines += [_("Evaluation of the goals:"), ""]
                 for i, goal in enumerate(cycle_goals, 1):
                     outcome = _label(goal.outcome) or _("not evaluated yet")
-                    line = f"{i}. {_md_text(goal.text)} **{outcome}**"
+                    line = f"{i}. {md_text(goal.text)} **{outcome}**"
                     if goal.comment.strip():
-                        line += f" {_md_text(goal.comment)}"
+                        line += f" {md_text(goal.comment)}"
                     lines.append(line)
                 reached = sum(1 for g in cycle_goals if g.outcome is GoalOutcome.REACHED)
                 lines += ["", _("{reached} of {total} goals reached.").format(
