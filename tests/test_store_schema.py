@@ -70,3 +70,10 @@ def test_re_marking_keeps_the_days_cover_hours(tmp_path: Path) -> None:
     again, previous = store.mark("c", "s", "p1", Mark.ABSENT)
     assert previous is not None and previous.mark is Mark.PRESENT
     assert again.mark is Mark.ABSENT and again.substitute_hours == 7.4
+
+
+def test_a_courses_people_are_found_without_the_rest_of_the_registry(demo_store: Store) -> None:
+    people = demo_store.course_people("c-horsens-dagpleje")
+    assert len(people) == 12
+    assert all(p.id.startswith("p-hd-dp-") for p in people.values())
+    assert demo_store.people.find_many(["p-hd-dp-01", "nobody"]).keys() == {"p-hd-dp-01"}

@@ -287,7 +287,7 @@ class JournalScreen(Screen[None]):
             self.entries = self.store.journal_entries(cid).where(journal_id=self.journal_id)
             self.goals = self.store.journal_goals(cid).where(journal_id=self.journal_id)
             self.days = CourseDays(self.store.sessions(cid).all())
-            self.names = {p.id: p.name for p in self.store.people.all()}
+            self.names = {pid: p.name for pid, p in self.store.course_people(cid).items()}
             course = self.store.courses.find(cid)
         except StoreError as error:
             self.notify(str(error), severity="error", timeout=15, markup=False)

@@ -50,7 +50,7 @@ ACTIVE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
 
 def participants(store: Store, course_id: str) -> list[tuple[str, str]]:
     """(person id, name) of the course's active participants, by name."""
-    names = {p.id: p.name for p in store.people.all()}
+    names = {pid: p.name for pid, p in store.course_people(course_id).items()}
     enrolled = {e.person_id for e in store.enrolments(course_id).all() if e.status in ACTIVE}
     return sorted(((pid, names.get(pid, pid)) for pid in enrolled),
                   key=lambda pair: pair[1].casefold())
@@ -201,7 +201,7 @@ class JournalsScreen(Screen[None]):
             self.data = _CourseJournals(
                 self.store.journals(cid).all(), self.store.journal_entries(cid).all(),
                 self.store.journal_goals(cid).all(),
-                {p.id: p.name for p in self.store.people.all()})
+                {pid: p.name for pid, p in self.store.course_people(cid).items()})
         except StoreError as error:
             self.notify(str(error), severity="error", timeout=15, markup=False)
             return

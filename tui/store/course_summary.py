@@ -43,7 +43,7 @@ def course_summary_markdown(store: Store, course_id: str) -> str:
     programme = store.programmes.find(course.programme_id)
     places = {p.id: p.name for p in store.places.all()}
     institutions = {i.id: i.name for i in store.institutions.all()}
-    people = {p.id: p for p in store.people.all()}
+    people = store.course_people(course_id)
     sessions = sorted(store.sessions(course_id).all(),
                       key=lambda s: (s.date, s.start or dt.time.min, s.id))
     enrolments = store.enrolments(course_id).all()

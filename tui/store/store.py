@@ -167,6 +167,13 @@ class Store:
             )
             return repo.put(record)
 
+    def course_people(self, course_id: str) -> dict[str, Person]:
+        """Everyone the course's records name (enrolled, in a group, rated), by id."""
+        ids = {e.person_id for e in self.enrolments(course_id).all()}
+        ids |= {j.person_id for j in self.journals(course_id).all() if j.person_id}
+        ids |= {m for j in self.journals(course_id).all() for m in j.member_ids}
+        return self.people.find_many(ids)
+
     def delete_course(self, course_id: str) -> None:
         with self.transaction():
             self.courses.delete(course_id)
