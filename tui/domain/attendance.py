@@ -431,13 +431,9 @@ class MarkAction(LabelledEnum):
 
     @classmethod
     def _labels(cls) -> dict:
-        return {
-            cls.PRESENT: N_("Present"),
-            cls.ABSENT: N_("Absent"),
-            cls.EXCUSED: N_("Excused absence"),
-            cls.PARTIAL: N_("Partly present"),
-            cls.CLEAR: N_("Clear mark"),
-        }
+        # The marks are labelled where they are defined; clearing is the one extra.
+        return {**{cls(m.value): text for m, text in Mark._labels().items()},
+                cls.CLEAR: N_("Clear mark")}
 
     @property
     def mark(self) -> Mark | None:

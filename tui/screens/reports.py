@@ -54,6 +54,7 @@ from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.export_dialog import ExportDialog, expand_path, path_problem
 from tui.widgets.form import Field, FormScreen
 from tui.widgets.keys import key_for, translate_bindings
+from tui.widgets.progress import throttled
 from tui.widgets.record_table import Column, RecordTable
 
 if TYPE_CHECKING:
@@ -328,16 +329,7 @@ class ReportsScreen(Screen[None]):
     def _read(self, filters: Filters) -> None:
         worker = get_current_worker()
         app = self.app
-        shown = -1
-
-        def progress(done: int, total: int) -> None:
-            nonlocal shown
-            # Whole percents only: each update is a round trip to the UI thread.
-            step = done * 100 // total if total else 100
-            if step != shown and not worker.is_cancelled:
-                shown = step
-                app.call_from_thread(self._progress, done, total)
-
+        progress = throttled(app, self._progress)
         try:
             signature = self._files()
             computed = compute(self.store, filters, progress)

@@ -18,13 +18,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, ProgressBar, Select, Static
-from textual.worker import get_current_worker
 
 from tui.i18n import N_, _
 from tui.store.errors import StoreError
 from tui.store.exports import export
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.keys import translate_bindings
+from tui.widgets.progress import throttled
 
 KINDS = (
     ("people", N_("People")),
@@ -231,18 +231,10 @@ class ExportDialog(ModalScreen[Path | None]):
 
     @work(thread=True, exclusive=True, group="export")
     def _export(self, kind: str, choice: str, path: Path, course_id: str | None) -> None:
-        worker = get_current_worker()
         # Kept: the dialog may be closed while the export goes on.
         app = self.app
         fmt, plain = next((f[2], f[3]) for f in FORMATS if f[0] == choice)
-        shown = -1
-
-        def progress(done: int, total: int) -> None:
-            nonlocal shown
-            step = done * 100 // total if total else 100
-            if step != shown and not worker.is_cancelled:
-                shown = step
-                app.call_from_thread(self._progress, done, total)
+        progress = throttled(app, self._progress)
 
         try:
             count = export(self.store, kind, fmt, path, course_id=course_id, plain=plain,
