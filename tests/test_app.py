@@ -368,3 +368,17 @@ def test_clip_keeps_both_ends_of_a_long_name() -> None:
 def test_courses_sort_by_number_not_by_digit() -> None:
     names = ["Hold 10", "Hold 2", "hold 1"]
     assert sorted(names, key=natural_key) == ["hold 1", "Hold 2", "Hold 10"]
+
+
+def test_the_sections_line_names_the_keys_as_remapped(demo_store: Store) -> None:
+    app = KuffertApp(demo_store, language="da")
+    app.set_keymap({"go.courses": "f2"})
+
+    async def steps(pilot: Pilot[None]) -> None:
+        hint = text_of(app, "#sections-hint")
+        assert "f2 Forløb" in hint and "3 Personer" in hint
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.current_mode == "courses"
+
+    run(app, steps)

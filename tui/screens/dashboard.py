@@ -71,8 +71,7 @@ class DashboardScreen(Screen[None]):
                          id="no-postponed", classes="quiet")
             yield Label(_("Courses"), id="courses-title", classes="section-title")
             yield RecordTable(COURSE_COLUMNS, id="courses")
-            yield Static(_("enter opens · 1 Overview · 2 Courses · 3 People · 4 Programmes · "
-                           "5 Places · 6 Reports"), id="sections-hint", classes="quiet")
+            yield Static("", id="sections-hint", classes="quiet", markup=False)
         yield Static(_("Reading the database …"), id="message", classes="message")
         # The palette's key is one of ours (remappable), so the footer lists it with the
         # others rather than in a corner of its own.
@@ -80,9 +79,20 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#overview").display = False
+        self.query_one("#sections-hint", Static).update(self._sections_hint())
         self._reader = OverviewReader(self.kuffert.store)
         self._refresh(force=True)
         self.set_interval(self.kuffert.poll_interval, self._poll)
+
+    def _sections_hint(self) -> str:
+        # From the bindings, so the line stays true when a user remaps the keys.
+        sections = [(f"go.{mode}", name) for mode, name in (
+            ("dashboard", _("Overview")), ("courses", _("Courses")), ("people", _("People")),
+            ("programmes", _("Programmes")), ("places", _("Places")),
+            ("reports", _("Reports")))]
+        parts = [_("enter opens")] + [f"{self._key_for(bid)} {name}"
+                                      for bid, name in sections if self._key_for(bid)]
+        return " · ".join(parts)
 
     # -- reading --------------------------------------------------------------------------
 
