@@ -227,3 +227,26 @@ def test_a_broken_people_file_keeps_the_new_person_form_open(demo_store: Store) 
     run(demo_store, steps)
     names = [p.name for p in Store.open(demo_store.path).people.all()]
     assert "Pipaluk Egede" in names
+
+
+def test_a_burst_of_keys_with_tabs_lands_in_the_right_fields(demo_store: Store) -> None:
+    """Over a slow link a user's keys arrive together; tab must move on before the
+    letters after it are read."""
+    from textual import events
+
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await to_people(app, pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        names = [f.name for f in form.fields]
+        email_tabs = names.index("email") - names.index("name")
+        keys = [*"Pipaluk Egede", *["tab"] * email_tabs, *"pipaluk@example.gl"]
+        for key in keys:
+            app.post_message(events.Key(key, None if len(key) > 1 else key))
+        await pilot.pause(0.3)
+        assert form.raw("name") == "Pipaluk Egede"
+        assert form.raw("email") == "pipaluk@example.gl"
+
+    run(demo_store, steps)

@@ -46,6 +46,11 @@ class KuffertApp(App[None]):
         Binding("ctrl+p", "command_palette", N_("Find"), id="command_palette",
                 priority=True),
         Binding("q", "quit", N_("Quit"), id="quit"),
+        # Priority, so focus moves the moment tab is read: keys typed right after it
+        # (a burst over SSH) then go to the next field, not the one being left.
+        Binding("tab", "focus_next", show=False, priority=True, id="focus_next"),
+        Binding("shift+tab", "focus_previous", show=False, priority=True,
+                id="focus_previous"),
         Binding("1", "section('dashboard')", N_("Overview"), id="go.dashboard", show=False),
         Binding("2", "section('courses')", N_("Courses"), id="go.courses", show=False),
         Binding("3", "section('people')", N_("People"), id="go.people", show=False),

@@ -55,7 +55,6 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         # save without the last characters.
         Binding("ctrl+s", "save", N_("Save"), id="form.save"),
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
-        Binding("enter", "next_field", show=False),
     ]
 
     def __init__(self, title: str, fields: Sequence[Field], *,
@@ -136,7 +135,11 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         if f is not None and self.is_mounted:
             self._show(name, self._parse(f).error)
 
-    def action_next_field(self) -> None:
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        # Enter in a text field moves on, like tab. Not a screen binding: in a choice,
+        # enter picks the option and must leave the focus where the user is looking.
+        event.stop()
         self.focus_next()
 
     async def action_save(self) -> None:
