@@ -216,8 +216,7 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_erase(args: argparse.Namespace, config: Config) -> int:
-    from tui.store import backup
-    from tui.store.restoring import purge_from_backups
+    from tui.store.restoring import backup_retention, purge_from_backups
 
     store = _open_store(args, config)
     person = store.people.find(args.person)
@@ -237,17 +236,13 @@ def cmd_erase(args: argparse.Namespace, config: Config) -> int:
             return EXIT_OK
         raise UserError(msg("There is no person with the id or name '{person}'.",
                             person=args.person))
-    held = len(backup.list_backups(store.db.layout))
     print(_("This erases {name} ({id}) and everything recorded about them: enrolments, "
             "attendance, journals, ratings and transfer notes.").format(
         name=person.name, id=person.id))
     if args.purge_backups:
-        print(_("They are removed from the {n} backup(s) too.").format(n=held))
+        print(_("They are removed from the backups too."))
     else:
-        print(_("The {n} backup(s) taken before now still hold them until they rotate out, "
-                "after {keep} more days with changes (Kuffert keeps {keep} daily backups); "
-                "add --purge-backups to remove them from the backups now.").format(
-            n=held, keep=store.db.backups_keep))
+        print(backup_retention(store, person.id))
     if not args.yes:
         if not sys.stdin.isatty():
             raise UserError(msg("Erasing cannot be undone; add --yes to confirm when "
@@ -309,7 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kuffert: {message}", file=sys.stderr)
         return EXIT_PROBLEM
     except OSError as error:
-        print(f"kuffert: {error.strerror}: {error.filename}", file=sys.stderr)
+        where = f": {error.filename}" if error.filename else ""
+        print(f"kuffert: {error.strerror or error}{where}", file=sys.stderr)
         return EXIT_PROBLEM
     except KeyboardInterrupt:
         return 130
