@@ -210,7 +210,7 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
     again = restore(store, chosen)
     print(_("Restored {name} into {path}.").format(name=chosen.name, path=store.path))
     if again:
-        print(_("{n} person(s) erased after that backup was taken were erased again.")
+        print(_("People erased after that backup was taken were erased again: {n}.")
               .format(n=len(again)))
     return EXIT_OK
 
@@ -232,7 +232,7 @@ def cmd_erase(args: argparse.Namespace, config: Config) -> int:
             print(_("That person was erased already."))
             if args.purge_backups:
                 n = purge_from_backups(store, args.person)
-                print(_("Removed from {n} backup(s).").format(n=n))
+                print(_removed_from_backups(n))
             return EXIT_OK
         raise UserError(msg("There is no person with the id or name '{person}'.",
                             person=args.person))
@@ -252,15 +252,18 @@ def cmd_erase(args: argparse.Namespace, config: Config) -> int:
             print(_("Nothing erased."))
             return EXIT_PROBLEM
     erasure = store.erase_person(person.id)
-    print(_("Erased: {enrolments} enrolment(s), {attendance} attendance mark(s), "
-            "{journals} journal(s), {entries} journal entr(y/ies), {other} other "
-            "record(s).").format(enrolments=erasure.enrolments,
+    print(_("Erased: enrolments {enrolments}, attendance marks {attendance}, journals "
+            "{journals}, journal entries {entries}, other records {other}.").format(enrolments=erasure.enrolments,
                                  attendance=erasure.attendance, journals=erasure.journals,
                                  entries=erasure.journal_entries, other=erasure.other))
     if args.purge_backups:
         n = purge_from_backups(store, person.id)
-        print(_("Removed from {n} backup(s).").format(n=n))
+        print(_removed_from_backups(n))
     return EXIT_OK
+
+
+def _removed_from_backups(n: int) -> str:
+    return _("Backups the person was removed from: {n}.").format(n=n)
 
 
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:

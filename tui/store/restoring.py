@@ -92,8 +92,8 @@ def backup_retention(store: Store, person_id: str) -> Message:
     if not held:
         return msg("No backup holds them.")
     return msg(
-        "The {n} backup(s) taken before now still hold them until they rotate out, after "
-        "{keep} more days with changes (Kuffert keeps {keep} daily backups). "
+        "The backups taken before now ({n} in all) still hold them until they rotate out, "
+        "after {keep} more days with changes (Kuffert keeps {keep} daily backups). "
         "'kuffert erase {id} --purge-backups' removes them from the backups now.",
         n=held, keep=store.db.backups_keep, id=person_id)
 
