@@ -253,9 +253,9 @@ def cmd_erase(args: argparse.Namespace, config: Config) -> int:
             return EXIT_PROBLEM
     erasure = store.erase_person(person.id)
     print(_("Erased: enrolments {enrolments}, attendance marks {attendance}, journals "
-            "{journals}, journal entries {entries}, other records {other}.").format(enrolments=erasure.enrolments,
-                                 attendance=erasure.attendance, journals=erasure.journals,
-                                 entries=erasure.journal_entries, other=erasure.other))
+            "{journals}, journal entries {entries}, other records {other}.").format(
+        enrolments=erasure.enrolments, attendance=erasure.attendance,
+        journals=erasure.journals, entries=erasure.journal_entries, other=erasure.other))
     if args.purge_backups:
         n = purge_from_backups(store, person.id)
         print(_removed_from_backups(n))

@@ -57,10 +57,11 @@ def check(store: Store) -> list[Finding]:
     # repairing by hand wants to hear of every broken file at once.
     people: set[str] | None
     try:
-        people = {p.id for p in store.people.all()}
+        registry = store.people.all()
     except StoreError as problem:
         findings.append(Finding(problem.message))
-        people = None
+        registry = None
+    people = None if registry is None else {p.id for p in registry}
 
     def missing(kind: str, ref: str, owner: str) -> Finding:
         return Finding(msg("{owner} refers to {kind} '{ref}', which does not exist.",
@@ -86,8 +87,8 @@ def check(store: Store) -> list[Finding]:
         if summary.id not in known_courses:
             findings.append(Finding(msg("The summary {id} belongs to no course.",
                                         id=summary.id), error=False))
-    if people is not None:
-        for person in store.people.all():
+    if registry is not None and people is not None:
+        for person in registry:
             if person.institution_id and person.institution_id not in institution_ids:
                 findings.append(missing("institution", person.institution_id,
                                         f"person {person.id}"))
@@ -96,9 +97,10 @@ def check(store: Store) -> list[Finding]:
         for erased in sorted(store.erased_person_ids() & people):
             findings.append(Finding(msg("Person {id} was erased but is in the people file "
                                         "again.", id=erased)))
+    for course in courses:
         findings.extend(_check_course(store, course.id, people))
         findings.extend(_check_summary(store, course.id))
-    known = {c.id for c in courses}
+    known = known_courses
     for orphan in sorted(set(store.db.course_ids_on_disk()) - known):
         findings.append(Finding(
             msg("The course file {name} belongs to no course; it is kept but not shown.",

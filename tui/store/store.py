@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,6 +239,14 @@ class Store:
 
     def people_revision(self) -> Revision:
         return _identity(self.db.layout.people)
+
+    def courses_revision(self) -> Revision:
+        """Changes when a course file is added or removed (the folder's own stamp)."""
+        try:
+            st = os.lstat(self.db.layout.courses)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def verify(self) -> None:
         """Decode every record of the main file: a hand-broken one is named on open."""
