@@ -292,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config()
     except ConfigError as error:
-        set_language("da")
+        set_language(_language_from(argv, Config()))
         print(f"kuffert: {error.message}", file=sys.stderr)
         return EXIT_USAGE
     set_language(_language_from(argv, config))
