@@ -266,8 +266,12 @@ class Database:
         self.source_of(self.layout.main)  # brings the pending change up to date
         if self._pending_identity is not None:
             for path, temp in self._pending.items():
-                if path.parent == self.layout.courses:
-                    (paths.add if temp is not None else paths.discard)(path)
+                if path.parent != self.layout.courses:
+                    continue
+                if temp is None:
+                    paths.discard(path)
+                else:
+                    paths.add(path)
         return sorted(p.stem for p in paths)
 
     def delete_course_file(self, course_id: str) -> None:
