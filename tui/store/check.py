@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tui.domain.courses import summarise
 from tui.i18n import Message, msg
-from tui.store import commit
+from tui.store import commit, person_index
 from tui.store.database import SCHEMA_VERSION
 from tui.store.errors import StoreError
 from tui.store.files import UnsafeFile
@@ -97,9 +97,20 @@ def check(store: Store) -> list[Finding]:
         for erased in sorted(store.erased_person_ids() & people):
             findings.append(Finding(msg("Person {id} was erased but is in the people file "
                                         "again.", id=erased)))
+    index = {doc.doc_id: doc.get("people") for doc in
+             store.db.main.table(person_index.TABLE)}
     for course in courses:
-        findings.extend(_check_course(store, course.id, people))
+        course_findings = _check_course(store, course.id, people)
+        findings.extend(course_findings)
         findings.extend(_check_summary(store, course.id))
+        if not course_findings and (
+                index.get(course.id, []) != person_index.people_named(
+                    store.db.course_file(course.id).storage.read())):
+            # Erasing a person opens only the courses the index names.
+            findings.append(Finding(msg(
+                "The index of who takes part in course {id} is out of date; the next "
+                "change to the course rewrites it. Until then, erase people with care.",
+                id=course.id)))
     known = known_courses
     for orphan in sorted(set(store.db.course_ids_on_disk()) - known):
         findings.append(Finding(
