@@ -137,7 +137,8 @@ TABLE_NAMES = {
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
     from tui.store.check import check
 
-    store = _open_store(args, config)
+    # The check decodes every record itself; decoding the main file first would do it twice.
+    store = _open_store(args, config, verify=False)
     findings = check(store)
     errors = [f for f in findings if f.error]
     for finding in findings:

@@ -100,9 +100,10 @@ def check(store: Store) -> list[Finding]:
     index = {doc.doc_id: doc.get("people") for doc in
              store.db.main.table(person_index.TABLE)}
     for course in courses:
-        course_findings = _check_course(store, course.id, people)
+        course_findings, sessions = _check_course(store, course.id, people)
         findings.extend(course_findings)
-        findings.extend(_check_summary(store, course.id))
+        if sessions is not None:
+            findings.extend(_check_summary(store, course.id, sessions))
         if not course_findings and (
                 index.get(course.id, []) != person_index.people_named(
                     store.db.course_file(course.id).storage.read())):
@@ -119,12 +120,9 @@ def check(store: Store) -> list[Finding]:
     return findings
 
 
-def _check_summary(store: Store, course_id: str) -> list[Finding]:
-    try:
-        expected = summarise(course_id, store.sessions(course_id).all())
-        stored = store.course_summaries.find(course_id)
-    except StoreError:
-        return []  # the course file's own problem is reported by _check_course
+def _check_summary(store: Store, course_id: str, sessions: list) -> list[Finding]:
+    expected = summarise(course_id, sessions)
+    stored = store.course_summaries.find(course_id)
     if stored is not None and encode_fields(stored) == encode_fields(expected):
         return []
     if stored is None and expected.session_count == 0:
@@ -133,11 +131,13 @@ def _check_summary(store: Store, course_id: str) -> list[Finding]:
                         "change to its sessions rewrites it.", id=course_id), error=False)]
 
 
-def _check_course(store: Store, course_id: str, people: set[str] | None) -> list[Finding]:
+def _check_course(store: Store, course_id: str,
+                  people: set[str] | None) -> tuple[list[Finding], list | None]:
+    """The course file's findings, and its sessions (decoded once, for the summary)."""
     try:
         records = {t: store._course_repo(t, course_id).all() for t in COURSE_TABLES}
     except StoreError as problem:
-        return [Finding(problem.message)]
+        return [Finding(problem.message)], None
     found: list[Finding] = []
     for table, items in records.items():
         for item in items:
@@ -171,4 +171,4 @@ def _check_course(store: Store, course_id: str, people: set[str] | None) -> list
                 found.append(Finding(msg("{owner}: {table} '{id}' belongs to a journal that "
                                          "does not exist ({ref}).", owner=where, table=table,
                                          id=item.id, ref=journal)))
-    return found
+    return found, records["sessions"]
