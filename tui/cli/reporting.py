@@ -67,15 +67,11 @@ def _usage_error(message: Message) -> int:
     return EXIT_USAGE
 
 
-def _out_problem(out: str) -> Message | None:
+def _out_problem(out: str, store: Any) -> Message | None:
     """Checked before any work, so the error names the user's path, not a temp file."""
-    path = Path(out)
-    if path.is_dir():
-        return msg("{path} is a folder; --out names the file to write.", path=out)
-    if not path.parent.is_dir():
-        return msg("The folder {folder} does not exist; create it or choose another --out.",
-                   folder=str(path.parent))
-    return None
+    from tui.store.outputs import output_problem
+
+    return output_problem(Path(out), database=store.db.layout, shown=out)
 
 
 def _progress_printer() -> Callable[[int, int], None] | None:
@@ -94,7 +90,7 @@ def _progress_printer() -> Callable[[int, int], None] | None:
 def cmd_report(args: argparse.Namespace, store: Any) -> int:
     from tui.domain.parse import parse_date
 
-    if args.out and (problem := _out_problem(args.out)):
+    if args.out and (problem := _out_problem(args.out, store)):
         return _usage_error(problem)
 
     period = None
@@ -122,7 +118,8 @@ def cmd_report(args: argparse.Namespace, store: Any) -> int:
         return _usage_error(msg("There is no place with the id {id}.", id=args.place))
 
     from tui.domain.reports import report_rows, report_to_json, report_to_text
-    from tui.store.exports import csv_cell, csv_writer, report_from_store, write_private
+    from tui.store.exports import csv_cell, csv_writer, report_from_store
+    from tui.store.outputs import write_private
 
     report = report_from_store(store, programme_id=args.programme, period=period,
                                place_id=args.place, progress=_progress_printer())
@@ -145,7 +142,8 @@ def cmd_report(args: argparse.Namespace, store: Any) -> int:
     else:
         text = report_to_text(report)
     if args.out:
-        write_private(Path(args.out), text.encode("utf-8"))
+        write_private(Path(args.out), text.encode("utf-8"), database=store.db.layout,
+                      shown=args.out)
         print(_("Report written to {path}.").format(path=args.out))
     else:
         sys.stdout.write(text)
@@ -158,26 +156,27 @@ def cmd_export(args: argparse.Namespace, store: Any) -> int:
                                 "xlsx or json.", kind=args.kind))
     if args.journal is not None and args.kind != "journals":
         return _usage_error(msg("--journal only goes with 'export journals'."))
-    if problem := _out_problem(args.out):
+    if problem := _out_problem(args.out, store):
         return _usage_error(problem)
 
     from tui.store.exports import export
 
     count = export(store, args.kind, args.format, Path(args.out), course_id=args.course,
-                   journal_id=args.journal, plain=args.plain, progress=_progress_printer())
+                   journal_id=args.journal, plain=args.plain, progress=_progress_printer(),
+                   shown=args.out)
     # "Records: n" reads right for any n; the catalogue has no plural forms.
     print(_("Written to {path} (records: {count}).").format(count=count, path=args.out))
     return EXIT_OK
 
 
 def cmd_calendar(args: argparse.Namespace, store: Any) -> int:
-    if problem := _out_problem(args.out):
+    if problem := _out_problem(args.out, store):
         return _usage_error(problem)
     from tui.store.calendar import course_calendar
-    from tui.store.exports import write_private
+    from tui.store.outputs import write_private
 
     data = course_calendar(store, args.course)
-    write_private(Path(args.out), data)
+    write_private(Path(args.out), data, database=store.db.layout, shown=args.out)
     events = data.count(b"BEGIN:VEVENT")
     print(_("Calendar written to {path} (sessions: {count}).").format(count=events,
                                                                         path=args.out))

@@ -45,6 +45,7 @@ def find_course_of_session(store: Store, session_id: str) -> str | None:
 
 
 def cmd_sheet(args: argparse.Namespace, store: Store) -> int:
+    from tui.store.outputs import output_problem
     from tui.store.sheet import write_sheet
 
     course_id = find_course_of_session(store, args.session)
@@ -58,15 +59,11 @@ def cmd_sheet(args: argparse.Namespace, store: Store) -> int:
         )
         return EXIT_PROBLEM
     out = Path(args.out).expanduser()
-    if out.is_dir():
-        print("kuffert: " + _("{path} is a folder; --out names the PDF file to write.").format(
-            path=out), file=sys.stderr)
+    problem = output_problem(out, database=store.db.layout, shown=args.out)
+    if problem is not None:
+        print(f"kuffert: {problem}", file=sys.stderr)
         return EXIT_PROBLEM
-    if not out.parent.is_dir():
-        print("kuffert: " + _("The folder {folder} does not exist; create it or choose another "
-                              "--out.").format(folder=out.parent), file=sys.stderr)
-        return EXIT_PROBLEM
-    count = write_sheet(store, course_id, args.session, out)
+    count = write_sheet(store, course_id, args.session, out, shown=args.out)
     print(_("Sign-in sheet written to {path} (people listed: {count}).").format(
-        path=out, count=count))
+        path=args.out, count=count))
     return EXIT_OK

@@ -47,7 +47,8 @@ from tui.domain.reports import (
 from tui.i18n import N_, Message, _, msg
 from tui.screens.drilldown import Drill, DrillDownScreen
 from tui.store.errors import StoreError
-from tui.store.exports import csv_cell, csv_writer, report_from_store, write_private
+from tui.store.exports import csv_cell, csv_writer, report_from_store
+from tui.store.outputs import write_private
 from tui.store.storage import file_identity
 from tui.widgets.bar_chart import Bar, BarChart
 from tui.widgets.confirm import ConfirmScreen
@@ -655,7 +656,8 @@ class ReportsScreen(Screen[None]):
     @work(group="save-report")
     async def _ask_and_save(self, report: Report) -> None:
         def check(values: dict[str, Any]) -> list[tuple[str, Message]]:
-            problem = path_problem(expand_path(values["path"] or _report_path(values)))
+            problem = path_problem(expand_path(values["path"] or _report_path(values)),
+                                   self.store.db.layout)
             return [("path", problem)] if problem else []
 
         values = await self.app.push_screen_wait(FormScreen(_("Save the report"), [
@@ -680,11 +682,13 @@ class ReportsScreen(Screen[None]):
     def _save_report(self, report: Report, fmt: str, path: Path) -> None:
         app = self.app
         try:
-            write_private(path, report_bytes(report, fmt))
-        except OSError as error:
+            write_private(path, report_bytes(report, fmt), database=self.store.db.layout)
+        except (StoreError, OSError) as error:
+            reason = str(error) if isinstance(error, StoreError) else _(
+                "Kuffert could not write {path}: {reason}").format(
+                    path=path, reason=error.strerror or error)
             app.call_from_thread(
-                app.notify, _("Kuffert could not write {path}: {reason}").format(
-                    path=path, reason=error.strerror or error),
+                app.notify, reason,
                 title=_("The report was not saved"), severity="error", timeout=15)
             return
         app.call_from_thread(app.notify, _("Report written to {path}.").format(path=path))

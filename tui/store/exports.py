@@ -1,8 +1,8 @@
 """Exports for spreadsheets, other programs and the archive; and the report's data.
 
 Exports hold personal data (journals may describe children), so every file is created
-readable by its owner only, and written to a hidden temp file that is renamed into place
-when complete: a half-written export never looks like a finished one.
+readable by its owner only, and written through ``tui.store.outputs``: a hidden temp file
+renamed into place when complete, never over one of the database's own files.
 
 CSV comes in two dialects. The default is what Danish Excel opens with a double-click:
 semicolons, UTF-8 with a byte-order mark (without it Excel reads æøå as mojibake), decimal
@@ -12,14 +12,12 @@ byte-order mark, ISO dates and a decimal point.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
 import json
-import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -34,15 +32,15 @@ from tui.domain.rules import session_hours
 from tui.i18n import N_, _, msg
 from tui.store.codec import encode
 from tui.store.errors import StoreError
-from tui.store.files import fsync_dir
 from tui.store.ids import now
+from tui.store.layout import Layout
+from tui.store.outputs import check_output, private_output, write_private
 from tui.store.store import Store
 
 Progress = Callable[[int, int], None]
 
 EXPORT_KINDS = ("people", "courses", "sessions", "attendance", "journals")
 EXPORT_FORMATS = ("csv", "xlsx", "json", "md")
-PRIVATE = 0o600
 
 
 class ExportError(StoreError):
@@ -59,37 +57,6 @@ class UnknownCourse(ExportError):
 class UnknownJournal(ExportError):
     def __init__(self, journal_id: str) -> None:
         super().__init__(msg("There is no journal with the id {id}.", id=journal_id))
-
-
-# --- private, atomic files -----------------------------------------------------------
-
-
-@contextlib.contextmanager
-def private_output(path: Path) -> Iterator[IO[bytes]]:
-    """A binary file that appears at ``path``, mode 0600, only once fully written."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    # O_NOFOLLOW: in a shared folder a planted symlink must not redirect personal data.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE)
-    try:
-        # A stale temp file from a killed export may carry a wider mode; O_CREAT keeps it.
-        os.fchmod(fd, PRIVATE)
-        with os.fdopen(fd, "wb") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):
-        fsync_dir(path.parent)
-
-
-def write_private(path: Path, data: bytes) -> None:
-    with private_output(path) as stream:
-        stream.write(data)
 
 
 # --- tables --------------------------------------------------------------------------
@@ -374,8 +341,9 @@ def csv_writer(stream: IO[str], *, plain: bool = False) -> Any:
                       quoting=csv.QUOTE_MINIMAL)
 
 
-def write_csv(table: Table, path: Path, *, plain: bool = False) -> int:
-    with private_output(path) as raw:
+def write_csv(table: Table, path: Path, *, plain: bool = False,
+              database: Layout | None, shown: str | None = None) -> int:
+    with private_output(path, database=database, shown=shown) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8" if plain else "utf-8-sig", newline="")
         writer = csv_writer(text, plain=plain)
         writer.writerow([_(c.heading) for c in table.columns])
@@ -410,7 +378,8 @@ def _width(column: Column, rows: list[list[Any]], index: int) -> float:
     return min(widest + 2, _MAX_WIDTH)
 
 
-def write_xlsx(sheets: Sequence[Table], path: Path) -> int:
+def write_xlsx(sheets: Sequence[Table], path: Path, *, database: Layout | None,
+               shown: str | None = None) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -454,7 +423,7 @@ def write_xlsx(sheets: Sequence[Table], path: Path) -> int:
             last = _column_letter(len(table.columns))
             sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
         count += len(table.rows)
-    with private_output(path) as stream:
+    with private_output(path, database=database, shown=shown) as stream:
         workbook.save(stream)
     return count
 
@@ -495,14 +464,15 @@ def encode_record(record: Record) -> dict[str, Any]:
     return {"id": record.id, **encode(record)}
 
 
-def write_json(found: dict[str, list[Record]], path: Path, *, kind: str) -> int:
+def write_json(found: dict[str, list[Record]], path: Path, *, kind: str,
+               database: Layout | None, shown: str | None = None) -> int:
     document = {
         "kuffert_export": kind,
         "exported_at": now(),
         "tables": {name: [encode_record(r) for r in rows] for name, rows in found.items()},
     }
     data = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
-    write_private(path, data)
+    write_private(path, data, database=database, shown=shown)
     return sum(len(rows) for rows in found.values())
 
 
@@ -623,30 +593,39 @@ def export(
     journal_id: str | None = None,
     plain: bool = False,
     progress: Progress | None = None,
+    shown: str | None = None,
 ) -> int:
-    """Write one export; returns the number of records (rows, or journals for md)."""
+    """Write one export; returns the number of records (rows, or journals for md).
+
+    ``shown`` is ``out`` as the user typed it, for messages. Refused before any work
+    when ``out`` is one of the database's own files (see tui.store.outputs).
+    """
     if kind not in EXPORT_KINDS:
         raise ExportError(msg("Unknown export {kind}; choose one of: {choices}.",
                               kind=kind, choices=", ".join(EXPORT_KINDS)))
     if fmt not in EXPORT_FORMATS:
         raise ExportError(msg("Unknown format {format}; choose one of: {choices}.",
                               format=fmt, choices=", ".join(EXPORT_FORMATS)))
+    database = store.db.layout
+    # Before the work too, so a national export is not built only to be refused.
+    check_output(out, database=database, shown=shown)
+    where = {"database": database, "shown": shown}
     if fmt == "md":
         if kind != "journals":
             raise ExportError(msg("Markdown is only for journals; export {kind} as csv, "
                                   "xlsx or json.", kind=kind))
         text, count = journals_markdown(store, course_id=course_id, journal_id=journal_id,
                                         progress=progress)
-        write_private(out, text.encode("utf-8"))
+        write_private(out, text.encode("utf-8"), **where)
         return count
     if fmt == "json":
         return write_json(records(store, kind, course_id=course_id, progress=progress), out,
-                          kind=kind)
+                          kind=kind, **where)
     found = tables(store, kind, course_id=course_id, progress=progress)
     if fmt == "xlsx":
-        return write_xlsx(found, out)
+        return write_xlsx(found, out, **where)
     # A CSV file holds one table: for journals, the entries (goals are in xlsx, json, md).
-    return write_csv(found[0], out, plain=plain)
+    return write_csv(found[0], out, plain=plain, **where)
 
 
 # --- the report's data ---------------------------------------------------------------

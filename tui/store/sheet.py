@@ -11,9 +11,7 @@ reduced to their base letter, or "?" when there is none.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +23,7 @@ from tui.domain.courses import Course, Session, SessionStatus
 from tui.domain.parse import format_date, format_hours, format_time, weekday_name
 from tui.domain.rules import session_hours
 from tui.i18n import _
-from tui.store.files import PRIVATE, fsync_dir
+from tui.store.outputs import check_output, write_private
 from tui.store.store import Store
 
 # The encoding of PDF core fonts (WinAnsiEncoding is Windows code page 1252).
@@ -225,39 +223,18 @@ def render(data: SheetData, *, compress: bool = True) -> bytes:
 # --- writing -------------------------------------------------------------------------
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically, readable by the owner only (mode 0600).
-
-    Not files.atomic_write: that keeps the mode of a file it replaces, and a sheet of
-    names must not inherit a world-readable mode from whatever was there before.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(tmp, flags, PRIVATE)
-    try:
-        try:
-            # os.open applies the umask; the sheet must end up exactly 0600 regardless.
-            os.fchmod(fd, PRIVATE)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-    fsync_dir(path.parent)
-
-
 def write_sheet(
-    store: Store, course_id: str, session_id: str, out_path: Path | str, *, compress: bool = True
+    store: Store, course_id: str, session_id: str, out_path: Path | str, *, compress: bool = True,
+    shown: str | None = None,
 ) -> int:
-    """Write the sign-in sheet for one session; returns the number of people on it."""
+    """Write the sign-in sheet for one session; returns the number of people on it.
+
+    Through tui.store.outputs, not files.atomic_write: that keeps the mode of a file it
+    replaces (a sheet of names must end up 0600), and an output must never land on one
+    of the database's own files. ``shown`` is the path as the user typed it.
+    """
+    check_output(Path(out_path), database=store.db.layout, shown=shown)
     data = collect(store, course_id, session_id)
-    write_private(Path(out_path), render(data, compress=compress))
+    write_private(Path(out_path), render(data, compress=compress), database=store.db.layout,
+                  shown=shown)
     return len(data.rows)
