@@ -185,7 +185,10 @@ def test_an_interrupted_export_leaves_no_file(demo: Store, tmp_path: Path) -> No
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     assert csv_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
-    assert csv_cell("=1+1", plain=True) == "=1+1"
+    # The plain dialect too (issue 10): any spreadsheet may open it.
+    assert csv_cell("=1+1", plain=True) == "'=1+1"
+    assert csv_cell("-5 kr.", plain=True) == "'-5 kr." and csv_cell("@x") == "'@x"
+    assert csv_cell(-5) == "-5" and csv_cell(-2.5, plain=True) == "-2.5"  # numbers stay
     assert csv_cell(7.4) == "7,4" and csv_cell(7.4, plain=True) == "7.4"
     assert csv_cell(dt.date(2026, 11, 24)) == "24-11-2026"
     out = tmp_path / "t.xlsx"

@@ -7,11 +7,11 @@ every time `kuffert` starts.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.cli.echo import echo
 from tui.i18n import _
 
 if TYPE_CHECKING:
@@ -50,20 +50,20 @@ def cmd_sheet(args: argparse.Namespace, store: Store) -> int:
 
     course_id = find_course_of_session(store, args.session)
     if course_id is None:
-        print(
+        echo(
             "kuffert: "
             + _("There is no session with the id '{session}' in {path}.").format(
                 session=args.session, path=store.path
             ),
-            file=sys.stderr,
+            err=True,
         )
         return EXIT_PROBLEM
     out = Path(args.out).expanduser()
     problem = output_problem(out, database=store.db.layout, shown=args.out)
     if problem is not None:
-        print(f"kuffert: {problem}", file=sys.stderr)
+        echo(f"kuffert: {problem}", err=True)
         return EXIT_PROBLEM
     count = write_sheet(store, course_id, args.session, out, shown=args.out)
-    print(_("Sign-in sheet written to {path} (people listed: {count}).").format(
+    echo(_("Sign-in sheet written to {path} (people listed: {count}).").format(
         path=args.out, count=count))
     return EXIT_OK

@@ -6,11 +6,11 @@ Only argparse is imported at the top; the store loads when the command runs.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tui.cli.echo import echo
 from tui.i18n import _, msg
 
 EXIT_OK, EXIT_PROBLEM = 0, 1
@@ -36,11 +36,11 @@ def cmd_summary(args: argparse.Namespace, store: Any) -> int:
         problem = msg("There is no course with the id {id}. Courses: {ids}",
                       id=args.course, ids=known)
     if problem is not None:
-        print(f"kuffert: {problem}", file=sys.stderr)
+        echo(f"kuffert: {problem}", err=True)
         return EXIT_PROBLEM
 
     from tui.store.course_summary import write_summary
 
     write_summary(store, args.course, out, shown=args.out)
-    print(_("Summary written to {path}.").format(path=args.out))
+    echo(_("Summary written to {path}.").format(path=args.out))
     return EXIT_OK

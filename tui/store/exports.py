@@ -29,6 +29,7 @@ from tui.domain.people import Person
 from tui.domain.records import LabelledEnum, Record
 from tui.domain.reports import Period, Report, build_report
 from tui.domain.rules import session_hours
+from tui.domain.text import json_safe, printable
 from tui.i18n import N_, _, msg
 from tui.store.codec import encode
 from tui.store.errors import StoreError
@@ -329,9 +330,10 @@ def csv_cell(value: Any, *, plain: bool = False, decimals: int = 2) -> str:
         return text if plain else text.replace(".", ",")
     if isinstance(value, int):
         return str(value)
-    text = str(value)
-    if not plain and text.startswith(_FORMULA_START):
-        # The Danish dialect is for Excel, which would otherwise evaluate the text.
+    text = printable(str(value), multiline=True)
+    if text.startswith(_FORMULA_START):
+        # Excel would evaluate the text, whichever dialect it is opened from; numbers
+        # (a negative one too) are written above and stay numbers.
         text = "'" + text
     return text
 
@@ -356,6 +358,21 @@ def write_csv(table: Table, path: Path, *, plain: bool = False,
 
 
 # --- xlsx ----------------------------------------------------------------------------
+
+# Excel's own limit; a longer text would be cut by Excel or make it "repair" the file.
+XLSX_CELL_LIMIT = 32_767
+
+
+class CellTooLong(ExportError):
+    def __init__(self, table: Table, column: Column, number: int, row: Sequence[Any],
+                 length: int) -> None:
+        super().__init__(msg(
+            "The {column} of row {row} on the sheet {sheet} ({record}) is {length} "
+            "characters long; an Excel cell holds at most 32,767, so nothing was written. "
+            "Export it as JSON, or journals as Markdown: they keep the whole text.",
+            column=msg(column.heading), row=number, sheet=msg(table.name),
+            record=printable(str(row[0])) if row else "-", length=length))
+
 
 _NUMBER_FORMATS = {"date": "dd-mm-yyyy", "time": "hh:mm", "hours": "0.0#", "int": "0"}
 _MAX_WIDTH = 60
@@ -382,7 +399,6 @@ def write_xlsx(sheets: Sequence[Table], path: Path, *, database: Layout | None,
                shown: str | None = None) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     # Write-only keeps memory flat for a national export on a small laptop.
@@ -402,11 +418,14 @@ def write_xlsx(sheets: Sequence[Table], path: Path, *, database: Layout | None,
             header.append(cell)
         sheet.append(header)
         formats = [_NUMBER_FORMATS.get(column.kind) for column in table.columns]
-        for row in table.rows:
+        for number, row in enumerate(table.rows, start=2):
             cells: list[Any] = []
-            for number_format, value in zip(formats, row, strict=True):
+            for column, number_format, value in zip(table.columns, formats, row, strict=True):
                 if isinstance(value, str):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    # Also what openpyxl refuses as illegal: every C0 control but tab, LF.
+                    value = printable(value, multiline=True)
+                    if len(value) > XLSX_CELL_LIMIT:
+                        raise CellTooLong(table, column, number, row, len(value))
                     if value.startswith("="):
                         # Text starting with "=" would otherwise be stored as a formula.
                         cell = WriteOnlyCell(sheet, value=value)
@@ -471,7 +490,7 @@ def write_json(found: dict[str, list[Record]], path: Path, *, kind: str,
         "exported_at": now(),
         "tables": {name: [encode_record(r) for r in rows] for name, rows in found.items()},
     }
-    data = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    data = json_safe(json.dumps(document, ensure_ascii=False, indent=1)).encode("utf-8") + b"\n"
     write_private(path, data, database=database, shown=shown)
     return sum(len(rows) for rows in found.values())
 
@@ -577,7 +596,8 @@ def journals_markdown(store: Store, *, course_id: str | None = None,
         _tick(progress, done, len(courses))
     if journal_id is not None and count == 0:
         raise UnknownJournal(journal_id)
-    return "\n".join(parts).rstrip() + "\n", count
+    # Once over the whole document: every name, title and entry in it is stored text.
+    return printable("\n".join(parts).rstrip(), multiline=True) + "\n", count
 
 
 # --- one entry point -----------------------------------------------------------------
@@ -626,6 +646,32 @@ def export(
         return write_xlsx(found, out, **where)
     # A CSV file holds one table: for journals, the entries (goals are in xlsx, json, md).
     return write_csv(found[0], out, plain=plain, **where)
+
+
+# --- the report as a document -------------------------------------------------------
+
+
+def report_document(report: Report, fmt: str, *, plain: bool = False,
+                    bom: bool = True) -> str:
+    """The report as text, JSON or CSV, as ``kuffert report`` and the reports screen
+    write it. Place and programme names in it are stored text, so the document is made
+    safe as a whole: no control character for a terminal, no formula for a spreadsheet.
+    """
+    from tui.domain.reports import report_rows, report_to_json, report_to_text
+
+    if fmt == "json":
+        return json_safe(json.dumps(report_to_json(report), ensure_ascii=False,
+                                    indent=2)) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv_writer(buffer, plain=plain)
+        writer.writerow([_("Figure"), _("Breakdown"), _("Value")])
+        for figure, key, value in report_rows(report):
+            writer.writerow([csv_cell(figure, plain=plain), csv_cell(key, plain=plain),
+                             csv_cell(value, plain=plain, decimals=4)])
+        # Excel needs the byte-order mark to read the file as UTF-8.
+        return ("\ufeff" if bom and not plain else "") + buffer.getvalue()
+    return printable(report_to_text(report), multiline=True)
 
 
 # --- the report's data ---------------------------------------------------------------

@@ -22,6 +22,7 @@ from tui.domain.attendance import expected, ordered_enrolments
 from tui.domain.courses import Course, Session, SessionStatus
 from tui.domain.parse import format_date, format_hours, format_time, weekday_name
 from tui.domain.rules import session_hours
+from tui.domain.text import printable
 from tui.i18n import _
 from tui.store.outputs import check_output, write_private
 from tui.store.store import Store
@@ -115,6 +116,7 @@ def _place_line(store: Store, course: Course, session: Session) -> str:
 
 def pdf_text(text: str) -> str:
     """``text`` reduced to what the core fonts can draw, on one line."""
+    text = printable(text)  # an escape sequence goes whole, not as "[2J"
     out = []
     for char in text:
         if unicodedata.category(char)[0] == "C":
@@ -202,7 +204,7 @@ def render(data: SheetData, *, compress: bool = True) -> bytes:
     """The PDF as bytes. ``compress=False`` leaves the text readable in the file (tests)."""
     pdf = _SheetPDF(data)
     pdf.set_compression(compress)
-    pdf.set_title(data.course_name)
+    pdf.set_title(printable(data.course_name))
     pdf.set_creator("Kuffert")
     pdf.add_page()
     pdf.set_font("Helvetica", "", 10)
