@@ -374,6 +374,16 @@ class CellTooLong(ExportError):
             record=printable(str(row[0])) if row else "-", length=length))
 
 
+def _check_cell_lengths(sheets: Sequence[Table]) -> None:
+    for table in sheets:
+        for number, row in enumerate(table.rows, start=2):  # row 1 holds the headings
+            for column, value in zip(table.columns, row, strict=True):
+                # printable() only shortens a text, so most cells need no second look.
+                if (isinstance(value, str) and len(value) > XLSX_CELL_LIMIT
+                        and len(text := printable(value, multiline=True)) > XLSX_CELL_LIMIT):
+                    raise CellTooLong(table, column, number, row, len(text))
+
+
 _NUMBER_FORMATS = {"date": "dd-mm-yyyy", "time": "hh:mm", "hours": "0.0#", "int": "0"}
 _MAX_WIDTH = 60
 
@@ -401,6 +411,8 @@ def write_xlsx(sheets: Sequence[Table], path: Path, *, database: Layout | None,
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    # Before the workbook: its sheets go to temp files that a refusal would leave behind.
+    _check_cell_lengths(sheets)
     # Write-only keeps memory flat for a national export on a small laptop.
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -418,14 +430,12 @@ def write_xlsx(sheets: Sequence[Table], path: Path, *, database: Layout | None,
             header.append(cell)
         sheet.append(header)
         formats = [_NUMBER_FORMATS.get(column.kind) for column in table.columns]
-        for number, row in enumerate(table.rows, start=2):
+        for row in table.rows:
             cells: list[Any] = []
-            for column, number_format, value in zip(table.columns, formats, row, strict=True):
+            for number_format, value in zip(formats, row, strict=True):
                 if isinstance(value, str):
                     # Also what openpyxl refuses as illegal: every C0 control but tab, LF.
                     value = printable(value, multiline=True)
-                    if len(value) > XLSX_CELL_LIMIT:
-                        raise CellTooLong(table, column, number, row, len(value))
                     if value.startswith("="):
                         # Text starting with "=" would otherwise be stored as a formula.
                         cell = WriteOnlyCell(sheet, value=value)
