@@ -44,7 +44,6 @@ from tui.screens.drilldown import Drill, DrillDownScreen
 from tui.store.errors import StoreError
 from tui.store.exports import report_document, report_from_store
 from tui.store.outputs import write_private
-from tui.store.storage import file_identity
 from tui.widgets.bar_chart import Bar, BarChart
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.export_dialog import ExportDialog, expand_path, path_problem
@@ -310,7 +309,7 @@ class ReportsScreen(Screen[None]):
         # Every write renames a file into place, which also touches its folder: one stat
         # covers all the course files.
         return (store.revision(), store.people_revision(),
-                file_identity(store.db.layout.courses))
+                store.courses_revision())
 
     def _changed(self) -> bool:
         return self._signature != self._files()

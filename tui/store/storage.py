@@ -3,41 +3,51 @@
 Plain TinyDB reads and rewrites its whole file on every operation. Here a file is parsed
 once and kept while its identity (inode, size, mtime) is unchanged, so a read costs a
 ``stat``; a change by another process replaces the inode and is seen by the next read.
-Writes are buffered in the transaction and flushed by it, one atomic replace per file.
+Writes are buffered in the transaction and committed by it (see commit.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
 from tui.i18n import msg
 from tui.store.errors import CorruptDatabase
-from tui.store.files import PRIVATE, atomic_write
+from tui.store.files import PRIVATE, lstat_regular, read_regular
 from tui.store.ids import new_id
 
 Tables = dict[str, dict[str, dict[str, Any]]]
 
 
 def encode_tables(tables: Tables) -> bytes:
-    # One record a line: the C encoder stays in use (an indent would switch to the slow
-    # Python one), and a person repairing a file by hand sees where a record starts.
-    parts = ["{"]
+    # One record a line, so that a person repairing a file by hand sees where a record
+    # starts. orjson encodes a 400 x 40 course (16,000 marks) in 8 ms where the standard
+    # library took 66 ms, and that encoding is part of every mark.
+    parts = [b"{"]
     for t_index, (name, docs) in enumerate(tables.items()):
-        parts.append(("," if t_index else "") + "\n" + json.dumps(name) + ":{")
+        parts.append((b"," if t_index else b"") + b"\n" + _dumps(name) + b":{")
         for d_index, (doc_id, doc) in enumerate(docs.items()):
-            line = json.dumps(doc_id) + ":" + json.dumps(doc, ensure_ascii=False)
-            parts.append(("," if d_index else "") + "\n " + line)
-        parts.append("\n}")
-    parts.append("\n}\n")
-    return "".join(parts).encode("utf-8")
+            line = _dumps(doc_id) + b":" + _dumps(doc)
+            parts.append((b"," if d_index else b"") + b"\n " + line)
+        parts.append(b"\n}")
+    parts.append(b"\n}\n")
+    return b"".join(parts)
+
+
+def _dumps(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value)
+    except (orjson.JSONEncodeError, TypeError):
+        # Beyond orjson's range (an integer of more than 64 bits typed into a file by
+        # hand): the standard library writes it as it was read.
+        return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
 def decode_tables(path: Path, raw: bytes) -> Tables:
@@ -49,8 +59,10 @@ def decode_tables(path: Path, raw: bytes) -> Tables:
     if not text.strip():
         raise CorruptDatabase(path, msg("it is empty"))
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        if "depth limit" in error.msg:
+            raise CorruptDatabase(path, msg("it is nested too deeply to be Kuffert's")) from None
         raise CorruptDatabase(
             path, msg("broken JSON at column {column} ({error})", column=error.colno,
                       error=error.msg), error.lineno
@@ -69,37 +81,48 @@ def decode_tables(path: Path, raw: bytes) -> Tables:
     return data
 
 
-def file_identity(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
+Identity = tuple[int, int, int]
+
+
+def file_identity(path: Path | None) -> Identity | None:
+    """Changes whenever the file is replaced; a link or FIFO planted there is refused."""
+    if path is None:
         return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+    st = lstat_regular(path)
+    return None if st is None else (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 class JSONFile(Storage):
-    """One database file. ``in_transaction`` tells whether writes may be buffered."""
+    """One database file. ``in_transaction`` tells whether writes may be buffered;
+    ``source`` says where the file's committed content is to be read from (a prepared
+    temp file while a change is being committed, None once it is deleted)."""
 
-    def __init__(self, path: Path, in_transaction: Callable[[], bool], mode: int = PRIVATE):
+    def __init__(self, path: Path, in_transaction: Callable[[], bool],
+                 source: Callable[[Path], Path | None], mode: int = PRIVATE):
         self.path = path
         self.mode = mode
         self._in_transaction = in_transaction
-        self._identity: tuple[int, int, int] | None = None
+        self._source = source
+        self._identity: Identity | None = None
         self._data: Tables | None = None
         self.dirty = False
 
     def read(self) -> Tables | None:
         if self.dirty:
             return self._data
-        identity = file_identity(self.path)
-        if identity is None:
+        source = self._source(self.path)
+        identity = file_identity(source)
+        if identity is None or source is None:
             self._identity, self._data = None, None
             return None
         if identity != self._identity or self._data is None:
-            with open(self.path, "rb") as f:
-                raw = f.read()
+            found = read_regular(source)
+            if found is None:
+                # Renamed into place between the two looks: read it where it is now.
+                return self.read()
+            raw, st = found
             self._data = decode_tables(self.path, raw)
-            self._identity = identity
+            self._identity = (st.st_ino, st.st_size, st.st_mtime_ns)
         return self._data
 
     def write(self, data: Tables) -> None:
@@ -108,10 +131,13 @@ class JSONFile(Storage):
         self._data = data
         self.dirty = True
 
-    def flush(self) -> None:
+    def encoded(self) -> bytes | None:
+        """The buffered change, ready to commit; None when there is none."""
         if not self.dirty or self._data is None:
-            return
-        atomic_write(self.path, encode_tables(self._data), self.mode)
+            return None
+        return encode_tables(self._data)
+
+    def committed(self) -> None:
         self._identity = file_identity(self.path)
         self.dirty = False
 
