@@ -58,7 +58,7 @@ def _resolved(path: Path) -> Path:
 def _database_problem(path: Path, database: Layout, shown: str) -> Message | None:
     target = _resolved(path)
     target_id = _identity(path)
-    for own in (database.main, database.people, database.lock):
+    for own in (database.main, database.people, database.lock, database.commit):
         if target == _resolved(own) or (target_id is not None and target_id == _identity(own)):
             return msg("{path} is the database's own file {file}; Kuffert never writes an "
                        "export over its data. Choose a file outside the database.",
