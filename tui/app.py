@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import importlib
 import signal
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -71,10 +71,13 @@ class KuffertApp(App[None]):
         *,
         display_path: str | None = None,
         poll_interval: float = 2.0,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
         set_language(language)
         super().__init__()
         translate_bindings(self)
+        # The [keys] table of the settings file: binding id -> keys.
+        self.set_keymap(dict(keymap or {}))
         self.store = store
         self.poll_interval = poll_interval
         self.sub_title = display_path or _short(store.path)

@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help=_("remove the person from the backups now as well"))
     _common(erase, top=False)
 
+    settings = sub.add_parser("config", help=_("show the settings in effect and where each "
+                                               "comes from"))
+    _common(settings, top=False)
+
     for module_name in COMMAND_MODULES:
         module = importlib.import_module(module_name)
         module.register(sub, lambda p: _common(p, top=False))
@@ -275,7 +279,7 @@ def cmd_tui(args: argparse.Namespace, config: Config) -> int:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     from tui.app import KuffertApp
 
-    app = KuffertApp(store, language=args.lang or config.lang)
+    app = KuffertApp(store, language=args.lang or config.lang, keymap=config.keys)
     app.run()
     return app.return_code or EXIT_OK
 
@@ -287,7 +291,14 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Config], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "erase": cmd_erase,
+    "config": lambda args, config: _settings().cmd_config(args, config),
 }
+
+
+def _settings():
+    from tui.cli import settings
+
+    return settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
