@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_kuffert
-from tui.domain.courses import Course, Mark, Session
+from tui.domain.courses import Course, Enrolment, Mark, Session
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.programmes import Programme
 from tui.store import backup
@@ -24,12 +24,14 @@ def _db(db: Path, keep: int = 2) -> Store:
     store = Store.open(db, backups_keep=keep)
     with store.transaction():
         store.programmes.add(Programme(id="prog", name="Initiativ 3"))
+        store.people.add(Person(id="p1", name="Naja Lynge", role=Role.LEADER,
+                                qualification=Qualification.PEDAGOGUE))
         for cid in ("c1", "c2"):
             store.courses.add(Course(id=cid, programme_id="prog", name=cid))
             store.sessions(cid).add(Session(id=f"{cid}d1", course_id=cid,
                                             date=dt.date(2021, 8, 16)))
-        store.people.add(Person(id="p1", name="Naja Lynge", role=Role.LEADER,
-                                qualification=Qualification.PEDAGOGUE))
+            store.enrolments(cid).add(Enrolment(id=f"{cid}p1", course_id=cid,
+                                                person_id="p1"))
     return store
 
 
