@@ -265,7 +265,8 @@ def cmd_resolve(args: argparse.Namespace, store: Any) -> int:
         sync.resolve(store, args.id, keep=args.keep)
     except StoreError as error:
         return _problem(error.message)
-    side = _("office") if args.keep == "office" else _("field")
-    print(_("Conflict {id} resolved: the {side}'s version is kept.").format(id=args.id,
-                                                                          side=side))
+    if args.keep == "office":
+        print(_("Conflict {id} resolved: the office's version is kept.").format(id=args.id))
+    else:
+        print(_("Conflict {id} resolved: the field's version is kept.").format(id=args.id))
     return EXIT_OK

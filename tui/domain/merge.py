@@ -120,10 +120,7 @@ def differing_fields(versions: Sequence[Version]) -> list[str]:
     return sorted(names, key=lambda n: not differs(n))
 
 
-def same_person(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """A walk-in who may be someone already registered: same name, same institution."""
-    def norm(name: object) -> str:
-        return " ".join(str(name or "").casefold().split())
-
-    return (norm(a.get("name")) == norm(b.get("name")) and bool(norm(a.get("name")))
-            and a.get("institution_id") == b.get("institution_id"))
+def person_key(doc: Mapping[str, Any]) -> tuple[str, Any]:
+    """A walk-in with the key of a registered person (same name, same institution) may
+    be that person: flagged for someone to look at, never merged by guess."""
+    return (" ".join(str(doc.get("name") or "").casefold().split()), doc.get("institution_id"))

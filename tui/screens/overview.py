@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tui.domain.courses import CourseStatus, CourseSummary
 from tui.domain.parse import format_date
@@ -57,7 +57,7 @@ class Overview:
     courses: tuple[CourseRow, ...] = ()
     postponed: tuple[PostponedRow, ...] = ()
     empty: bool = True
-    sync: SyncStatus = SyncStatus()
+    sync: SyncStatus = field(default_factory=SyncStatus)
 
 
 def period_text(start: dt.date | None, end: dt.date | None) -> str:

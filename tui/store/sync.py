@@ -34,7 +34,7 @@ from tui.domain.merge import (
     Version,
     add_version,
     decide,
-    same_person,
+    person_key,
     shown,
     sort_versions,
     stamp_of,
@@ -532,14 +532,15 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
         erased = _erased(store, out_bundle)
         stamps = _docs(store, "main", STAMPS, create=True)
         conflicts = _docs(store, "main", CONFLICTS, create=True)
-        people_index: dict[tuple[str, str | None], list[str]] | None = None
+        people_index: dict[tuple[str, Any], list[str]] | None = None
         for loc, record in locs:
             kind = loc.table
             incoming = record["doc"]
             if record.get("subject") in erased or (loc.scope == "people" and loc.id in erased):
                 receipt.dropped[kind] += 1
                 continue
-            if loc.table == "journals" and incoming and set(incoming.get("member_ids") or []) & erased:
+            members = set((incoming or {}).get("member_ids") or [])
+            if loc.table == "journals" and members & erased:
                 incoming = {**incoming, "member_ids": [
                     p for p in incoming["member_ids"] if p not in erased]}
             office = _get(store, loc)
@@ -565,7 +566,7 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
                 if loc.scope == "people" and base is None and incoming is not None:
                     if people_index is None:
                         people_index = _people_index(store, {r["id"] for _, r in locs})
-                    matches = people_index.get(_person_key(incoming), [])
+                    matches = people_index.get(person_key(incoming), [])
                     if matches:
                         receipt.reviews.append(loc.id)
                         _set_meta(store, REVIEWS, loc.id, {
@@ -590,15 +591,11 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
     return receipt
 
 
-def _person_key(doc: dict[str, Any]) -> tuple[str, str | None]:
-    return (" ".join(str(doc.get("name") or "").casefold().split()), doc.get("institution_id"))
-
-
-def _people_index(store: Store, exclude: set[str]) -> dict[tuple[str, str | None], list[str]]:
-    index: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+def _people_index(store: Store, exclude: set[str]) -> dict[tuple[str, Any], list[str]]:
+    index: dict[tuple[str, Any], list[str]] = defaultdict(list)
     for pid, doc in _docs(store, "people", "people").items():
         if pid not in exclude:
-            index[_person_key(doc)].append(pid)
+            index[person_key(doc)].append(pid)
     return index
 
 
@@ -686,7 +683,8 @@ def resolve(store: Store, conflict: str, keep: str | None = None,
         else:
             side = found.side(keep or "")
             if side is None:
-                raise SyncError(msg("This conflict has no {side} version.", side=keep or "?"))
+                raise SyncError(msg("This conflict has no version from that side ({side}).",
+                                    side=keep or "?"))
             doc = None if side.doc is None else dict(side.doc)
         if doc is not None:
             try:
