@@ -128,3 +128,25 @@ def test_edit_takes_each_field_from_the_side_chosen(tmp_path: Path) -> None:
         assert (entry.phase, entry.text) == (Phase.WONDER, "Feltets ord")
 
     run(app, steps)
+
+
+def test_a_field_copys_dashboard_counts_what_is_not_brought_back(tmp_path: Path) -> None:
+    office = make_office(tmp_path / "office" / "k.json")
+    take_out(office, tmp_path / "out.kuf")
+    field = open_copy(tmp_path / "out.kuf", tmp_path / "field" / "k.json")
+    change_field(field)
+    app = KuffertApp(field, language="da")
+
+    async def steps(pilot: Pilot[None]) -> None:
+        status = text_of(app, "#sync-status")
+        assert re.search(r"Feltkopi af Kursus, åbnet \d\d-\d\d-\d{4}\.", status)
+        # The ten records change_field changed, the first of them at a Danish date.
+        assert re.search(r"10 ændringer er ikke taget med hjem endnu, den første fra "
+                         r"\d\d-\d\d-\d{4} \d\d:\d\d", status)
+        assert "konflikt" not in status
+        sync.export_changes(field, tmp_path / "back.kuf", PASS)
+        app.screen._refresh(force=True)
+        await until(pilot, lambda: "Alle ændringer er lagt i en pakke" in text_of(
+            app, "#sync-status"))
+
+    run(app, steps)
