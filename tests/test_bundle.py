@@ -297,7 +297,8 @@ def test_the_round_trip_through_the_command(tmp_path: Path) -> None:
     assert "taken: 7 (attendance marks 2, enrolments 1, journal entries 1, people 2, " \
            "learning-goal ratings 1)" in lines
     assert "conflicts: 1" in lines
-    assert "dropped: 2 (attendance marks 1, transfer notes 1); the person was erased" in lines
+    assert "dropped: 2 (attendance marks 1, transfer notes 1): 2 about a person erased in " \
+           "the office" in lines
     assert "to review: 1 walk-in(s)" in lines and "w2" in lines
     twice = run_kuffert("bundle", "import", str(back), "--passphrase-file", str(pw),
                         db=office_db)
@@ -319,3 +320,16 @@ def test_the_round_trip_through_the_command(tmp_path: Path) -> None:
     assert Store.open(office_db).attendance("c1").get(d1p1()).mark is Mark.ABSENT
     assert json.loads(run_kuffert("conflicts", "--format", "json", db=office_db).stdout) == []
     assert run_kuffert("check", db=office_db).returncode == 0
+
+
+def test_a_course_deleted_in_the_office_is_not_brought_back_to_life(trip, tmp_path) -> None:
+    office, field = trip
+    field.mark("c1", "d2", "p1", Mark.PRESENT)  # a new cell
+    field.mark("c1", "d1", "p2", Mark.ABSENT)  # a changed one
+    office.delete_course("c1")
+    sync.export_changes(field, tmp_path / "b.kuf", PASS)
+    receipt = sync.merge_changes(office, read_bundle(tmp_path / "b.kuf", PASS), "b")
+    assert dict(receipt.dropped) == {"attendance": 2}
+    assert dict(receipt.reasons) == {sync.COURSE_GONE: 2}
+    assert not office.db.layout.course("c1").exists()
+    assert sync.conflicts(office) == []

@@ -216,8 +216,15 @@ def cmd_import(args: argparse.Namespace, store: Any) -> int:
     else:
         print("  " + _("conflicts: 0"))
     if receipt.dropped:
-        print("  " + _("dropped: {counts}; the person was erased in the office").format(
-            counts=_counts(receipt.dropped)))
+        why = []
+        if receipt.reasons.get(sync.ERASED):
+            why.append(_("{n} about a person erased in the office").format(
+                n=receipt.reasons[sync.ERASED]))
+        if receipt.reasons.get(sync.COURSE_GONE):
+            why.append(_("{n} of a course deleted in the office").format(
+                n=receipt.reasons[sync.COURSE_GONE]))
+        print("  " + _("dropped: {counts}: {why}").format(
+            counts=_counts(receipt.dropped), why=", ".join(why)))
     else:
         print("  " + _("dropped: 0"))
     if receipt.reviews:

@@ -31,6 +31,12 @@ def day(stamp: str | None) -> str:
 
 
 def read_status(store: Store) -> SyncStatus:
+    # Under the store's read lock: a screen may be writing from another thread.
+    with store.db.reading():
+        return _read_status(store)
+
+
+def _read_status(store: Store) -> SyncStatus:
     if not store.exists():
         return SyncStatus()
     lines: list[str] = []

@@ -61,6 +61,10 @@ CLASSES: dict[tuple[str, str], type] = {
 PERSON_FIELDS = ("person_id",)
 
 
+# Why a record from the field was dropped.
+ERASED, COURSE_GONE = "erased", "course_deleted"
+
+
 class SyncError(BundleError):
     """A bundle that does not fit this database; nothing was changed."""
 
@@ -162,14 +166,20 @@ def _loc_of(record: Any, source: str) -> Loc:
                             "changed.", file=source))
     loc = Loc(scope, table, rid, course if scope == "course" else None)
     doc = record.get("doc")
-    version = record.get("version")
     try:
         if loc.scope == "course":
             _file_ok = _safe_course_id(loc.course or "")
             if not _file_ok:
                 raise DecodeError("course", "a course id", loc.course)
-        if not isinstance(version, int) or isinstance(version, bool):
-            raise DecodeError("version", "a whole number", version)
+        for name in ("version", "base_version"):
+            value = record.get(name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise DecodeError(name, "a whole number", value)
+        for name in ("base_updated_at", "base_updated_by"):
+            if not isinstance(record.get(name, ""), str):
+                raise DecodeError(name, "text", record.get(name))
+        if not isinstance(record.get("subject"), str | None):
+            raise DecodeError("subject", "a person id", record.get("subject"))
         if doc is not None:
             if not isinstance(doc, dict):
                 raise DecodeError("doc", "an object", doc)
@@ -483,7 +493,8 @@ class Receipt:
     taken: Counter[str] = field(default_factory=Counter)
     present: Counter[str] = field(default_factory=Counter)
     conflicts: list[str] = field(default_factory=list)
-    dropped: Counter[str] = field(default_factory=Counter)
+    dropped: Counter[str] = field(default_factory=Counter)  # by table
+    reasons: Counter[str] = field(default_factory=Counter)  # ERASED or COURSE_GONE
     reviews: list[str] = field(default_factory=list)
     already_imported: str | None = None  # when it was merged before: nothing done now
 
@@ -491,6 +502,7 @@ class Receipt:
         return {"bundle_id": self.bundle_id, "made_by": self.made_by, "made_at": self.made_at,
                 "taken": dict(self.taken), "present": dict(self.present),
                 "conflicts": self.conflicts, "dropped": dict(self.dropped),
+                "dropped_because": dict(self.reasons),
                 "reviews": self.reviews, "already_imported": self.already_imported}
 
 
@@ -530,6 +542,8 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
             return receipt
         out_bundle = _meta_doc(store, OUT, str(m.get("origin_bundle_id")))
         erased = _erased(store, out_bundle)
+        headers = set(_docs(store, "main", "courses")) | {
+            loc.id for loc, r in locs if loc.table == "courses" and r["doc"] is not None}
         stamps = _docs(store, "main", STAMPS, create=True)
         conflicts = _docs(store, "main", CONFLICTS, create=True)
         people_index: dict[tuple[str, Any], list[str]] | None = None
@@ -538,6 +552,12 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
             incoming = record["doc"]
             if record.get("subject") in erased or (loc.scope == "people" and loc.id in erased):
                 receipt.dropped[kind] += 1
+                receipt.reasons[ERASED] += 1
+                continue
+            if loc.scope == "course" and loc.course not in headers:
+                # The office deleted the course: its file is not brought back to life.
+                receipt.dropped[kind] += 1
+                receipt.reasons[COURSE_GONE] += 1
                 continue
             members = set((incoming or {}).get("member_ids") or [])
             if loc.table == "journals" and members & erased:
