@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -58,7 +59,8 @@ CLASSES: dict[tuple[str, str], type] = {
     **{("people", t): c for t, c in PEOPLE_TABLES.items()},
     **{("course", t): c for t, c in COURSE_TABLES.items()},
 }
-PERSON_FIELDS = ("person_id",)
+# As the database names course files: a bundle's course id becomes a file name.
+_SAFE_COURSE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 # Why a record from the field was dropped.
@@ -167,10 +169,8 @@ def _loc_of(record: Any, source: str) -> Loc:
     loc = Loc(scope, table, rid, course if scope == "course" else None)
     doc = record.get("doc")
     try:
-        if loc.scope == "course":
-            _file_ok = _safe_course_id(loc.course or "")
-            if not _file_ok:
-                raise DecodeError("course", "a course id", loc.course)
+        if loc.scope == "course" and not _SAFE_COURSE_ID.fullmatch(loc.course or ""):
+            raise DecodeError("course", "a course id", loc.course)
         for name in ("version", "base_version"):
             value = record.get(name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -189,12 +189,6 @@ def _loc_of(record: Any, source: str) -> Loc:
                             "nothing was changed.", file=source, id=rid, table=table,
                             problem=str(error))) from None
     return loc
-
-
-def _safe_course_id(course_id: str) -> bool:
-    import re
-
-    return bool(re.fullmatch(r"[A-Za-z0-9_-]{1,64}", course_id))
 
 
 # -- identity ------------------------------------------------------------------------------
