@@ -54,5 +54,12 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(msg("In {path}, 'backups' must be a whole number from 1 to 365.",
                               path=str(path)))
     db = raw.get("db")
-    return Config(lang=lang, db=str(db) if db else None, shared=bool(raw.get("shared")),
-                  backups=backups)
+    if db is not None and (not isinstance(db, str) or not db or "\0" in db):
+        raise ConfigError(msg("In {path}, 'db' must be the path of a database file, as text.",
+                              path=str(path)))
+    shared = raw.get("shared", False)
+    if not isinstance(shared, bool):
+        # "false" in quotes is text, and any text is true to Python: say so instead.
+        raise ConfigError(msg("In {path}, 'shared' must be true or false (without quotes).",
+                              path=str(path)))
+    return Config(lang=lang, db=db, shared=shared, backups=backups)

@@ -62,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     _common(restore, top=False)
 
+    erase = sub.add_parser("erase", help=_("erase a person and everything recorded about "
+                                           "them (right to erasure)"))
+    erase.add_argument("person", help=_("the person's id (or their name, when unique)"))
+    erase.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
+    erase.add_argument("--purge-backups", action="store_true",
+                       help=_("remove the person from the backups now as well"))
+    _common(erase, top=False)
+
     for module_name in COMMAND_MODULES:
         module = importlib.import_module(module_name)
         module.register(sub, lambda p: _common(p, top=False))
@@ -155,6 +163,7 @@ def cmd_backup(args: argparse.Namespace, config: Config) -> int:
                                 path=str(store.path)))
         with store.db.locked():
             made = backup.create(store.db.layout, mode=store.db.mode)
+            backup.prune(store.db.layout, store.db.backups_keep)
         print(_("Backup taken: {name}").format(name=made.name))
         return EXIT_OK
     found = backup.list_backups(store.db.layout)
@@ -197,12 +206,66 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
         if answer.strip().lower() not in ("y", "yes", "j", "ja"):
             print(_("Nothing restored."))
             return EXIT_PROBLEM
-    with store.db.locked():
-        if store.exists():
-            # The state being replaced is itself kept, so a wrong restore can be undone.
-            backup.create(store.db.layout, mode=store.db.mode, label="before-restore")
-        backup.restore_files(store.db.layout, chosen, mode=store.db.mode)
+    from tui.store.restoring import restore
+
+    again = restore(store, chosen)
     print(_("Restored {name} into {path}.").format(name=chosen.name, path=store.path))
+    if again:
+        print(_("{n} person(s) erased after that backup was taken were erased again.")
+              .format(n=len(again)))
+    return EXIT_OK
+
+
+def cmd_erase(args: argparse.Namespace, config: Config) -> int:
+    from tui.store import backup
+    from tui.store.restoring import purge_from_backups
+
+    store = _open_store(args, config)
+    person = store.people.find(args.person)
+    if person is None:
+        matches = [p for p in store.people.all() if p.name == args.person]
+        if len(matches) > 1:
+            ids = ", ".join(p.id for p in matches)
+            raise UserError(msg("{n} people are called '{name}'; name one by id: {ids}",
+                                n=len(matches), name=args.person, ids=ids))
+        person = matches[0] if matches else None
+    if person is None:
+        if args.person in store.erased_person_ids():
+            print(_("That person was erased already."))
+            if args.purge_backups:
+                n = purge_from_backups(store, args.person)
+                print(_("Removed from {n} backup(s).").format(n=n))
+            return EXIT_OK
+        raise UserError(msg("There is no person with the id or name '{person}'.",
+                            person=args.person))
+    held = len(backup.list_backups(store.db.layout))
+    print(_("This erases {name} ({id}) and everything recorded about them: enrolments, "
+            "attendance, journals, ratings and transfer notes.").format(
+        name=person.name, id=person.id))
+    if args.purge_backups:
+        print(_("They are removed from the {n} backup(s) too.").format(n=held))
+    else:
+        print(_("The {n} backup(s) taken before now still hold them until they rotate out, "
+                "after {keep} more days with changes (Kuffert keeps {keep} daily backups); "
+                "add --purge-backups to remove them from the backups now.").format(
+            n=held, keep=store.db.backups_keep))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError(msg("Erasing cannot be undone; add --yes to confirm when "
+                                "running without a terminal."))
+        answer = input(_("Erase {name}? [y/N] ").format(name=person.name))
+        if answer.strip().lower() not in ("y", "yes", "j", "ja"):
+            print(_("Nothing erased."))
+            return EXIT_PROBLEM
+    erasure = store.erase_person(person.id)
+    print(_("Erased: {enrolments} enrolment(s), {attendance} attendance mark(s), "
+            "{journals} journal(s), {entries} journal entr(y/ies), {other} other "
+            "record(s).").format(enrolments=erasure.enrolments,
+                                 attendance=erasure.attendance, journals=erasure.journals,
+                                 entries=erasure.journal_entries, other=erasure.other))
+    if args.purge_backups:
+        n = purge_from_backups(store, person.id)
+        print(_("Removed from {n} backup(s).").format(n=n))
     return EXIT_OK
 
 
@@ -223,6 +286,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Config], int]] = {
     "check": cmd_check,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "erase": cmd_erase,
 }
 
 

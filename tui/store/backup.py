@@ -1,21 +1,41 @@
-"""Automatic daily backups and restore.
+"""Automatic daily backups.
 
 A backup is a folder named by its time stamp holding copies of every data file. Before
 the first write of each day Kuffert takes one and keeps the newest ``keep`` of them.
+
+Every file is decoded before it is copied: a broken file is never backed up, so it can
+never push the last good copy of itself out of the rotation (the day's backup is simply
+not taken, and the older ones stay). Only regular files are read, without following
+links and without blocking, so nothing planted in a shared folder is copied or waited on.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import errno
+import os
+import secrets
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.store.files import atomic_write, fsync_dir, make_dir
+from tui.i18n import msg
+from tui.store.errors import CorruptDatabase, StoreError
+from tui.store.files import (
+    UnsafeFile,
+    fsync_dir,
+    lstat_dir,
+    make_dir,
+    read_regular,
+    set_dir_mode,
+    write_temp,
+)
 from tui.store.layout import Layout
 
 _STAMP = "%Y-%m-%dT%H%M%S"
+# Room kept free beyond the copy itself: a full disk stops every later save too.
+_MARGIN = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -26,83 +46,166 @@ class Backup:
     files: int
     size: int
 
+    @property
+    def daily(self) -> bool:
+        """Daily backups rotate; labelled ones (before a restore or a migration) are
+        kept as long as the oldest daily backup."""
+        return len(self.name) == 17
 
-def _relative_files(layout: Layout) -> list[Path]:
+
+class NoRoom(StoreError):
+    def __init__(self, folder: Path, needed: int, free: int) -> None:
+        super().__init__(msg(
+            "There is not room for a backup in {folder}: it needs {needed} MB and {free} MB "
+            "are free. Nothing was saved. Free some space (or move old backups away) and "
+            "try again.", folder=str(folder), needed=_mb(needed), free=_mb(free)))
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f}"
+
+
+def read_checked(layout: Layout) -> dict[Path, bytes]:
+    """Every data file's bytes, by path relative to the database's folder; raises
+    CorruptDatabase for the first that does not decode."""
+    from tui.store.storage import decode_tables
+
     root = layout.main.parent
-    return [p.relative_to(root) for p in layout.data_files()]
+    contents: dict[Path, bytes] = {}
+    for path in layout.data_files():
+        found = read_regular(path)
+        if found is None:
+            continue  # removed by a writer since it was listed
+        decode_tables(path, found[0])
+        contents[path.relative_to(root)] = found[0]
+    return contents
 
 
-def create(layout: Layout, *, mode: int, label: str = "") -> Path:
+def create(layout: Layout, *, mode: int, label: str = "",
+           contents: dict[Path, bytes] | None = None) -> Path:
+    """Copy the database into a new backup folder; the folder appears only complete.
+
+    ``contents`` are the files to keep, when the caller has read them already (a
+    restore keeps the state it replaces, broken or not); by default every file, checked.
+    """
+    if contents is None:
+        contents = read_checked(layout)
+    make_dir(layout.backups, mode)
+    needed = sum(len(data) for data in contents.values())
+    free = shutil.disk_usage(layout.backups).free
+    if needed + _MARGIN > free:
+        raise NoRoom(layout.backups, needed + _MARGIN, free)
     stamp = dt.datetime.now().strftime(_STAMP)
     name = f"{stamp}-{label}" if label else stamp
-    target = layout.backups / name
-    suffix = 1
-    while target.exists():
-        suffix += 1
-        target = layout.backups / f"{name}.{suffix}"
-    make_dir(layout.backups, mode)
-    staging = layout.backups / f".{target.name}.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    root = layout.main.parent
-    for rel in _relative_files(layout):
-        dest = staging / rel
-        make_dir(dest.parent, mode)
-        atomic_write(dest, (root / rel).read_bytes(), mode)
-    make_dir(staging, mode)
-    # The folder appears under its real name only when complete.
-    staging.rename(target)
+    # A name no one can have prepared: the backups folder may be group-writable.
+    staging = layout.backups / f".{name}.{secrets.token_hex(8)}.partial"
+    os.mkdir(staging, 0o700)
+    try:
+        for rel, data in contents.items():
+            dest = staging / rel
+            make_dir(dest.parent, mode)
+            os.replace(write_temp(dest.parent, dest.name, data, mode), dest)
+        for folder in {(staging / rel).parent for rel in contents}:
+            fsync_dir(folder)
+        set_dir_mode(staging, mode)
+        target = _free_name(layout.backups, name)
+        os.rename(staging, target)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if error.errno == errno.ENOSPC:
+            raise NoRoom(layout.backups, needed + _MARGIN,
+                         shutil.disk_usage(layout.backups).free) from None
+        raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     fsync_dir(layout.backups)
     return target
 
 
+def _free_name(folder: Path, name: str) -> Path:
+    target, suffix = folder / name, 1
+    while os.path.lexists(target):
+        suffix += 1
+        target = folder / f"{name}.{suffix}"
+    return target
+
+
 def list_backups(layout: Layout) -> list[Backup]:
-    if not layout.backups.is_dir():
+    try:
+        lstat_dir(layout.backups)
+    except FileNotFoundError:
         return []
     found = []
-    for folder in sorted(layout.backups.iterdir()):
-        if folder.name.startswith(".") or not folder.is_dir():
+    for entry in sorted(os.scandir(layout.backups), key=lambda e: e.name):
+        if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
             continue
         try:
-            taken = dt.datetime.strptime(folder.name[:17], _STAMP)
+            taken = dt.datetime.strptime(entry.name[:17], _STAMP)
         except ValueError:
             continue
-        files = [p for p in folder.rglob("*.json") if p.is_file()]
-        found.append(
-            Backup(folder.name, folder, taken, len(files), sum(p.stat().st_size for p in files))
-        )
+        path = Path(entry.path)
+        files = backup_files(path)
+        found.append(Backup(entry.name, path, taken, len(files),
+                            sum(os.lstat(path / rel).st_size for rel in files)))
     return found
+
+
+def backup_files(folder: Path) -> list[Path]:
+    """The regular ``.json`` files of a backup, relative to it, found without following
+    a single link."""
+    found: list[Path] = []
+
+    def walk(current: Path, rel: Path) -> None:
+        for entry in os.scandir(current):
+            if entry.is_dir(follow_symlinks=False):
+                walk(Path(entry.path), rel / entry.name)
+            elif entry.name.endswith(".json") and entry.is_file(follow_symlinks=False):
+                found.append(rel / entry.name)
+
+    walk(folder, Path())
+    return sorted(found)
+
+
+def read_backup(source: Backup) -> dict[Path, bytes]:
+    """A backup's files, by relative path; refuses anything that is not a regular file."""
+    contents: dict[Path, bytes] = {}
+    for rel in backup_files(source.path):
+        path = source.path / rel
+        found = read_regular(path)
+        if found is None:
+            continue
+        if not stat.S_ISREG(found[1].st_mode):
+            raise UnsafeFile(path, found[1].st_mode)
+        contents[rel] = found[0]
+    return contents
 
 
 def daily(layout: Layout, *, keep: int, mode: int) -> Path | None:
     today = dt.date.today()
     existing = list_backups(layout)
-    if any(b.taken.date() == today for b in existing):
+    if any(b.daily and b.taken.date() == today for b in existing):
         return None
-    made = create(layout, mode=mode)
+    try:
+        made = create(layout, mode=mode)
+    except CorruptDatabase:
+        # A broken file: no backup today, and none pushed out. The check says why.
+        return None
     prune(layout, keep)
     return made
 
 
 def prune(layout: Layout, keep: int) -> None:
     backups = list_backups(layout)
-    for old in backups[: max(0, len(backups) - keep)]:
-        shutil.rmtree(old.path, ignore_errors=True)
+    dailies = [b for b in backups if b.daily]
+    kept = dailies[-keep:]
+    oldest_kept = kept[0].taken if kept else None
+    for old in backups:
+        if old in kept:
+            continue
+        if old.daily or (oldest_kept is not None and old.taken < oldest_kept):
+            shutil.rmtree(old.path, ignore_errors=True)
 
 
 def find(layout: Layout, name: str) -> Backup | None:
     return next((b for b in list_backups(layout) if b.name == name), None)
-
-
-def restore_files(layout: Layout, source: Backup, *, mode: int) -> None:
-    """Copy a backup over the live files. The caller holds the write lock."""
-    root = layout.main.parent
-    wanted = {p.relative_to(source.path) for p in source.path.rglob("*.json")}
-    for rel in sorted(wanted, key=lambda r: r == Path(layout.main.name)):
-        dest = root / rel
-        make_dir(dest.parent, mode)
-        atomic_write(dest, (source.path / rel).read_bytes(), mode)
-    # Course files created after the backup was taken do not belong to its state.
-    for current in _relative_files(layout):
-        if current not in wanted:
-            with contextlib.suppress(FileNotFoundError):
-                (root / current).unlink()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from tui.domain.courses import summarise
 from tui.i18n import Message, msg
+from tui.store import commit
 from tui.store.database import SCHEMA_VERSION
 from tui.store.errors import StoreError
+from tui.store.files import UnsafeFile
 from tui.store.store import COURSE_TABLES, Store, encode_fields
 
 
@@ -19,7 +22,19 @@ class Finding:
 
 
 def check(store: Store) -> list[Finding]:
-    findings: list[Finding] = []
+    findings: list[Finding] = [Finding(note, error=False) for note in store.db.recovered]
+    layout = store.db.layout
+    for stray in layout.strays():
+        findings.append(Finding(UnsafeFile(stray, os.lstat(stray).st_mode).message))
+    if os.path.lexists(layout.commit):
+        findings.append(Finding(msg(
+            "A change was interrupted while it was being saved; it is shown complete and "
+            "the next change by anyone with write access finishes it ({path}).",
+            path=str(layout.commit)), error=False))
+    try:
+        commit.pending(layout)
+    except StoreError as problem:
+        return [*findings, Finding(problem.message)]
     try:
         version = store.db.schema_version()
     except StoreError as problem:
@@ -51,12 +66,36 @@ def check(store: Store) -> list[Finding]:
         return Finding(msg("{owner} refers to {kind} '{ref}', which does not exist.",
                            owner=owner, kind=kind, ref=ref))
 
+    institution_ids = {i.id for i in institutions}
     for inst in institutions:
         if inst.place_id and inst.place_id not in places:
             findings.append(missing("place", inst.place_id, f"institution {inst.id}"))
     for course in courses:
         if course.programme_id not in programmes:
             findings.append(missing("programme", course.programme_id, f"course {course.id}"))
+        if course.place_id and course.place_id not in places:
+            findings.append(missing("place", course.place_id, f"course {course.id}"))
+    for wish in store.topic_wishes.all():
+        if wish.programme_id not in programmes:
+            findings.append(missing("programme", wish.programme_id, f"topic wish {wish.id}"))
+        if wish.institution_id not in institution_ids:
+            findings.append(missing("institution", wish.institution_id,
+                                    f"topic wish {wish.id}"))
+    known_courses = {c.id for c in courses}
+    for summary in store.course_summaries.all():
+        if summary.id not in known_courses:
+            findings.append(Finding(msg("The summary {id} belongs to no course.",
+                                        id=summary.id), error=False))
+    if people is not None:
+        for person in store.people.all():
+            if person.institution_id and person.institution_id not in institution_ids:
+                findings.append(missing("institution", person.institution_id,
+                                        f"person {person.id}"))
+            if person.place_id and person.place_id not in places:
+                findings.append(missing("place", person.place_id, f"person {person.id}"))
+        for erased in sorted(store.erased_person_ids() & people):
+            findings.append(Finding(msg("Person {id} was erased but is in the people file "
+                                        "again.", id=erased)))
         findings.extend(_check_course(store, course.id, people))
         findings.extend(_check_summary(store, course.id))
     known = {c.id for c in courses}
@@ -87,6 +126,13 @@ def _check_course(store: Store, course_id: str, people: set[str] | None) -> list
     except StoreError as problem:
         return [Finding(problem.message)]
     found: list[Finding] = []
+    for table, items in records.items():
+        for item in items:
+            if item.course_id != course_id:
+                found.append(Finding(msg(
+                    "The file of course {id} holds {table} '{record}' of another course "
+                    "({other}).", id=course_id, table=table, record=item.id,
+                    other=item.course_id)))
     sessions = {s.id for s in records["sessions"]}
     journals = {j.id for j in records["journals"]}
     where = f"course {course_id}"
@@ -97,6 +143,11 @@ def _check_course(store: Store, course_id: str, people: set[str] | None) -> list
                 found.append(Finding(msg("{owner}: {table} '{id}' names a person who does not "
                                          "exist ({ref}).", owner=where, table=table,
                                          id=item.id, ref=person)))
+            for member in getattr(item, "member_ids", ()):
+                if people is not None and member not in people:
+                    found.append(Finding(msg("{owner}: {table} '{id}' names a member who "
+                                             "does not exist ({ref}).", owner=where,
+                                             table=table, id=item.id, ref=member)))
             session = getattr(item, "session_id", None)
             if session and session not in sessions:
                 found.append(Finding(msg("{owner}: {table} '{id}' names a session that does "

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from filelock import FileLock
-from filelock import Timeout as FileLockTimeout
-
-from tui.i18n import msg
-from tui.store import backup
-from tui.store.errors import CorruptDatabase, LockTimeout, SchemaTooNew
-from tui.store.files import PRIVATE, SHARED, file_mode, fsync_dir, make_dir
+from tui.i18n import Message, msg
+from tui.store import backup, commit
+from tui.store.errors import CorruptDatabase, SchemaTooNew, StoreError
+from tui.store.files import (
+    PRIVATE,
+    SHARED,
+    file_mode,
+    is_temp,
+    make_dir,
+    remove_stale_temp_files,
+    set_dir_mode,
+)
 from tui.store.ids import now, who
 from tui.store.layout import Layout
+from tui.store.lock import WriteLock
 from tui.store.storage import JSONFile, RecordDB, RecordTable, open_tinydb
 
 SCHEMA_VERSION = 1
@@ -31,12 +38,18 @@ META_TABLE = "_meta"
 META_ID = "schema"
 # Course files are parsed on demand; keep the recently used ones, not all of them.
 OPEN_COURSE_FILES = 32
-_SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class BadCourseId(StoreError):
+    def __init__(self, course_id: str) -> None:
+        super().__init__(msg("'{id}' is not a course id (letters, digits, - and _ only).",
+                             id=course_id[:80]))
 
 
 class _File:
     def __init__(self, path: Path, db: Database) -> None:
-        self.storage = JSONFile(path, db.in_transaction, db.mode)
+        self.storage = JSONFile(path, db.in_transaction, db.source_of)
         self.tinydb: RecordDB = open_tinydb(self.storage)
         self.delete_on_commit = False
 
@@ -53,17 +66,27 @@ class Database:
         shared: bool = False,
         backups_keep: int = 7,
         lock_timeout: float = 15.0,
+        backups: bool = True,
     ) -> None:
         self.layout = Layout(Path(path).absolute())
-        self.mode = SHARED if shared else PRIVATE
+        # Asked for on the command line or in the settings; the database's own setting,
+        # once it has one, is what counts (see ``shared``).
+        self._shared_requested = shared
         self.backups_keep = backups_keep
+        self.backups_enabled = backups
         self.lock_timeout = lock_timeout
         self._thread_lock = threading.RLock()
         self._depth = 0
-        self._file_lock: FileLock | None = None
+        self._lock: WriteLock | None = None
         self._files: dict[Path, _File] = {}
         self._course_files: OrderedDict[str, _File] = OrderedDict()
         self._backup_checked: dt.date | None = None
+        self._swept = False
+        self._pending_identity: tuple[int, int, int] | None = None
+        self._pending: dict[Path, Path | None] = {}
+        # What opening found and mended (an interrupted change, a killed writer's
+        # leftovers): the integrity check reports it.
+        self.recovered: list[Message] = []
         # Called with a course's id when its file is about to be written, while the
         # transaction is still open: lets the store keep derived data in the main file.
         self.on_course_write: Callable[[str], None] | None = None
@@ -72,13 +95,17 @@ class Database:
 
     @classmethod
     def open(cls, path: Path, **options: object) -> Database:
-        """Open and check the main file; migrate an older schema; refuse a newer one."""
+        """Open and check the main file; finish an interrupted change; migrate an older
+        schema; refuse a newer one."""
         db = cls(path, **options)  # type: ignore[arg-type]
+        db.recover_if_interrupted()
         version = db.schema_version()
         if version is not None and version > SCHEMA_VERSION:
             raise SchemaTooNew(db.layout.main, version, SCHEMA_VERSION)
         if version is not None and version < SCHEMA_VERSION:
             db._migrate(version)
+        if version is not None and db._shared_requested and not db.shared:
+            db.make_shared()
         return db
 
     @property
@@ -86,18 +113,56 @@ class Database:
         return self.layout.main
 
     def exists(self) -> bool:
-        return self.layout.main.is_file()
+        return os.path.lexists(self.layout.main)
+
+    def _meta(self) -> dict | None:
+        if not self.exists():
+            return None
+        return self.main.table(META_TABLE).get(doc_id=META_ID)
 
     def schema_version(self) -> int | None:
         if not self.exists():
             return None
-        meta = self.main.table(META_TABLE).get(doc_id=META_ID)
+        meta = self._meta()
         if meta is None:
             raise CorruptDatabase(self.layout.main, msg("the schema version is missing"))
         version = meta.get("version")
-        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version < 10**6:
             raise CorruptDatabase(self.layout.main, msg("the schema version is not a number"))
         return version
+
+    @property
+    def shared(self) -> bool:
+        """Shared mode belongs to the database, so every member's writes keep it group
+        read/write, whatever their own settings say."""
+        try:
+            meta = self._meta()
+        except StoreError:
+            meta = {}  # a broken main file: its mode still tells (restore needs this)
+        if meta is None:
+            return self._shared_requested
+        stored = meta.get("shared")
+        if isinstance(stored, bool):
+            return stored
+        # Databases made before the setting was kept: the main file's mode tells.
+        return bool(file_mode(self.layout.main, PRIVATE) & 0o060)
+
+    @property
+    def mode(self) -> int:
+        return SHARED if self.shared else PRIVATE
+
+    def make_shared(self) -> None:
+        """Turn a private database into a shared one: the setting, every file, every
+        folder."""
+        with self.transaction():
+            self.main.table(META_TABLE).update({"shared": True}, doc_ids=[META_ID])
+            self._shared_requested = True
+        for folder in (self.layout.folder, self.layout.courses):
+            if folder.is_dir() and not folder.is_symlink():
+                set_dir_mode(folder, SHARED)
+        for path in self.layout.data_files():
+            with contextlib.suppress(PermissionError):
+                os.chmod(path, SHARED)
 
     def _migrate(self, version: int) -> None:
         with self.transaction():
@@ -106,6 +171,58 @@ class Database:
                 MIGRATIONS[version](self)
                 version += 1
             self.main.table(META_TABLE).update({"version": version}, doc_ids=[META_ID])
+
+    # -- an interrupted change --------------------------------------------------------------
+
+    def source_of(self, path: Path) -> Path | None:
+        """Where ``path``'s committed content is: while a committed change is still being
+        put in place, its prepared file (None for a file it deletes)."""
+        try:
+            st = os.lstat(self.layout.commit)
+        except FileNotFoundError:
+            self._pending_identity = None
+            return path
+        identity = (st.st_ino, st.st_size, st.st_mtime_ns)
+        if identity != self._pending_identity:
+            steps = commit.pending(self.layout) or []
+            self._pending = {step.path: step.temp for step in steps}
+            self._pending_identity = identity
+        if path not in self._pending:
+            return path
+        temp = self._pending[path]
+        if temp is None:
+            return None
+        return temp if os.path.lexists(temp) else path
+
+    def recover_if_interrupted(self) -> None:
+        """Finish a change a killed writer committed, and sweep up its temp files."""
+        folders = (self.layout.main.parent, self.layout.folder, self.layout.courses)
+        if not os.path.lexists(self.layout.commit) and not any(
+            is_temp(name) for folder in folders for name in _names(folder)
+        ):
+            return
+        try:
+            with self.locked():
+                pass  # taking the lock is what recovers
+        except (PermissionError, StoreError):
+            # Read-only to this user, or busy: readers still see whole changes only.
+            return
+
+    def _recover(self) -> None:
+        """Called with the lock held."""
+        steps = commit.pending(self.layout)
+        if steps is not None:
+            commit.finish(self.layout, steps)
+            self.recovered.append(msg("An interrupted change (from a Kuffert that was "
+                                      "stopped while saving) was completed."))
+        swept = sum(remove_stale_temp_files(folder) for folder in
+                    (self.layout.main.parent, self.layout.folder, self.layout.courses))
+        if swept:
+            self.recovered.append(msg("{n} unfinished temporary file(s) from a stopped "
+                                      "Kuffert were removed.", n=swept))
+        self._swept = True
+        for f in self._open_files():
+            f.storage.discard()
 
     # -- files ----------------------------------------------------------------------------
 
@@ -124,8 +241,8 @@ class Database:
         return self._file(self.layout.people)
 
     def course_file(self, course_id: str) -> _File:
-        if not _SAFE_ID.match(course_id):
-            raise ValueError(f"not a course id: {course_id!r}")
+        if not SAFE_ID.match(course_id):
+            raise BadCourseId(course_id)
         f = self._course_files.get(course_id)
         if f is None:
             f = _File(self.layout.course(course_id), self)
@@ -143,8 +260,15 @@ class Database:
             del self._course_files[oldest]
 
     def course_ids_on_disk(self) -> list[str]:
-        folder = self.layout.courses
-        return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+        """Course files as a reader sees them: with those a committed change is still
+        putting in place, without those it deletes."""
+        paths = set(self.layout.course_files())
+        self.source_of(self.layout.main)  # brings the pending change up to date
+        if self._pending_identity is not None:
+            for path, temp in self._pending.items():
+                if path.parent == self.layout.courses:
+                    (paths.add if temp is not None else paths.discard)(path)
+        return sorted(p.stem for p in paths)
 
     def delete_course_file(self, course_id: str) -> None:
         """Remove a course's file when the transaction commits."""
@@ -201,30 +325,38 @@ class Database:
                 self._discard()
 
     def _acquire(self) -> None:
-        make_dir(self.layout.main.parent, self.mode)
-        lock_mode = file_mode(self.layout.lock, self.mode)
-        self._file_lock = FileLock(str(self.layout.lock), mode=lock_mode)
+        make_dir(self.layout.folder, self.mode)
+        lock = WriteLock(self.layout.lock, self.layout.folder,
+                         file_mode(self.layout.lock, self.mode), self.lock_timeout)
+        lock.acquire()
+        self._lock = lock
         try:
-            self._file_lock.acquire(timeout=self.lock_timeout)
-        except FileLockTimeout:
-            raise LockTimeout(self.layout.lock, self.lock_timeout) from None
+            if lock.previous_holder_died or not self._swept or os.path.lexists(
+                    self.layout.commit):
+                self._recover()
+        except BaseException:
+            self._release()
+            raise
 
     def _release(self) -> None:
-        if self._file_lock is not None:
-            self._file_lock.release()
-            self._file_lock = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def _begin(self) -> None:
         today = dt.date.today()
-        if self._backup_checked != today:
-            # A broken file must not be backed up (and push a good backup out).
-            if self.schema_version() is not None:
-                backup.daily(self.layout, keep=self.backups_keep, mode=self.mode)
+        if self.backups_enabled and self._backup_checked != today:
+            # A broken file is never backed up (it would push a good copy out); a restore
+            # onto a broken database must still go ahead.
+            with contextlib.suppress(StoreError):
+                if self.schema_version() is not None:
+                    backup.daily(self.layout, keep=self.backups_keep, mode=self.mode)
             self._backup_checked = today
         if not self.exists():
-            self.main.table(META_TABLE).insert(
-                _meta_doc({"version": SCHEMA_VERSION, "created_at": now(), "created_by": who()})
-            )
+            self.main.table(META_TABLE).insert(_meta_doc({
+                "version": SCHEMA_VERSION, "created_at": now(), "created_by": who(),
+                "shared": self._shared_requested,
+            }))
 
     def _open_files(self) -> list[_File]:
         return [*self._course_files.values(), *self._files.values()]
@@ -234,25 +366,59 @@ class Database:
             for course_id, f in list(self._course_files.items()):
                 if f.storage.dirty and not f.delete_on_commit:
                     self.on_course_write(course_id)
-        make_dir(self.layout.folder, self.mode)
-        make_dir(self.layout.courses, self.mode)
-        # The main file goes last: a course header never points to a course file that
-        # a crash kept from being written.
-        for f in sorted(self._open_files(), key=lambda f: f.storage.path == self.layout.main):
+        mode = self.mode
+        writes: list[tuple[Path, bytes, int]] = []
+        deletes: list[Path] = []
+        changed: list[_File] = []
+        for f in self._open_files():
             if f.delete_on_commit:
-                with contextlib.suppress(FileNotFoundError):
-                    f.storage.path.unlink()
-                fsync_dir(f.storage.path.parent)
+                deletes.append(f.storage.path)
+            elif (data := f.storage.encoded()) is not None:
+                writes.append((f.storage.path, data, file_mode(f.storage.path, mode)))
+            else:
+                continue
+            changed.append(f)
+        if not changed:
+            return
+        if any(p.parent == self.layout.courses for p, _, _ in writes):
+            make_dir(self.layout.courses, mode)
+        steps = commit.prepare(writes, deletes)
+        try:
+            commit.apply(self.layout, steps, mode)
+        except BaseException:
+            if not os.path.lexists(self.layout.commit):
+                commit.abandon(steps)
+            raise
+        for f in changed:
+            if f.delete_on_commit:
                 f.storage.discard()
                 f.delete_on_commit = False
             else:
-                f.storage.flush()
+                f.storage.committed()
         self._evict_course_files()
 
     def _discard(self) -> None:
         for f in self._open_files():
             f.storage.discard()
             f.delete_on_commit = False
+
+    # -- whole files (restore) --------------------------------------------------------------
+
+    def replace_files(self, writes: dict[Path, bytes], deletes: list[Path]) -> None:
+        """Put whole files in place as one commit; the caller holds the lock."""
+        mode = self.mode
+        make_dir(self.layout.courses, mode)
+        steps = commit.prepare(
+            [(path, data, file_mode(path, mode)) for path, data in writes.items()], deletes)
+        commit.apply(self.layout, steps, mode)
+        self._discard()
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 def _meta_doc(fields: dict) -> dict:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tui.i18n import Message, msg
 
@@ -48,15 +49,21 @@ class SchemaTooNew(StoreError):
 
 
 class LockTimeout(StoreError):
-    def __init__(self, path: Path, seconds: float) -> None:
-        super().__init__(
-            msg(
-                "Another Kuffert is writing to {path} and has not finished after {seconds} "
-                "seconds. Nothing was saved; try again.",
-                path=str(path),
-                seconds=round(seconds),
-            )
-        )
+    def __init__(self, path: Path, seconds: float, holder: Any = None) -> None:
+        if holder is None:
+            text = msg("Another Kuffert is writing to {path} and has not finished after "
+                       "{seconds} seconds. Nothing was saved; try again.",
+                       path=str(path), seconds=round(seconds))
+        else:
+            state = (msg("; that process is stopped (suspended with ctrl+z?)")
+                     if holder.stopped() else msg("; it may be hung"))
+            text = msg("{who} (process {pid}) has been writing to {path} since {since} and "
+                       "has not finished after {seconds} seconds{state}. Nothing was "
+                       "saved; try again, or ask them to close Kuffert.",
+                       who=holder.who, pid=holder.pid, path=str(path),
+                       since=holder.since_local(), seconds=round(seconds), state=state)
+        super().__init__(text)
+        self.holder = holder
 
 
 class RecordNotFound(StoreError):

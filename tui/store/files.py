@@ -1,19 +1,93 @@
-"""Durable file replacement: the only way Kuffert changes a file on disk.
+"""Files on hostile ground: the only way Kuffert creates, reads or replaces a file.
 
-A write goes to a temporary file in the same folder, is flushed and fsynced, renamed
-over the old file, and the folder is fsynced so the rename itself survives a power cut.
-A process killed at any point leaves either the old file or the new one, never a mix.
+A database may live in a folder that every member of a group can write to, so any of
+them can plant a symlink, a FIFO or a file at a name Kuffert is about to use. Hence:
+- a new file is always created with ``O_CREAT|O_EXCL|O_NOFOLLOW`` under a random name,
+  so a planted name is never written through;
+- a file is read with ``O_NOFOLLOW|O_NONBLOCK`` and must be a regular file, so a symlink
+  cannot copy someone's private file into the database and a FIFO cannot hang a reader;
+- a replacement goes to such a temp file in the same folder, is fsynced and renamed
+  over the old file, and the folder is fsynced: a crash leaves the old file or the new.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import secrets
 import stat
 from pathlib import Path
 
+from tui.i18n import Message, msg
+from tui.store.errors import StoreError
+
 PRIVATE = 0o600
 SHARED = 0o660
+# Temp files end so, and only such files are ever swept up as a killed writer's leftovers.
+TEMP_SUFFIX = ".kuffert-tmp"
+
+_READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+_CREATE_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                 | getattr(os, "O_CLOEXEC", 0))
+
+
+def kind_of(mode: int) -> Message:
+    if stat.S_ISLNK(mode):
+        return msg("a symbolic link")
+    if stat.S_ISFIFO(mode):
+        return msg("a named pipe (FIFO)")
+    if stat.S_ISDIR(mode):
+        return msg("a folder")
+    if stat.S_ISSOCK(mode):
+        return msg("a socket")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return msg("a device")
+    return msg("not a regular file")
+
+
+class UnsafeFile(StoreError):
+    """Something other than a regular file sits where Kuffert keeps or writes data."""
+
+    def __init__(self, path: Path, mode: int) -> None:
+        super().__init__(msg(
+            "{path} is {kind}, not a regular file. Kuffert neither reads nor writes "
+            "through it; remove it (someone may have planted it) and try again.",
+            path=str(path), kind=kind_of(mode)))
+        self.path = path
+
+
+def lstat_regular(path: Path) -> os.stat_result | None:
+    """The file's status without following a link; None when nothing is there."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafeFile(path, st.st_mode)
+    return st
+
+
+def read_regular(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """A regular file's bytes and status, or None when it does not exist."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UnsafeFile(path, stat.S_IFLNK) from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafeFile(path, st.st_mode)
+        chunks = []
+        while chunk := os.read(fd, max(st.st_size, 1 << 16)):
+            chunks.append(chunk)
+        return b"".join(chunks), st
+    finally:
+        os.close(fd)
 
 
 def file_mode(path: Path, default: int) -> int:
@@ -22,13 +96,13 @@ def file_mode(path: Path, default: int) -> int:
     Never more open than group read/write: personal data is not for everyone.
     """
     try:
-        return stat.S_IMODE(os.stat(path).st_mode) & SHARED or default
+        return stat.S_IMODE(os.lstat(path).st_mode) & SHARED or default
     except FileNotFoundError:
         return default
 
 
 def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         os.fsync(fd)
     finally:
@@ -36,20 +110,76 @@ def fsync_dir(folder: Path) -> None:
 
 
 def make_dir(folder: Path, mode: int) -> None:
-    if folder.is_dir():
+    """Create ``folder`` and its missing parents, each with the database's mode.
+
+    Shared folders are 2770 with the group of the folder above: the setgid bit makes
+    every file created in them belong to that group, whoever of its members writes.
+    """
+    missing: list[Path] = []
+    level = folder
+    while True:
+        try:
+            st = os.lstat(level)
+        except FileNotFoundError:
+            missing.append(level)
+            level = level.parent
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            raise UnsafeFile(level, st.st_mode)
+        break
+    for new in reversed(missing):
+        try:
+            os.mkdir(new, 0o700)
+        except FileExistsError:
+            lstat_dir(new)
+            continue
+        set_dir_mode(new, mode)
+
+
+def lstat_dir(folder: Path) -> os.stat_result:
+    st = os.lstat(folder)
+    if not stat.S_ISDIR(st.st_mode):
+        raise UnsafeFile(folder, st.st_mode)
+    return st
+
+
+def set_dir_mode(folder: Path, mode: int) -> None:
+    if mode == PRIVATE:
+        os.chmod(folder, 0o700)
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    # Folders need the execute bit wherever files have read.
-    os.chmod(folder, 0o700 if mode == PRIVATE else 0o770)
+    group = os.lstat(folder.parent).st_gid
+    with contextlib.suppress(PermissionError):
+        os.chown(folder, -1, group)
+    os.chmod(folder, 0o2770)
 
 
-def atomic_write(path: Path, data: bytes, mode: int = PRIVATE) -> None:
-    mode = file_mode(path, mode)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+def create_temp(folder: Path, name: str, mode: int) -> tuple[int, Path]:
+    """A new, empty file beside ``name`` that no one else can have prepared."""
+    while True:
+        path = folder / f".{name}.{secrets.token_hex(8)}{TEMP_SUFFIX}"
+        try:
+            fd = os.open(path, _CREATE_FLAGS, mode)
+        except FileExistsError:
+            continue
+        break
     try:
-        # The umask may have taken bits the shared mode asks for.
+        # The umask may have taken bits the shared mode asks for; the folder's group is
+        # the database's group even where the folder lacks the setgid bit.
         os.fchmod(fd, mode)
+        if mode != PRIVATE:
+            with contextlib.suppress(PermissionError):
+                os.fchown(fd, -1, os.lstat(folder).st_gid)
+    except BaseException:
+        os.close(fd)
+        remove(path)
+        raise
+    return fd, path
+
+
+def write_temp(folder: Path, name: str, data: bytes, mode: int) -> Path:
+    """``data`` in a durable temp file beside ``name``: the first half of a replace."""
+    fd, path = create_temp(folder, name, mode)
+    try:
         view = memoryview(data)
         while view:
             written = os.write(fd, view)
@@ -57,18 +187,51 @@ def atomic_write(path: Path, data: bytes, mode: int = PRIVATE) -> None:
         os.fsync(fd)
     except BaseException:
         os.close(fd)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        remove(path)
         raise
     os.close(fd)
-    os.replace(tmp, path)
+    return path
+
+
+def replace(temp: Path, path: Path) -> None:
+    """Rename a prepared temp file over ``path``; never over a planted link or FIFO."""
+    lstat_regular(path)
+    os.replace(temp, path)
+
+
+def atomic_write(path: Path, data: bytes, mode: int = PRIVATE) -> None:
+    mode = file_mode(path, mode)
+    temp = write_temp(path.parent, path.name, data, mode)
+    try:
+        replace(temp, path)
+    except BaseException:
+        remove(temp)
+        raise
     fsync_dir(path.parent)
 
 
-def remove_stale_temp_files(folder: Path) -> None:
-    """Temp files left by a killed writer hold nothing the real files lack."""
-    if not folder.is_dir():
-        return
-    for tmp in folder.glob(".*.tmp"):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+def remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def is_temp(name: str) -> bool:
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+def remove_stale_temp_files(folder: Path, keep: frozenset[str] = frozenset()) -> int:
+    """Temp files left by a killed writer hold nothing the real files lack.
+
+    Only safe while holding the write lock: no live writer has a temp file then.
+    """
+    try:
+        names = os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    removed = 0
+    for name in names:
+        if is_temp(name) and name not in keep:
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+                removed += 1
+    return removed

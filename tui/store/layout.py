@@ -3,7 +3,8 @@
     kuffert.json              programmes, places, institutions, course headers, schema
     kuffert.d/people.json     the people registry
     kuffert.d/courses/ID.json one course's sessions, enrolments, attendance, journals
-    kuffert.lock              the cross-process write lock
+    kuffert.lock              the cross-process write lock (and who holds it)
+    kuffert.commit            a change being committed (see commit.py); usually absent
     kuffert.backups/STAMP/    daily copies of all of the above
 
 Marking attendance rewrites only its course's file, so its cost does not grow with the
@@ -13,6 +14,7 @@ number of courses or people in the programme.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,14 +64,41 @@ class Layout:
         return self.main.with_name(self.stem + ".lock")
 
     @property
+    def commit(self) -> Path:
+        return self.main.with_name(self.stem + ".commit")
+
+    @property
     def backups(self) -> Path:
         return self.main.with_name(self.stem + ".backups")
 
     def data_files(self) -> list[Path]:
-        """Every data file that exists, the main file last (it is written last too)."""
-        files = sorted(self.courses.glob("*.json")) if self.courses.is_dir() else []
-        if self.people.is_file():
+        """Every data file that exists, the main file last (it is written last too).
+
+        Only regular files: a link or FIFO planted among them is never read or copied
+        (``strays`` names them for the integrity check).
+        """
+        files = [p for p in self.course_files() if _regular(p)]
+        if _regular(self.people):
             files.append(self.people)
-        if self.main.is_file():
+        if _regular(self.main):
             files.append(self.main)
         return files
+
+    def course_files(self) -> list[Path]:
+        try:
+            names = os.listdir(self.courses)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [self.courses / n for n in sorted(names) if n.endswith(".json")]
+
+    def strays(self) -> list[Path]:
+        """Anything at a data file's name that is not a regular file."""
+        candidates = [*self.course_files(), self.people, self.main, self.lock, self.commit]
+        return [p for p in candidates if os.path.lexists(p) and not _regular(p)]
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -36,17 +37,26 @@ class Repo(Generic[R]):
     one durable write; a block of calls inside ``db.transaction()`` is one per file.
     """
 
-    def __init__(self, db: Any, cls: type[R], table: str, file: Callable[[], Any]) -> None:
+    def __init__(self, db: Any, cls: type[R], table: str, file: Callable[[], Any],
+                 valid_id: re.Pattern[str] | None = None) -> None:
         self.db = db
         self.cls = cls
         self.name = table
         self._file = file
+        # Ids that name a file (a course's) must not be able to name another one.
+        self._valid_id = valid_id
 
     @property
     def _table(self):
         return self._file().table(self.name)
 
     def _decode(self, doc_id: str, doc: dict[str, Any]) -> R:
+        if self._valid_id is not None and not self._valid_id.match(doc_id):
+            path = self._file().storage.path
+            raise CorruptDatabase(path, msg(
+                "record '{id}' in table '{table}' has an id Kuffert cannot use (letters, "
+                "digits, - and _ only)", id=doc_id[:80], table=self.name),
+                line_of_record(path, doc_id))
         try:
             return decode(self.cls, doc_id, doc)
         except DecodeError as error:

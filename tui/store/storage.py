@@ -3,13 +3,12 @@
 Plain TinyDB reads and rewrites its whole file on every operation. Here a file is parsed
 once and kept while its identity (inode, size, mtime) is unchanged, so a read costs a
 ``stat``; a change by another process replaces the inode and is seen by the next read.
-Writes are buffered in the transaction and flushed by it, one atomic replace per file.
+Writes are buffered in the transaction and committed by it (see commit.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from tinydb.table import Table
 
 from tui.i18n import msg
 from tui.store.errors import CorruptDatabase
-from tui.store.files import PRIVATE, atomic_write
+from tui.store.files import PRIVATE, lstat_regular, read_regular
 from tui.store.ids import new_id
 
 Tables = dict[str, dict[str, dict[str, Any]]]
@@ -55,6 +54,12 @@ def decode_tables(path: Path, raw: bytes) -> Tables:
             path, msg("broken JSON at column {column} ({error})", column=error.colno,
                       error=error.msg), error.lineno
         ) from None
+    except RecursionError:
+        raise CorruptDatabase(path, msg("it is nested too deeply to be Kuffert's")) from None
+    except ValueError as error:
+        # Python refuses integers of more than 4,300 digits; no Kuffert value is one.
+        raise CorruptDatabase(path, msg("it holds a value Kuffert cannot read ({error})",
+                                        error=str(error)[:80])) from None
     if not isinstance(data, dict):
         raise CorruptDatabase(path, msg("the top level is not a JSON object"))
     for name, docs in data.items():
@@ -69,37 +74,48 @@ def decode_tables(path: Path, raw: bytes) -> Tables:
     return data
 
 
-def file_identity(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
+Identity = tuple[int, int, int]
+
+
+def file_identity(path: Path | None) -> Identity | None:
+    """Changes whenever the file is replaced; a link or FIFO planted there is refused."""
+    if path is None:
         return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+    st = lstat_regular(path)
+    return None if st is None else (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 class JSONFile(Storage):
-    """One database file. ``in_transaction`` tells whether writes may be buffered."""
+    """One database file. ``in_transaction`` tells whether writes may be buffered;
+    ``source`` says where the file's committed content is to be read from (a prepared
+    temp file while a change is being committed, None once it is deleted)."""
 
-    def __init__(self, path: Path, in_transaction: Callable[[], bool], mode: int = PRIVATE):
+    def __init__(self, path: Path, in_transaction: Callable[[], bool],
+                 source: Callable[[Path], Path | None], mode: int = PRIVATE):
         self.path = path
         self.mode = mode
         self._in_transaction = in_transaction
-        self._identity: tuple[int, int, int] | None = None
+        self._source = source
+        self._identity: Identity | None = None
         self._data: Tables | None = None
         self.dirty = False
 
     def read(self) -> Tables | None:
         if self.dirty:
             return self._data
-        identity = file_identity(self.path)
-        if identity is None:
+        source = self._source(self.path)
+        identity = file_identity(source)
+        if identity is None or source is None:
             self._identity, self._data = None, None
             return None
         if identity != self._identity or self._data is None:
-            with open(self.path, "rb") as f:
-                raw = f.read()
+            found = read_regular(source)
+            if found is None:
+                # Renamed into place between the two looks: read it where it is now.
+                return self.read()
+            raw, st = found
             self._data = decode_tables(self.path, raw)
-            self._identity = identity
+            self._identity = (st.st_ino, st.st_size, st.st_mtime_ns)
         return self._data
 
     def write(self, data: Tables) -> None:
@@ -108,10 +124,13 @@ class JSONFile(Storage):
         self._data = data
         self.dirty = True
 
-    def flush(self) -> None:
+    def encoded(self) -> bytes | None:
+        """The buffered change, ready to commit; None when there is none."""
         if not self.dirty or self._data is None:
-            return
-        atomic_write(self.path, encode_tables(self._data), self.mode)
+            return None
+        return encode_tables(self._data)
+
+    def committed(self) -> None:
         self._identity = file_identity(self.path)
         self.dirty = False
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tinydb.table import Document
+
 from tui.domain.courses import (
     Attendance,
     Course,
@@ -23,8 +25,9 @@ from tui.domain.people import Person
 from tui.domain.places import Institution, Place
 from tui.domain.programmes import Programme, TopicWish
 from tui.store.codec import META_FIELDS, encode
-from tui.store.database import Database
-from tui.store.files import remove_stale_temp_files
+from tui.store.database import SAFE_ID, Database
+from tui.store.errors import StoreError
+from tui.store.ids import now, who
 from tui.store.repos import Repo
 from tui.store.storage import file_identity
 
@@ -45,6 +48,10 @@ COURSE_TABLES: dict[str, type] = {
     "ratings": GoalRating,
     "transfer_notes": TransferNote,
 }
+# Erasures by person id alone (no personal data): re-applied when an older backup is
+# restored, and they win over a field bundle that still names the person.
+ERASURES = "erasures"
+
 MAIN_TABLES: dict[str, type] = {
     "programmes": Programme,
     "places": Place,
@@ -75,7 +82,8 @@ class Store:
         self.institutions: Repo[Institution] = Repo(
             db, Institution, "institutions", lambda: db.main
         )
-        self.courses: Repo[Course] = Repo(db, Course, "courses", lambda: db.main)
+        self.courses: Repo[Course] = Repo(db, Course, "courses", lambda: db.main,
+                                          valid_id=SAFE_ID)
         self.topic_wishes: Repo[TopicWish] = Repo(db, TopicWish, "topic_wishes", lambda: db.main)
         self.course_summaries: Repo[CourseSummary] = Repo(
             db, CourseSummary, "course_summaries", lambda: db.main
@@ -211,7 +219,14 @@ class Store:
                         lambda d: d.get("person_id") == person_id
                     )
             self.people.delete(person_id)
+            erasures = self.db.main.table(ERASURES)
+            if erasures.get(doc_id=person_id) is None:
+                erasures.insert(Document({"at": now(), "by": who()}, doc_id=person_id))
         return Erasure(**counts, other=other)
+
+    def erased_person_ids(self) -> set[str]:
+        with self.db.reading():
+            return {doc.doc_id for doc in self.db.main.table(ERASURES)}
 
     # -- noticing other processes' changes ------------------------------------------------
 
@@ -219,10 +234,10 @@ class Store:
         """A token that changes whenever any process changes the file (the main file, or
         one course's file). Costs one ``stat``: screens poll it to show others' work."""
         layout = self.db.layout
-        return file_identity(layout.course(course_id) if course_id else layout.main)
+        return _identity(layout.course(course_id) if course_id else layout.main)
 
     def people_revision(self) -> Revision:
-        return file_identity(self.db.layout.people)
+        return _identity(self.db.layout.people)
 
     def verify(self) -> None:
         """Decode every record of the main file: a hand-broken one is named on open."""
@@ -230,8 +245,10 @@ class Store:
                      self.topic_wishes, self.course_summaries):
             repo.all()
 
-    def tidy(self) -> None:
-        """Remove temp files a killed writer left; only safe while holding the lock."""
-        with self.transaction():
-            for folder in (self.path.parent, self.db.layout.folder, self.db.layout.courses):
-                remove_stale_temp_files(folder)
+
+def _identity(path: Path) -> Revision:
+    try:
+        return file_identity(path)
+    except StoreError:
+        # Something planted at the name: the read that follows says so in words.
+        return (-1, -1, -1)

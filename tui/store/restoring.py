@@ -1,0 +1,103 @@
+"""Restoring a backup, and erasing a person from the backups too.
+
+A restore is one commit: the backup's files, minus every person erased since it was
+taken, replace the live files all at once, and the state they replace is kept as a
+backup of its own so that a wrong restore can be undone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from tui.store import backup
+from tui.store.backup import Backup
+from tui.store.errors import StoreError
+from tui.store.files import read_regular
+from tui.store.storage import decode_tables
+from tui.store.store import ERASURES, Store
+
+
+def restore(store: Store, source: Backup) -> set[str]:
+    """Put ``source`` in place of the live database; returns the ids of the people
+    erased again because the backup still held them."""
+    db, layout = store.db, store.db.layout
+    incoming = backup.read_backup(source)
+    root = layout.main.parent
+    with db.transaction():
+        current = {}
+        for path in layout.data_files():
+            found = read_regular(path)
+            if found is not None:
+                current[path.relative_to(root)] = found[0]
+        # Erasures since the backup was taken are known to the live database, or (when
+        # its main file is the broken one) to the backups taken after them.
+        erased = _erasures_in(store, current) | _erasures_in(store, incoming)
+        for other in backup.list_backups(layout):
+            erased |= _erasures_in(store, backup.read_backup(other))
+        if current:
+            backup.create(layout, mode=db.mode, label="before-restore", contents=current)
+        for rel in current:
+            path = root / rel
+            if rel not in incoming and path.parent == layout.courses:
+                db.delete_course_file(path.stem)
+        for rel, raw in incoming.items():
+            path = root / rel
+            _stage(store, path, decode_tables(path, raw))
+        again = {pid for pid in erased if store.people.find(pid) is not None}
+        for pid in sorted(again):
+            store.erase_person(pid)
+        table = db.main.table(ERASURES)
+        for pid in erased:
+            if table.get(doc_id=pid) is None:
+                table.insert(_erasure_doc(pid))
+    return again
+
+
+def _stage(store: Store, path: Path, tables: dict) -> None:
+    layout = store.db.layout
+    if path == layout.main:
+        f = store.db.main
+    elif path == layout.people:
+        f = store.db.people_file
+    else:
+        f = store.db.course_file(path.stem)
+    f.storage.write(tables)
+
+
+def _erasures_in(store: Store, contents: dict[Path, bytes]) -> set[str]:
+    main = Path(store.db.layout.main.name)
+    raw = contents.get(main)
+    if raw is None:
+        return set()
+    try:
+        tables = decode_tables(store.db.layout.main, raw)
+    except StoreError:
+        return set()
+    return set(tables.get(ERASURES, {}))
+
+
+def _erasure_doc(person_id: str):
+    from tinydb.table import Document
+
+    from tui.store.ids import now, who
+
+    return Document({"at": now(), "by": who()}, doc_id=person_id)
+
+
+def purge_from_backups(store: Store, person_id: str) -> int:
+    """Erase the person from every backup now; returns how many held them."""
+    from tui.store.database import Database
+
+    purged = 0
+    for found in backup.list_backups(store.db.layout):
+        copy = Store(Database(found.path / store.db.layout.main.name, backups=False,
+                              shared=store.db.shared))
+        with contextlib.suppress(StoreError):
+            if copy.people.find(person_id) is not None:
+                copy.erase_person(person_id)
+                purged += 1
+        # The copy's lock file is not part of the backup.
+        with contextlib.suppress(FileNotFoundError):
+            copy.db.layout.lock.unlink()
+    return purged
