@@ -119,7 +119,7 @@ def main() -> None:
     db = work / "national" / "national.json"
     result: dict[str, object] = {"work": str(work)}
     if not db.exists():
-        _, result["generate_s"] = timed(generate_national, Store.open(db))
+        _, result["generate_ms"] = timed(generate_national, Store.open(db))
     office = Store.open(db)
     with office.transaction():
         pass  # the day's backup, outside every figure below

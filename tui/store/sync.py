@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -43,7 +42,7 @@ from tui.domain.merge import (
 from tui.i18n import msg
 from tui.store.bundle import Bundle, BundleError, encrypt, write_private
 from tui.store.codec import DecodeError, decode
-from tui.store.database import SCHEMA_VERSION
+from tui.store.database import SAFE_ID, SCHEMA_VERSION
 from tui.store.ids import now, who
 from tui.store.store import COURSE_TABLES, MAIN_TABLES, PEOPLE_TABLES, Store
 
@@ -59,8 +58,6 @@ CLASSES: dict[tuple[str, str], type] = {
     **{("people", t): c for t, c in PEOPLE_TABLES.items()},
     **{("course", t): c for t, c in COURSE_TABLES.items()},
 }
-# As the database names course files: a bundle's course id becomes a file name.
-_SAFE_COURSE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 # Why a record from the field was dropped.
@@ -169,8 +166,14 @@ def _loc_of(record: Any, source: str) -> Loc:
     loc = Loc(scope, table, rid, course if scope == "course" else None)
     doc = record.get("doc")
     try:
-        if loc.scope == "course" and not _SAFE_COURSE_ID.fullmatch(loc.course or ""):
-            raise DecodeError("course", "a course id", loc.course)
+        # A course id names a file: it must not be able to name another one.
+        course_id = loc.course if loc.scope == "course" else (
+            loc.id if loc.table == "courses" else None)
+        if course_id is not None and not SAFE_ID.match(course_id):
+            raise DecodeError("course", "a course id", course_id)
+        if loc.scope == "course" and isinstance(doc, dict) and doc.get("course_id") != loc.course:
+            raise DecodeError("course_id", f"the course of its file ({loc.course})",
+                              doc.get("course_id"))
         for name in ("version", "base_version"):
             value = record.get(name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
