@@ -312,6 +312,11 @@ def test_the_round_trip_through_the_command(tmp_path: Path) -> None:
     assert sides["field"]["fields"]["mark"] == "absent"
     text = run_kuffert("conflicts", db=office_db).stdout
     assert conflict["id"] in text and "office" in text and "field" in text
+    assert "w2 looks like p2" in text
+    assert run_kuffert("conflicts", "reviewed", "w2", db=office_db).returncode == 0
+    assert "looks like" not in run_kuffert("conflicts", db=office_db).stdout
+    again = run_kuffert("conflicts", "reviewed", "w2", db=office_db)
+    assert again.returncode == 1 and "No walk-in w2" in again.stderr
     wrong = run_kuffert("conflicts", "resolve", "nope", "--keep", "field", db=office_db)
     assert wrong.returncode == 1 and "no conflict with the id nope" in wrong.stderr
     done = run_kuffert("conflicts", "resolve", conflict["id"], "--keep", "field",

@@ -67,6 +67,11 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
                          help=_("whose version to keep"))
     resolve.set_defaults(handler=cmd_resolve)
     add_common(resolve)
+    reviewed = what.add_parser(
+        "reviewed", help=_("mark a walk-in who looked like a registered person as checked"))
+    reviewed.add_argument("person", metavar="PERSON_ID", help=_("the walk-in's id"))
+    reviewed.set_defaults(handler=cmd_reviewed)
+    add_common(reviewed)
 
 
 def _problem(text: object) -> int:
@@ -248,6 +253,7 @@ def cmd_conflicts(args: argparse.Namespace, store: Any) -> int:
     if args.format == "json":
         print(json.dumps([c.to_json() for c in found], ensure_ascii=False, indent=2))
         return EXIT_OK
+    _print_reviews(store)
     if not found:
         print(_("No conflicts."))
         return EXIT_OK
@@ -261,6 +267,31 @@ def cmd_conflicts(args: argparse.Namespace, store: Any) -> int:
             print(f"  {mark} {side:7} {state:12} {v.stamp[2]}  {_when(v.stamp[1])}")
     print(_("* is the version shown until resolved. Settle one with "
             "'kuffert conflicts resolve ID --keep office|field'."))
+    return EXIT_OK
+
+
+def _print_reviews(store: Any) -> None:
+    from tui.store import sync
+
+    waiting = sync.reviews(store)
+    if not waiting:
+        return
+    print(_("Walk-ins with the name and institution of a registered person (kept apart; "
+            "check them, then 'kuffert conflicts reviewed ID'):"))
+    for review in sorted(waiting, key=lambda r: str(r.get("person_id"))):
+        print("  " + _("{id} looks like {matches}").format(
+            id=review.get("person_id"), matches=", ".join(review.get("matches", []))))
+
+
+def cmd_reviewed(args: argparse.Namespace, store: Any) -> int:
+    from tui.store import sync
+    from tui.store.errors import StoreError
+
+    try:
+        sync.dismiss_review(store, args.person)
+    except StoreError as error:
+        return _problem(error.message)
+    print(_("Walk-in {id} is marked as checked.").format(id=args.person))
     return EXIT_OK
 
 

@@ -63,4 +63,8 @@ def _read_status(store: Store) -> SyncStatus:
             courses=courses, who=who, day=day(status.made_at), back=back))
     if len(out) > MAX_OUT_LINES:
         lines.append(_("… and {n} earlier bundle(s).").format(n=len(out) - MAX_OUT_LINES))
+    waiting = len(sync.reviews(store))
+    if waiting:
+        lines.append(_("{n} walk-in(s) look like registered people: see 'kuffert "
+                       "conflicts'.").format(n=waiting))
     return SyncStatus(sync.conflict_count(store), tuple(lines))

@@ -748,6 +748,14 @@ def reviews(store: Store) -> list[dict[str, Any]]:
     return [dict(d) for d in _docs(store, "main", REVIEWS).values()] if store.exists() else []
 
 
+def dismiss_review(store: Store, person_id: str) -> None:
+    """Someone has looked at a walk-in flagged as maybe a registered person."""
+    with store.transaction():
+        if _meta_doc(store, REVIEWS, person_id) is None:
+            raise SyncError(msg("No walk-in {id} is waiting for review.", id=person_id))
+        _set_meta(store, REVIEWS, person_id, None)
+
+
 def local_time(stamp: str) -> dt.datetime | None:
     """A stored UTC time in this machine's time zone, for people to read."""
     try:
