@@ -96,7 +96,8 @@ def test_a_conflict_is_resolved_by_key_from_the_dashboard(tmp_path: Path) -> Non
         assert (mark.mark, mark.hours, mark.version) == (Mark.PARTIAL, 3.0, 4)
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
-        await until(pilot, lambda: "conflict" not in text_of(app, "#sync-status"))
+        await until(pilot, lambda: "to resolve" not in text_of(app, "#sync-status"))
+        assert "1 walk-in(s) look like registered people" in text_of(app, "#sync-status")
 
     run(app, steps)
 

@@ -105,6 +105,7 @@ def round_trip(office_db: Path, work: Path, size: int) -> dict[str, object]:
         "changes_records": count,
         "changes_kib": round((trip / "back.kuf").stat().st_size / 1024, 1),
         "merge_ms": merge_ms, "merged_taken": sum(receipt.taken.values()),
+        "merged_present": sum(receipt.present.values()),
         "merged_conflicts": len(receipt.conflicts), "second_import_ms": again_ms,
     }
 
