@@ -7,7 +7,6 @@ the mix. Until then the version chosen by the merge rule is the one other screen
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -19,6 +18,7 @@ from textual.widgets import Footer, Header, Label, Static
 
 from tui.domain.merge import META_FIELDS, Version, differing_fields
 from tui.i18n import N_, _
+from tui.screens.conflict_fields import decoded, label, value_text
 from tui.screens.sync_status import when
 from tui.store import sync
 from tui.store.errors import StoreError
@@ -31,7 +31,7 @@ LIST_COLUMNS = (
 )
 FIELD_COLUMNS = (
     Column(N_("Field"), 16), Column(N_("Office"), min_width=12),
-    Column(N_("Field copy"), min_width=12), Column(N_("Keep"), 7),
+    Column(N_("Field copy"), 24), Column(N_("Keep"), 6),
 )
 TABLE_NAMES = {
     "attendance": N_("Attendance"), "journal_entries": N_("Journal entry"),
@@ -45,15 +45,6 @@ TABLE_NAMES = {
 
 def side_name(version: Version) -> str:
     return _("office") if version.origin == "office" else _("field")
-
-
-def value_text(doc: dict[str, Any] | None, name: str) -> str:
-    if doc is None:
-        return _("(deleted)")
-    value = doc.get(name)
-    if value is None or value == "" or value == [] or value == {}:
-        return "–"
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 class ConflictsScreen(Screen[None]):
@@ -141,15 +132,17 @@ class ConflictsScreen(Screen[None]):
             return
         office, field = self._pair(conflict)
         who = [f"{_('Office')}: {self._who(office)}", f"{_('Field copy')}: {self._who(field)}"]
-        self.query_one("#conflict-who", Static).update("   ".join(who))
+        self.query_one("#conflict-who", Static).update("\n".join(who))
         docs = [v for v in (office, field) if v is not None]
         names = [n for n in differing_fields(docs) if n not in META_FIELDS]
+        office_doc = office.doc if office else None
+        field_doc = field.doc if field else None
+        office_rec, field_rec = decoded(conflict, office_doc), decoded(conflict, field_doc)
         rows = []
         for name in names:
             keep = self.editing.get(name, "") if self.editing is not None else ""
-            rows.append((name, (name, value_text(office.doc if office else None, name),
-                                value_text(field.doc if field else None, name),
-                                side_label(keep))))
+            rows.append((name, (label(name), value_text(office_rec, office_doc, name),
+                                value_text(field_rec, field_doc, name), side_label(keep))))
         self.query_one("#conflict-fields", RecordTable).show_rows(rows)
         self.refresh_bindings()
 
@@ -201,7 +194,9 @@ class ConflictsScreen(Screen[None]):
         shown = "office" if conflict.shown.origin == "office" else "field"
         office, field = self._pair(conflict)
         docs = [v for v in (office, field) if v is not None]
-        self.editing = {n: shown for n in differing_fields(docs) if n not in META_FIELDS}
+        assert office is not None and field is not None  # check_action saw to it
+        self.editing = {n: shown for n in differing_fields(docs) if n not in META_FIELDS
+                        and (office.doc or {}).get(n) != (field.doc or {}).get(n)}
         self._show_selected()
         self.query_one("#conflict-fields", RecordTable).focus()
         o, f, s = (key_for(self, i) for i in ("conflicts.keep_office",
