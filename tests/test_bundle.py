@@ -338,3 +338,19 @@ def test_a_course_deleted_in_the_office_is_not_brought_back_to_life(trip, tmp_pa
     assert dict(receipt.reasons) == {sync.COURSE_GONE: 2}
     assert not office.db.layout.course("c1").exists()
     assert sync.conflicts(office) == []
+
+
+def test_an_erasure_reaches_the_copies_a_conflict_keeps(trip, tmp_path: Path) -> None:
+    office, field = trip
+    change_field(field)
+    change_office(office)
+    sync.export_changes(field, tmp_path / "back.kuf", PASS)
+    sync.merge_changes(office, read_bundle(tmp_path / "back.kuf", PASS), "back.kuf")
+    assert len(sync.conflicts(office)) == 1 and len(sync.reviews(office)) == 1
+    office.erase_person("p1")  # the conflict is about p1's mark
+    assert sync.conflicts(office) == []
+    assert len(sync.reviews(office)) == 1
+    office.erase_person("p2")  # the walk-in w2 looked like p2: nothing left to compare
+    assert sync.reviews(office) == []
+    raw = json.loads(office.db.layout.main.read_text(encoding="utf-8"))
+    assert raw["sync_conflicts"] == {} and raw["sync_reviews"] == {}

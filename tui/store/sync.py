@@ -591,8 +591,10 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
                             "field_id": field_id, "bundle_by": receipt.made_by})
             else:
                 receipt.conflicts.append(conflict_id(loc))
+                subject = loc.id if loc.scope == "people" else record.get("subject")
                 _add_conflict(store, loc, office, incoming, in_stamp, field_id,
-                              stamps.get(loc.key, {}).get("stamps", []), open_conflict)
+                              stamps.get(loc.key, {}).get("stamps", []), open_conflict,
+                              subject)
             entry = stamps.setdefault(loc.key, {"stamps": []})
             mark = [field_id, *in_stamp]
             if mark not in entry["stamps"]:
@@ -619,7 +621,7 @@ def _people_index(store: Store, exclude: set[str]) -> dict[tuple[str, Any], list
 def _add_conflict(store: Store, loc: Loc, office: dict[str, Any] | None,
                   incoming: dict[str, Any] | None, in_stamp: tuple[int, str, str],
                   field_id: str, brought: list[list[Any]],
-                  open_conflict: dict[str, Any] | None) -> None:
+                  open_conflict: dict[str, Any] | None, subject: str | None) -> None:
     if open_conflict is not None:
         versions = [Version.from_json(v) for v in open_conflict["versions"]]
     else:
@@ -633,8 +635,29 @@ def _add_conflict(store: Store, loc: Loc, office: dict[str, Any] | None,
     _put(store, loc, chosen.doc)
     _set_meta(store, CONFLICTS, conflict_id(loc), {
         "scope": loc.scope, "course": loc.course, "table": loc.table, "record_id": loc.id,
+        "subject": subject or (open_conflict or {}).get("subject"),
         "versions": [v.to_json() for v in sort_versions(versions)],
     })
+
+
+def forget_person(store: Store, person_id: str) -> None:
+    """Part of an erasure: conflicts keep whole versions of records, and reviews name
+    people; none of it may outlive the person. Runs in the erasure's transaction."""
+    if not store.exists():
+        return
+    with store.transaction():
+        for cid, doc in list(_docs(store, "main", CONFLICTS).items()):
+            about = {doc.get("subject")} | {
+                (v.get("doc") or {}).get("person_id") for v in doc.get("versions", [])}
+            if person_id in about or (doc.get("table") == "people"
+                                      and doc.get("record_id") == person_id):
+                _set_meta(store, CONFLICTS, cid, None)
+        for rid, doc in list(_docs(store, "main", REVIEWS).items()):
+            matches = [m for m in doc.get("matches", []) if m != person_id]
+            if rid == person_id or not matches:
+                _set_meta(store, REVIEWS, rid, None)
+            elif matches != doc.get("matches"):
+                _set_meta(store, REVIEWS, rid, {**doc, "matches": matches})
 
 
 # -- conflicts ---------------------------------------------------------------------------------
