@@ -211,14 +211,13 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
     again = restore(store, chosen)
     print(_("Restored {name} into {path}.").format(name=chosen.name, path=store.path))
     if again:
-        print(_("{n} person(s) erased after that backup was taken were erased again.")
+        print(_("People erased after that backup was taken were erased again: {n}.")
               .format(n=len(again)))
     return EXIT_OK
 
 
 def cmd_erase(args: argparse.Namespace, config: Config) -> int:
-    from tui.store import backup
-    from tui.store.restoring import purge_from_backups
+    from tui.store.restoring import backup_retention, purge_from_backups
 
     store = _open_store(args, config)
     person = store.people.find(args.person)
@@ -234,21 +233,17 @@ def cmd_erase(args: argparse.Namespace, config: Config) -> int:
             print(_("That person was erased already."))
             if args.purge_backups:
                 n = purge_from_backups(store, args.person)
-                print(_("Removed from {n} backup(s).").format(n=n))
+                print(_removed_from_backups(n))
             return EXIT_OK
         raise UserError(msg("There is no person with the id or name '{person}'.",
                             person=args.person))
-    held = len(backup.list_backups(store.db.layout))
     print(_("This erases {name} ({id}) and everything recorded about them: enrolments, "
             "attendance, journals, ratings and transfer notes.").format(
         name=person.name, id=person.id))
     if args.purge_backups:
-        print(_("They are removed from the {n} backup(s) too.").format(n=held))
+        print(_("They are removed from the backups too."))
     else:
-        print(_("The {n} backup(s) taken before now still hold them until they rotate out, "
-                "after {keep} more days with changes (Kuffert keeps {keep} daily backups); "
-                "add --purge-backups to remove them from the backups now.").format(
-            n=held, keep=store.db.backups_keep))
+        print(backup_retention(store, person.id))
     if not args.yes:
         if not sys.stdin.isatty():
             raise UserError(msg("Erasing cannot be undone; add --yes to confirm when "
@@ -258,15 +253,18 @@ def cmd_erase(args: argparse.Namespace, config: Config) -> int:
             print(_("Nothing erased."))
             return EXIT_PROBLEM
     erasure = store.erase_person(person.id)
-    print(_("Erased: {enrolments} enrolment(s), {attendance} attendance mark(s), "
-            "{journals} journal(s), {entries} journal entr(y/ies), {other} other "
-            "record(s).").format(enrolments=erasure.enrolments,
+    print(_("Erased: enrolments {enrolments}, attendance marks {attendance}, journals "
+            "{journals}, journal entries {entries}, other records {other}.").format(enrolments=erasure.enrolments,
                                  attendance=erasure.attendance, journals=erasure.journals,
                                  entries=erasure.journal_entries, other=erasure.other))
     if args.purge_backups:
         n = purge_from_backups(store, person.id)
-        print(_("Removed from {n} backup(s).").format(n=n))
+        print(_removed_from_backups(n))
     return EXIT_OK
+
+
+def _removed_from_backups(n: int) -> str:
+    return _("Backups the person was removed from: {n}.").format(n=n)
 
 
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:
@@ -310,7 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kuffert: {message}", file=sys.stderr)
         return EXIT_PROBLEM
     except OSError as error:
-        print(f"kuffert: {error.strerror}: {error.filename}", file=sys.stderr)
+        where = f": {error.filename}" if error.filename else ""
+        print(f"kuffert: {error.strerror or error}{where}", file=sys.stderr)
         return EXIT_PROBLEM
     except KeyboardInterrupt:
         return 130

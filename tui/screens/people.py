@@ -426,9 +426,12 @@ class PeopleScreen(Screen[None]):
                 self.notify(_("Erasing {name} …").format(name=name))
                 self._erase(pid, name)
 
+        from tui.store.restoring import backup_retention
+
+        question = _("Delete {name} and everything recorded about them: enrolments, "
+                     "attendance and journals?").format(name=name)
         self._push(ConfirmScreen(
-            _("Delete {name} and everything recorded about them: enrolments, attendance "
-              "and journals?").format(name=name),
+            f"{question}\n\n{backup_retention(self.kuffert.store, pid)}",
             yes=_("Erase"), no=_("Keep"), danger=True), answered)
 
     @work(thread=True, group="people-write")

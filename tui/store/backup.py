@@ -131,7 +131,8 @@ def _free_name(folder: Path, name: str) -> Path:
     return target
 
 
-def list_backups(layout: Layout) -> list[Backup]:
+def names(layout: Layout) -> list[tuple[str, dt.datetime]]:
+    """The backups' names and times, oldest first, without looking inside them."""
     try:
         lstat_dir(layout.backups)
     except FileNotFoundError:
@@ -141,12 +142,18 @@ def list_backups(layout: Layout) -> list[Backup]:
         if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
             continue
         try:
-            taken = dt.datetime.strptime(entry.name[:17], _STAMP)
+            found.append((entry.name, dt.datetime.strptime(entry.name[:17], _STAMP)))
         except ValueError:
             continue
-        path = Path(entry.path)
+    return found
+
+
+def list_backups(layout: Layout) -> list[Backup]:
+    found = []
+    for name, taken in names(layout):
+        path = layout.backups / name
         files = backup_files(path)
-        found.append(Backup(entry.name, path, taken, len(files),
+        found.append(Backup(name, path, taken, len(files),
                             sum(os.lstat(path / rel).st_size for rel in files)))
     return found
 
@@ -183,8 +190,7 @@ def read_backup(source: Backup) -> dict[Path, bytes]:
 
 def daily(layout: Layout, *, keep: int, mode: int) -> Path | None:
     today = dt.date.today()
-    existing = list_backups(layout)
-    if any(b.daily and b.taken.date() == today for b in existing):
+    if any(len(name) == 17 and taken.date() == today for name, taken in names(layout)):
         return None
     try:
         made = create(layout, mode=mode)

@@ -218,8 +218,8 @@ class Database:
         swept = sum(remove_stale_temp_files(folder) for folder in
                     (self.layout.main.parent, self.layout.folder, self.layout.courses))
         if swept:
-            self.recovered.append(msg("{n} unfinished temporary file(s) from a stopped "
-                                      "Kuffert were removed.", n=swept))
+            self.recovered.append(msg("Unfinished temporary files from a stopped Kuffert "
+                                      "were removed ({n}).", n=swept))
         self._swept = True
         for f in self._open_files():
             f.storage.discard()

@@ -57,6 +57,13 @@ class UnsafeFile(StoreError):
         self.path = path
 
 
+class DiskFull(StoreError):
+    def __init__(self, folder: Path) -> None:
+        super().__init__(msg("The disk holding {folder} is full (or your quota is used "
+                             "up). Nothing was saved; free some space and try again.",
+                             folder=str(folder)))
+
+
 def lstat_regular(path: Path) -> os.stat_result | None:
     """The file's status without following a link; None when nothing is there."""
     try:
@@ -185,9 +192,11 @@ def write_temp(folder: Path, name: str, data: bytes, mode: int) -> Path:
             written = os.write(fd, view)
             view = view[written:]
         os.fsync(fd)
-    except BaseException:
+    except BaseException as error:
         os.close(fd)
         remove(path)
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFull(folder) from None
         raise
     os.close(fd)
     return path

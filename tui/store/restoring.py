@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from tui.i18n import Message, msg
 from tui.store import backup
 from tui.store.backup import Backup
 from tui.store.errors import StoreError
@@ -83,6 +84,18 @@ def _erasure_doc(person_id: str):
     from tui.store.ids import now, who
 
     return Document({"at": now(), "by": who()}, doc_id=person_id)
+
+
+def backup_retention(store: Store, person_id: str) -> Message:
+    """How long the backups keep a person after erasure, for the confirmation."""
+    held = len(backup.names(store.db.layout))
+    if not held:
+        return msg("No backup holds them.")
+    return msg(
+        "The backups taken before now ({n} in all) still hold them until they rotate out, "
+        "after {keep} more days with changes (Kuffert keeps {keep} daily backups). "
+        "'kuffert erase {id} --purge-backups' removes them from the backups now.",
+        n=held, keep=store.db.backups_keep, id=person_id)
 
 
 def purge_from_backups(store: Store, person_id: str) -> int:
