@@ -123,4 +123,6 @@ def differing_fields(versions: Sequence[Version]) -> list[str]:
 def person_key(doc: Mapping[str, Any]) -> tuple[str, Any]:
     """A walk-in with the key of a registered person (same name, same institution) may
     be that person: flagged for someone to look at, never merged by guess."""
-    return (" ".join(str(doc.get("name") or "").casefold().split()), doc.get("institution_id"))
+    institution = doc.get("institution_id")
+    return (" ".join(str(doc.get("name") or "").casefold().split()),
+            institution if isinstance(institution, str) else None)

@@ -43,6 +43,7 @@ from tui.i18n import msg
 from tui.store.bundle import Bundle, BundleError, encrypt, write_private
 from tui.store.codec import DecodeError, decode
 from tui.store.database import SAFE_ID, SCHEMA_VERSION
+from tui.store.errors import CorruptDatabase
 from tui.store.ids import now, who
 from tui.store.store import COURSE_TABLES, MAIN_TABLES, PEOPLE_TABLES, Store
 
@@ -132,7 +133,74 @@ def _get(store: Store, loc: Loc) -> dict[str, Any] | None:
 
 def _meta_doc(store: Store, table: str, doc_id: str) -> dict[str, Any] | None:
     doc = _docs(store, "main", table).get(doc_id)
+    if doc is not None and not _shape_ok(table, doc_id, doc):
+        _broken(store, table, doc_id)
     return None if doc is None else dict(doc)
+
+
+def _is(value: Any, kind: Any) -> bool:
+    """A small shape check of hand-editable bookkeeping: kind is a type, a tuple of
+    alternatives, ``[kind]`` for a list of them, or a dict of required keys."""
+    if isinstance(kind, list):
+        return isinstance(value, list) and all(_is(v, kind[0]) for v in value)
+    if isinstance(kind, dict):
+        return isinstance(value, dict) and all(_is(value.get(k), t) for k, t in kind.items())
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
+
+OPT_STR = (str, type(None))
+STAMP_OF = {"version": (int, type(None)), "updated_at": OPT_STR, "updated_by": OPT_STR}
+SHAPES: dict[str, Any] = {
+    BASE: STAMP_OF,
+    SENT: {**STAMP_OF, "deleted": (bool, type(None))},
+    OUT: {"courses": [str], "people": [str], "carrier": str, "made_at": str, "made_by": str,
+          "returned": [{"bundle_id": str, "at": str, "by": str}]},
+    IMPORTS: {"imported_at": str},
+    STAMPS: {"stamps": [list]},
+    CONFLICTS: {"scope": str, "table": str, "record_id": str, "course": OPT_STR,
+                "subject": OPT_STR, "versions": [{"origin": str, "field_id": str,
+                                                  "stamp": list, "doc": (dict, type(None))}]},
+    REVIEWS: {"person_id": str, "matches": [str]},
+}
+SYNC_SHAPES: dict[str, Any] = {
+    "identity": {"database_id": str, "role": str},
+    "origin": {"database_id": str, "bundle_id": str, "courses": [str], "opened_at": str},
+}
+
+
+def _shape_ok(table: str, doc_id: str, doc: Any) -> bool:
+    if table == SYNC:
+        return _is(doc, SYNC_SHAPES.get(doc_id, dict))
+    if table == STAMPS:
+        return _is(doc, SHAPES[STAMPS]) and all(
+            len(s) == 4 and _is(s[0], str) and _is(s[1], int) and _is(s[2], str)
+            and _is(s[3], str) for s in doc["stamps"])
+    if table == CONFLICTS:
+        return _is(doc, SHAPES[CONFLICTS]) and all(
+            len(v["stamp"]) == 3 and _is(v["stamp"][0], int) and _is(v["stamp"][1], str)
+            and _is(v["stamp"][2], str) for v in doc["versions"])
+    return _is(doc, SHAPES.get(table, dict))
+
+
+def _check(store: Store, *tables: str) -> None:
+    """Refuse to work from bookkeeping a hand or a fault has broken; name the record."""
+    if not store.exists():
+        return
+    for table in tables:
+        for doc_id, doc in _docs(store, "main", table).items():
+            if not _shape_ok(table, doc_id, doc):
+                _broken(store, table, doc_id)
+
+
+def _broken(store: Store, table: str, doc_id: str) -> None:
+    from tui.store.repos import line_of_record
+
+    path = store.db.layout.main
+    raise CorruptDatabase(path, msg("record '{id}' in table '{table}' is not as Kuffert "
+                                    "wrote it", id=doc_id, table=table),
+                          line_of_record(path, doc_id))
 
 
 def _set_meta(store: Store, table: str, doc_id: str, doc: dict[str, Any] | None) -> None:
@@ -228,6 +296,11 @@ class OutBundle:
     records: int
 
 
+def _id(value: Any) -> str | None:
+    """An id from a stored record, or None if a hand-edit made it something else."""
+    return value if isinstance(value, str) else None
+
+
 def named_people(store: Store, course_id: str) -> set[str]:
     found: set[str] = set()
     for table in ("enrolments", "attendance", "ratings", "transfer_notes", "journals"):
@@ -235,7 +308,9 @@ def named_people(store: Store, course_id: str) -> set[str]:
             if isinstance(doc.get("person_id"), str):
                 found.add(doc["person_id"])
             if table == "journals":
-                found |= {m for m in doc.get("member_ids") or [] if isinstance(m, str)}
+                members = doc.get("member_ids")
+                found |= {m for m in members if isinstance(m, str)} if isinstance(
+                    members, list) else set()
     return found
 
 
@@ -243,6 +318,7 @@ def export_courses(store: Store, course_ids: list[str], out: Path, passphrase: s
                    carrier: str = "") -> OutBundle:
     """Write a bundle of the courses and only what they name; remember it went out."""
     with store.transaction():
+        _check(store, SYNC, OUT)
         courses = _docs(store, "main", "courses")
         missing = [c for c in course_ids if c not in courses]
         if missing:
@@ -250,43 +326,52 @@ def export_courses(store: Store, course_ids: list[str], out: Path, passphrase: s
             raise SyncError(msg("There is no course with the id {id}. Courses: {ids}",
                                 id=missing[0], ids=known))
         records: list[dict[str, Any]] = []
+
+        def take(loc: Loc, doc: dict[str, Any]) -> None:
+            record = _record(loc, dict(doc))
+            # A hand-broken record is named here, not carried to a laptop to fail there.
+            _loc_of(record, str(store.path))
+            records.append(record)
+
         people: set[str] = set()
         places: set[str] = set()
         programmes: set[str] = set()
         for cid in course_ids:
             course = courses[cid]
-            records.append(_record(Loc("main", "courses", cid), dict(course)))
-            programmes.add(course.get("programme_id"))
-            places.add(course.get("place_id"))
+            take(Loc("main", "courses", cid), course)
+            programmes.add(_id(course.get("programme_id")))
+            places.add(_id(course.get("place_id")))
             for table in COURSE_TABLES:
                 for rid, doc in _docs(store, "course", table, cid).items():
-                    records.append(_record(Loc("course", table, rid, cid), dict(doc)))
+                    take(Loc("course", table, rid, cid), doc)
                     if table == "sessions":
-                        places.add(doc.get("place_id"))
+                        places.add(_id(doc.get("place_id")))
             people |= named_people(store, cid)
         person_docs = _docs(store, "people", "people")
         institutions: set[str] = set()
         for pid in sorted(people):
             doc = person_docs.get(pid)
             if doc is not None:
-                records.append(_record(Loc("people", "people", pid), dict(doc)))
-                institutions.add(doc.get("institution_id"))
-                places.add(doc.get("place_id"))
+                take(Loc("people", "people", pid), doc)
+                institutions.add(_id(doc.get("institution_id")))
+                places.add(_id(doc.get("place_id")))
         inst_docs = _docs(store, "main", "institutions")
         for iid in sorted(i for i in institutions if i in inst_docs):
-            records.append(_record(Loc("main", "institutions", iid), dict(inst_docs[iid])))
-            places.add(inst_docs[iid].get("place_id"))
+            take(Loc("main", "institutions", iid), inst_docs[iid])
+            places.add(_id(inst_docs[iid].get("place_id")))
         place_docs = _docs(store, "main", "places")
         # A settlement's municipality comes along, so places show where they belong.
-        places |= {place_docs[p].get("municipality_id") for p in list(places) if p in place_docs}
+        places |= {_id(place_docs[p].get("municipality_id")) for p in list(places)
+                   if p in place_docs}
         for pid in sorted(p for p in places if p in place_docs):
-            records.append(_record(Loc("main", "places", pid), dict(place_docs[pid])))
+            take(Loc("main", "places", pid), place_docs[pid])
         prog_docs = _docs(store, "main", "programmes")
         for pid in sorted(p for p in programmes if p in prog_docs):
-            records.append(_record(Loc("main", "programmes", pid), dict(prog_docs[pid])))
+            take(Loc("main", "programmes", pid), prog_docs[pid])
         for wid, doc in _docs(store, "main", "topic_wishes").items():
-            if doc.get("programme_id") in programmes and doc.get("institution_id") in institutions:
-                records.append(_record(Loc("main", "topic_wishes", wid), dict(doc)))
+            if (_id(doc.get("programme_id")) in programmes
+                    and _id(doc.get("institution_id")) in institutions):
+                take(Loc("main", "topic_wishes", wid), doc)
         bundle_id = uuid.uuid4().hex
         manifest = {
             "kind": "courses", "database_id": database_id(store), "bundle_id": bundle_id,
@@ -386,6 +471,7 @@ class Change:
 
 def field_changes(store: Store) -> list[Change]:
     """Every record that differs from the state the bundle was opened with."""
+    _check(store, BASE)
     base = _docs(store, "main", BASE)
     changes: list[Change] = []
     present: set[str] = set()
@@ -410,7 +496,7 @@ def _subject(store: Store, change: Change, journals: dict[str, Any]) -> str | No
         return doc["person_id"]
     if change.loc.table in ("journal_entries", "journal_goals"):
         journal = journals.get(doc.get("journal_id"))
-        return journal.get("person_id") if journal else None
+        return _id(journal.get("person_id")) if journal else None
     return None
 
 
@@ -418,6 +504,7 @@ def pending(store: Store) -> tuple[int, str | None]:
     """Changes not in the last changes bundle made here, and the earliest one's time."""
     if origin(store) is None:
         return 0, None
+    _check(store, SENT)
     sent = _docs(store, "main", SENT)
     waiting = [c for c in field_changes(store) if not _was_sent(sent.get(c.loc.key), c)]
     times = [str(c.doc.get("updated_at")) for c in waiting if c.doc]
@@ -447,6 +534,7 @@ def export_changes(store: Store, out: Path, passphrase: str) -> int:
         raise SyncError(msg("{db} is not a field copy: --changes brings back what changed "
                             "in a database opened from a bundle.", db=str(store.path)))
     with store.transaction():
+        _check(store, SENT)
         changes = field_changes(store)
         sent = _docs(store, "main", SENT, create=True)
         journals: dict[str, Any] = {}
@@ -455,6 +543,8 @@ def export_changes(store: Store, out: Path, passphrase: str) -> int:
         made_at = now()
         records = []
         for change in changes:
+            if change.doc is not None:
+                _loc_of(_record(change.loc, change.doc), str(store.path))
             version = None
             if change.doc is None:
                 # A deletion outranks every version this copy had of the record.
@@ -537,6 +627,7 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
         if done is not None:
             receipt.already_imported = str(done.get("imported_at", ""))
             return receipt
+        _check(store, STAMPS, CONFLICTS, REVIEWS)
         out_bundle = _meta_doc(store, OUT, str(m.get("origin_bundle_id")))
         erased = _erased(store, out_bundle)
         headers = set(_docs(store, "main", "courses")) | {
@@ -646,6 +737,7 @@ def forget_person(store: Store, person_id: str) -> None:
     if not store.exists():
         return
     with store.transaction():
+        _check(store, CONFLICTS, REVIEWS)
         for cid, doc in list(_docs(store, "main", CONFLICTS).items()):
             about = {doc.get("subject")} | {
                 (v.get("doc") or {}).get("person_id") for v in doc.get("versions", [])}
@@ -689,6 +781,7 @@ class Conflict:
 def conflicts(store: Store) -> list[Conflict]:
     if not store.exists():
         return []
+    _check(store, CONFLICTS)
     found = []
     for cid, doc in sorted(_docs(store, "main", CONFLICTS).items()):
         try:
@@ -758,6 +851,7 @@ class OutStatus:
 def out_in_field(store: Store) -> list[OutStatus]:
     if not store.exists():
         return []
+    _check(store, OUT)
     found = []
     for bid, doc in _docs(store, "main", OUT).items():
         back = (doc.get("returned") or [None])[-1]
@@ -768,6 +862,7 @@ def out_in_field(store: Store) -> list[OutStatus]:
 
 
 def reviews(store: Store) -> list[dict[str, Any]]:
+    _check(store, REVIEWS)
     return [dict(d) for d in _docs(store, "main", REVIEWS).values()] if store.exists() else []
 
 
