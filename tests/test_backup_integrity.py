@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_kuffert
-from tui.domain.courses import Course, Mark, Session
+from tui.domain.courses import Course, Enrolment, Mark, Session
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.programmes import Programme
 from tui.store import backup
@@ -24,12 +24,14 @@ def _db(db: Path, keep: int = 2) -> Store:
     store = Store.open(db, backups_keep=keep)
     with store.transaction():
         store.programmes.add(Programme(id="prog", name="Initiativ 3"))
+        store.people.add(Person(id="p1", name="Naja Lynge", role=Role.LEADER,
+                                qualification=Qualification.PEDAGOGUE))
         for cid in ("c1", "c2"):
             store.courses.add(Course(id=cid, programme_id="prog", name=cid))
             store.sessions(cid).add(Session(id=f"{cid}d1", course_id=cid,
                                             date=dt.date(2021, 8, 16)))
-        store.people.add(Person(id="p1", name="Naja Lynge", role=Role.LEADER,
-                                qualification=Qualification.PEDAGOGUE))
+            store.enrolments(cid).add(Enrolment(id=f"{cid}p1", course_id=cid,
+                                                person_id="p1"))
     return store
 
 
@@ -106,3 +108,27 @@ def test_a_backup_that_does_not_fit_leaves_no_partial_folder(small_disk: Path) -
                    qualification=Qualification.UNSKILLED) for n in range(3000)])
     assert Store.open(db).people.count() == 1501
     assert run_kuffert("check", db=db).returncode == 0
+
+
+def test_a_days_backup_copies_only_what_changed_and_owns_its_files(tmp_path: Path) -> None:
+    db = tmp_path / "k.json"
+    _db(db)
+    Store.open(db).mark("c1", "c1d1", "p1", Mark.PRESENT)  # the first backup
+    store = Store.open(db)
+    _age_backups(store, 1)
+    Store.open(db).mark("c2", "c2d1", "p1", Mark.ABSENT)  # the next day's backup
+    older, newer = backup.list_backups(store.db.layout)
+
+    def inode(b: backup.Backup, rel: str) -> int:
+        return (b.path / rel).stat().st_ino
+
+    # A backup is taken before the day's first change: the first mark (c1) came after
+    # the older one and before the newer one; c2's mark came after both.
+    for rel in ("k.d/courses/c2.json", "k.d/people.json", "k.json"):
+        assert inode(older, rel) == inode(newer, rel), rel  # one file, shared
+    assert inode(older, "k.d/courses/c1.json") != inode(newer, "k.d/courses/c1.json")
+    # No backup shares a file with the live database, so an editor writing a live file
+    # in place cannot change a backup.
+    live = {p.stat().st_ino for p in store.db.layout.data_files()}
+    assert not live & {(b.path / rel).stat().st_ino for b in (older, newer)
+                       for rel in backup.backup_files(b.path)}

@@ -111,3 +111,35 @@ def test_backup_restore_round_trip(tmp_path: Path) -> None:
     data = json.loads(db.read_text())
     assert "later" not in data["programmes"]
     assert os.stat(db).st_mode & 0o077 == 0
+
+
+def test_settings_are_read_strictly(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    db = tmp_path / "k.json"
+    for text, words in [('shared = "false"\n', "'shared' must be true or false"),
+                        ('db = "/srv/k\\u0000.json"\n', "'db' must be the path"),
+                        ("db = 5\n", "'db' must be the path")]:
+        config.write_text(text)
+        result = run_kuffert("check", db=db, env={"KUFFERT_CONFIG": str(config)})
+        assert result.returncode == 2, text
+        assert words in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert not db.exists()
+
+
+def test_a_course_id_that_names_another_file_is_refused_in_words(tmp_path: Path) -> None:
+    import json
+
+    db = tmp_path / "k.json"
+    assert run_kuffert("demo", db=db).returncode == 0
+    data = json.loads(db.read_text())
+    course_id = next(iter(data["courses"]))
+    data["courses"]["../../x"] = data["courses"].pop(course_id)
+    db.write_text(json.dumps(data))
+    before = db.read_bytes()
+    for command in (["check"], ["report"], ["erase", "nobody", "--yes"]):
+        result = run_kuffert(*command, db=db)
+        assert result.returncode == 1, command
+        assert "../../x" in result.stderr and str(db) in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert db.read_bytes() == before
+    assert not (tmp_path / "x.json").exists()

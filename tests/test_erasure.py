@@ -97,3 +97,37 @@ def test_erase_says_what_is_wrong_in_words(tmp_path: Path) -> None:
     missing = run_kuffert("erase", "nobody", "--yes", db=db)
     assert missing.returncode == 1 and "no person" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_erasing_opens_only_the_course_files_that_name_the_person(
+        tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    db = tmp_path / "k.json"
+    _db(db)
+    store = Store.open(db)
+    with store.transaction():
+        for n in range(30):  # courses the person never took
+            cid = f"other{n}"
+            store.courses.add(Course(id=cid, programme_id="prog", name=cid))
+            store.enrolments(cid).add(Enrolment(id=f"{cid}ole", course_id=cid,
+                                                person_id="ole"))
+    store = Store.open(db)
+    with store.transaction():
+        pass  # the day's backup, which reads everything, is not the erasure's cost
+    opened: list[str] = []
+    real_open = os.open
+
+    def recording_open(path, *args, **kwargs):
+        opened.append(os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", recording_open)
+    store.erase_person("naja")
+    monkeypatch.setattr(os, "open", real_open)
+    courses_read = {Path(p).stem for p in opened
+                    if Path(p).parent.name == "courses" and p.endswith(".json")}
+    assert courses_read == {"c1", "c2"}
+    assert sorted(store.courses_naming("ole")) == sorted(
+        ["c1", "c2", *(f"other{n}" for n in range(30))])
+    assert run_kuffert("check", db=db).returncode == 0

@@ -119,3 +119,27 @@ def test_a_bad_path_is_explained_in_words_and_nothing_is_written(
     run(app, steps)
     assert list(home.iterdir()) == []
     assert not (home / "nej").exists()
+
+
+def test_the_database_itself_is_refused_as_the_file_to_write(
+        demo_store: Store, home: Path) -> None:
+    app = KuffertApp(demo_store, language="en")
+    main = demo_store.path
+    people = demo_store.db.layout.people
+    before = {path: path.read_bytes() for path in (main, people)}
+
+    async def steps(pilot: Pilot[None]) -> None:
+        dialog = app.screen
+        await pilot.press("tab", "tab", "tab")  # to the file field
+        for target in (main, people):
+            # A refused path leaves the focus in the file field, for another try.
+            assert app.focused is dialog.query_one("#export-path", Input)
+            await pilot.press("ctrl+u", *str(target), "ctrl+s")
+            await settle(pilot)
+            assert app.screen is dialog  # not even the "replace it?" question
+            status = str(dialog.query_one("#export-status", Static).content)
+            assert str(target) in status and "database's own file" in status, status
+        await pilot.press("escape")
+
+    run(app, steps)
+    assert {path: path.read_bytes() for path in (main, people)} == before

@@ -154,15 +154,18 @@ def test_exports_are_private_and_atomic(demo: Store, tmp_path: Path) -> None:
             assert _mode(tmp_path / name) == 0o600, name
         export(demo, "journals", "md", tmp_path / "j.md")
         assert _mode(tmp_path / "j.md") == 0o600
-        # A stale temp file from a killed export, world-readable, must not pass its mode on.
-        stale_tmp = tmp_path / f".s.csv.{os.getpid()}.tmp"
-        stale_tmp.write_text("half")
-        os.chmod(stale_tmp, 0o666)
+        # A file planted at the temp name an older Kuffert used is neither reused (its
+        # mode would pass on) nor written through.
+        planted = tmp_path / f".s.csv.{os.getpid()}.tmp"
+        planted.write_text("half")
+        os.chmod(planted, 0o666)
         export(demo, "sessions", "csv", tmp_path / "s.csv")
         assert _mode(tmp_path / "s.csv") == 0o600
+        assert planted.read_text() == "half" and _mode(planted) == 0o666
     finally:
         os.umask(old_umask)
-    assert not list(tmp_path.glob(".*.tmp")), "a temp file was left behind"
+    left = [p for p in tmp_path.glob(".*.tmp") if p != planted]
+    assert not left, "a temp file was left behind"
 
 
 def test_an_interrupted_export_leaves_no_file(demo: Store, tmp_path: Path) -> None:
@@ -182,12 +185,15 @@ def test_an_interrupted_export_leaves_no_file(demo: Store, tmp_path: Path) -> No
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     assert csv_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
-    assert csv_cell("=1+1", plain=True) == "=1+1"
+    # The plain dialect too (issue 10): any spreadsheet may open it.
+    assert csv_cell("=1+1", plain=True) == "'=1+1"
+    assert csv_cell("-5 kr.", plain=True) == "'-5 kr." and csv_cell("@x") == "'@x"
+    assert csv_cell(-5) == "-5" and csv_cell(-2.5, plain=True) == "-2.5"  # numbers stay
     assert csv_cell(7.4) == "7,4" and csv_cell(7.4, plain=True) == "7.4"
     assert csv_cell(dt.date(2026, 11, 24)) == "24-11-2026"
     out = tmp_path / "t.xlsx"
     write_xlsx([Table("T", [Column("Name"), Column("Day", "date")],
-                      [["=1+1", dt.date(2026, 1, 2)]])], out)
+                      [["=1+1", dt.date(2026, 1, 2)]])], out, database=None)
     cell = openpyxl.load_workbook(out).active["A2"]
     assert cell.value == "=1+1" and cell.data_type == "s"
 

@@ -22,7 +22,7 @@ from tui.store.store import Store
 SETUP = r"""
 import sys, datetime as dt
 from pathlib import Path
-from tui.domain.courses import Course, Session
+from tui.domain.courses import Course, Enrolment, Session
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.programmes import Programme
 from tui.store.store import Store
@@ -34,6 +34,12 @@ with store.transaction():
                                          date=dt.date(2021, 8, 16)))
     store.people.add_many([Person(id=f"person{n}", name=f"Person {n}", role=Role.EMPLOYEE,
                                   qualification=Qualification.UNSKILLED) for n in range(5000)])
+    # Enrolled, as the people a trainer marks are: a mark then changes one file (a mark
+    # of someone new to the course also updates the main file's index: a two-file
+    # change, tested in test_store_commit.py).
+    store.enrolments("course").add_many([
+        Enrolment(id=f"e{n}", course_id="course", person_id=f"person{n}")
+        for n in range(2000)])
 """
 
 # Marks attendance for person 0, 1, 2, ... and says so after each durable write.

@@ -188,6 +188,9 @@ def _exists(lookup: Callable[[str], object], name: str) -> bool:
 def as_user(user: str, work: Callable[[], object], umask: int = 0o022) -> int:
     """Run ``work`` in a child process that is really ``user`` (its groups included)."""
     entry = pwd.getpwnam(user)
+    # The child cannot read this interpreter's own library folder once it is another
+    # user: modules it would import lazily are imported here first.
+    dt.datetime.strptime("2021", "%Y")
     groups = [g.gr_gid for g in grp.getgrall() if user in g.gr_mem]
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
@@ -202,6 +205,9 @@ def as_user(user: str, work: Callable[[], object], umask: int = 0o022) -> int:
         except StoreError:
             os._exit(12)
         except BaseException:
+            import traceback
+
+            traceback.print_exc()  # shown with the failing assertion
             os._exit(1)
         os._exit(0)
     return os.WEXITSTATUS(os.waitpid(pid, 0)[1])
@@ -239,7 +245,10 @@ def test_two_members_share_a_setgid_folder_and_an_outsider_reads_nothing() -> No
 
     try:
         assert as_user(MEMBERS[0], first, umask=0o077) == 0
+        # A lock file left read-only to the group (a hand-made chmod) still works.
+        (shared / "k.lock").chmod(0o640)
         assert as_user(MEMBERS[1], second, umask=0o077) == 0
+        (shared / "k.lock").chmod(0o660)
         assert as_user(MEMBERS[0], first_reads_second) == 0
         assert as_user(OUTSIDER, outsider) in (12, 13)
         group = grp.getgrnam(GROUP).gr_gid

@@ -33,14 +33,16 @@ def test_an_older_database_is_migrated_on_open_after_a_backup(
             table.update({"owner": doc["owner"] or "Afdeling for Børns Udvikling"},
                          doc_ids=[doc.doc_id])
 
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(database.MIGRATIONS, 1, rename_owner)
+    known = database.SCHEMA_VERSION
+    monkeypatch.setattr(database, "SCHEMA_VERSION", known + 1)
+    monkeypatch.setitem(database.MIGRATIONS, known, rename_owner)
     store = Store.open(db)
-    assert store.db.schema_version() == 2
+    assert store.db.schema_version() == known + 1
     assert store.programmes.get("p1").owner == "Afdeling for Børns Udvikling"
-    backups = list((tmp_path / "k.backups").glob("*before-migration-1*/k.json"))
-    assert backups and json.loads(backups[0].read_text())["_meta"]["schema"]["version"] == 1
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 1)
+    backups = list((tmp_path / "k.backups").glob(f"*before-migration-{known}*/k.json"))
+    assert backups and (json.loads(backups[0].read_text())["_meta"]["schema"]["version"]
+                        == known)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", known)
     with pytest.raises(SchemaTooNew):
         Store.open(db)
 
@@ -77,3 +79,20 @@ def test_a_courses_people_are_found_without_the_rest_of_the_registry(demo_store:
     assert len(people) == 12
     assert all(p.id.startswith("p-hd-dp-") for p in people.values())
     assert demo_store.people.find_many(["p-hd-dp-01", "nobody"]).keys() == {"p-hd-dp-01"}
+
+
+def test_schema_1_gains_the_index_of_who_is_in_which_course(tmp_path: Path) -> None:
+    from tests.conftest import run_kuffert
+    from tui.store.demo import load_demo
+
+    db = tmp_path / "k.json"
+    load_demo(Store.open(db))
+    data = json.loads(db.read_text())
+    expected = data.pop("course_people")
+    data["_meta"]["schema"]["version"] = 1
+    db.write_text(json.dumps(data))
+    store = Store.open(db)
+    assert store.db.schema_version() == database.SCHEMA_VERSION
+    assert json.loads(db.read_text())["course_people"] == expected
+    assert list((tmp_path / "k.backups").glob("*before-migration-1*/k.json"))
+    assert run_kuffert("check", db=db).returncode == 0

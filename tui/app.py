@@ -6,13 +6,14 @@ import asyncio
 import contextlib
 import importlib
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.filter import LineFilter
 from textual.screen import Screen
 
 from tui.i18n import N_, _, set_language
@@ -20,6 +21,7 @@ from tui.screens.commands import KuffertCommands
 from tui.screens.dashboard import DashboardScreen
 from tui.store.store import Store
 from tui.widgets.keys import translate_bindings
+from tui.widgets.terminal_safe import ControlFilter
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -69,13 +71,21 @@ class KuffertApp(App[None]):
         *,
         display_path: str | None = None,
         poll_interval: float = 2.0,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
         set_language(language)
         super().__init__()
         translate_bindings(self)
+        # The [keys] table of the settings file: binding id -> keys.
+        self.set_keymap(dict(keymap or {}))
         self.store = store
         self.poll_interval = poll_interval
         self.sub_title = display_path or _short(store.path)
+        self._control_filter = ControlFilter()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        # Whatever else is on, no control character in stored text reaches the terminal.
+        return [*super().get_line_filters(), self._control_filter]
 
     def on_mount(self) -> None:
         # A dropped SSH connection sends SIGHUP. Python's default would end the process

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -19,6 +20,17 @@ class Config:
     # Shared databases (several administrators on one server) are group-writable.
     shared: bool = False
     backups: int = 7
+    # Binding id -> keys ("attendance.present" = "y"), applied with App.set_keymap.
+    keys: dict[str, str] = field(default_factory=dict)
+    # Settings the file itself set (the rest are defaults), for `kuffert config`.
+    given: frozenset[str] = frozenset()
+    path: Path | None = None
+
+
+KNOWN = ("lang", "db", "shared", "backups", "keys")
+# A key as Textual names it: letters, digits, and names such as ctrl+s or f5, several
+# separated by commas.
+_KEY = re.compile(r"^[\w+\-]+(,[\w+\-]+)*$")
 
 
 class ConfigError(Exception):
@@ -40,7 +52,7 @@ def load_config(path: Path | None = None) -> Config:
         with open(path, "rb") as f:
             raw = tomllib.load(f)
     except FileNotFoundError:
-        return Config()
+        return Config(path=path)
     except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
         raise ConfigError(msg("The settings file {path} cannot be read: {error}",
                               path=str(path), error=str(error))) from None
@@ -62,4 +74,24 @@ def load_config(path: Path | None = None) -> Config:
         # "false" in quotes is text, and any text is true to Python: say so instead.
         raise ConfigError(msg("In {path}, 'shared' must be true or false (without quotes).",
                               path=str(path)))
-    return Config(lang=lang, db=db, shared=shared, backups=backups)
+    unknown = sorted(set(raw) - set(KNOWN))
+    if unknown:
+        raise ConfigError(msg("{path} names a setting Kuffert does not know: {names}. "
+                              "Known are: {known}.", path=str(path),
+                              names=", ".join(unknown), known=", ".join(KNOWN)))
+    return Config(lang=lang, db=db, shared=shared, backups=backups,
+                  keys=_keys(path, raw.get("keys", {})), given=frozenset(raw), path=path)
+
+
+def _keys(path: Path, table: object) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise ConfigError(msg("In {path}, [keys] must be a table of binding ids and keys, "
+                              "for example \"attendance.present\" = \"y\".", path=str(path)))
+    keys: dict[str, str] = {}
+    for binding_id, value in table.items():
+        if not isinstance(value, str) or not _KEY.match(value.replace(" ", "")):
+            raise ConfigError(msg("In {path}, the key for '{id}' must be text such as "
+                                  "\"y\" or \"ctrl+n\" (several separated by commas).",
+                                  path=str(path), id=str(binding_id)))
+        keys[str(binding_id)] = value.replace(" ", "")
+    return keys

@@ -8,11 +8,11 @@ by line number) so that whoever prepared the file can fix it and run the command
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.cli.echo import echo
 from tui.i18n import _
 
 if TYPE_CHECKING:
@@ -52,39 +52,39 @@ def import_people(args: argparse.Namespace, store: Store) -> int:
     try:
         plan = plan_import(store, Path(args.file))
     except ImportFileError as error:
-        print(f"kuffert: {error.message}", file=sys.stderr)
+        echo(f"kuffert: {error.message}", err=True)
         return EXIT_PROBLEM
-    print(_("{path}: encoding {encoding}, separated by {delimiter}.").format(
+    echo(_("{path}: encoding {encoding}, separated by {delimiter}.").format(
         path=plan.path, encoding=plan.encoding_label, delimiter=plan.delimiter_label))
     if plan.ignored_columns:
-        print(_("Columns not imported: {columns}").format(
+        echo(_("Columns not imported: {columns}").format(
             columns=", ".join(plan.ignored_columns)))
-    print(_("Rows read: {rows}. Good: {good}. Bad: {bad}. Duplicates: {duplicates}.").format(
+    echo(_("Rows read: {rows}. Good: {good}. Bad: {bad}. Duplicates: {duplicates}.").format(
         rows=plan.rows_read, good=len(plan.rows), bad=len(plan.bad_rows),
         duplicates=len(plan.duplicates)))
     if plan.bad_rows:
-        print(_("Bad rows (not imported):"))
+        echo(_("Bad rows (not imported):"))
         for bad in plan.bad_rows:
-            print(_line(bad.line, bad.reason))
+            echo(_line(bad.line, bad.reason))
     if plan.duplicates:
-        print(_("Duplicates (not imported):"))
+        echo(_("Duplicates (not imported):"))
         for duplicate in plan.duplicates:
-            print(_line(duplicate.line, duplicate.reason))
+            echo(_line(duplicate.line, duplicate.reason))
     if plan.warnings:
-        print(_("Warnings (imported anyway):"))
+        echo(_("Warnings (imported anyway):"))
         for warning in plan.warnings:
-            print(_line(warning.line, warning.message))
+            echo(_line(warning.line, warning.message))
 
     if args.dry_run:
-        print(_("Dry run: {count} people would be imported; nothing was written.").format(
+        echo(_("Dry run: {count} people would be imported; nothing was written.").format(
             count=len(plan.rows)))
         return EXIT_OK if plan.rows else EXIT_PROBLEM
     if not plan.rows:
-        print(_("Nobody was imported."))
+        echo(_("Nobody was imported."))
         return EXIT_PROBLEM
     added = apply_import(store, plan)
     if added < len(plan.rows):
-        print(_("{count} people were added by someone else while the file was read; "
+        echo(_("{count} people were added by someone else while the file was read; "
                 "they were left out.").format(count=len(plan.rows) - added))
-    print(_("Imported {count} people into {path}.").format(count=added, path=store.path))
+    echo(_("Imported {count} people into {path}.").format(count=added, path=store.path))
     return EXIT_OK if added else EXIT_PROBLEM

@@ -12,7 +12,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 from tui import __version__
+from tui.cli.echo import echo
 from tui.config import Config, ConfigError, load_config
+from tui.domain.text import printable
 from tui.i18n import LANGUAGES, N_, _, msg, set_language
 from tui.store.errors import StoreError
 from tui.store.layout import resolve_path
@@ -70,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help=_("remove the person from the backups now as well"))
     _common(erase, top=False)
 
+    settings = sub.add_parser("config", help=_("show the settings in effect and where each "
+                                               "comes from"))
+    _common(settings, top=False)
+
     for module_name in COMMAND_MODULES:
         module = importlib.import_module(module_name)
         module.register(sub, lambda p: _common(p, top=False))
@@ -111,16 +117,16 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     if args.scale == "national":
         def progress(done: int, total: int) -> None:
             if done % 100 == 0 or done == total:
-                print(_("{done} of {total} courses").format(done=done, total=total),
-                      file=sys.stderr)
+                echo(_("{done} of {total} courses").format(done=done, total=total),
+                     err=True)
 
         counts = demo.generate_national(store, progress=progress)
     else:
         counts = demo.load_demo(store)
-    print(_("Demo data loaded into {path}:").format(path=store.path))
+    echo(_("Demo data loaded into {path}:").format(path=store.path))
     for table, count in counts.items():
         if count:
-            print(f"  {_(TABLE_NAMES.get(table, table))}: {count}")
+            echo(f"  {_(TABLE_NAMES.get(table, table))}: {count}")
     return EXIT_OK
 
 
@@ -138,17 +144,18 @@ TABLE_NAMES = {
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
     from tui.store.check import check
 
-    store = _open_store(args, config)
+    # The check decodes every record itself; decoding the main file first would do it twice.
+    store = _open_store(args, config, verify=False)
     findings = check(store)
     errors = [f for f in findings if f.error]
     for finding in findings:
         label = _("error") if finding.error else _("note")
-        print(f"{label}: {finding.message}", file=sys.stderr if finding.error else sys.stdout)
+        echo(f"{label}: {finding.message}", err=finding.error)
     if errors:
-        print(_("{n} problem(s) found in {path}.").format(n=len(errors), path=store.path),
-              file=sys.stderr)
+        echo(_("{n} problem(s) found in {path}.").format(n=len(errors), path=store.path),
+              err=True)
         return EXIT_PROBLEM
-    print(_("{path}: sound.").format(path=store.path))
+    echo(_("{path}: sound.").format(path=store.path))
     return EXIT_OK
 
 
@@ -164,16 +171,16 @@ def cmd_backup(args: argparse.Namespace, config: Config) -> int:
         with store.db.locked():
             made = backup.create(store.db.layout, mode=store.db.mode)
             backup.prune(store.db.layout, store.db.backups_keep)
-        print(_("Backup taken: {name}").format(name=made.name))
+        echo(_("Backup taken: {name}").format(name=made.name))
         return EXIT_OK
     found = backup.list_backups(store.db.layout)
     if not found:
-        print(_("No backups yet of {path}. Kuffert takes one before the first change "
+        echo(_("No backups yet of {path}. Kuffert takes one before the first change "
                 "each day.").format(path=store.path))
         return EXIT_OK
-    print(_("Backups of {path} (newest last):").format(path=store.path))
+    echo(_("Backups of {path} (newest last):").format(path=store.path))
     for b in found:
-        print(f"  {b.name}  {b.files} {_('files')}  {b.size / 1024:.0f} KiB")
+        echo(f"  {b.name}  {b.files} {_('files')}  {b.size / 1024:.0f} KiB")
     return EXIT_OK
 
 
@@ -201,17 +208,17 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
         if not sys.stdin.isatty():
             raise UserError(msg("Restoring replaces the current data; add --yes to confirm "
                                 "when running without a terminal."))
-        answer = input(_("Replace {path} with the backup {name}? [y/N] ").format(
-            path=store.path, name=chosen.name))
+        answer = input(printable(_("Replace {path} with the backup {name}? [y/N] ").format(
+            path=store.path, name=chosen.name)))
         if answer.strip().lower() not in ("y", "yes", "j", "ja"):
-            print(_("Nothing restored."))
+            echo(_("Nothing restored."))
             return EXIT_PROBLEM
     from tui.store.restoring import restore
 
     again = restore(store, chosen)
-    print(_("Restored {name} into {path}.").format(name=chosen.name, path=store.path))
+    echo(_("Restored {name} into {path}.").format(name=chosen.name, path=store.path))
     if again:
-        print(_("People erased after that backup was taken were erased again: {n}.")
+        echo(_("People erased after that backup was taken were erased again: {n}.")
               .format(n=len(again)))
     return EXIT_OK
 
@@ -230,36 +237,36 @@ def cmd_erase(args: argparse.Namespace, config: Config) -> int:
         person = matches[0] if matches else None
     if person is None:
         if args.person in store.erased_person_ids():
-            print(_("That person was erased already."))
+            echo(_("That person was erased already."))
             if args.purge_backups:
                 n = purge_from_backups(store, args.person)
-                print(_removed_from_backups(n))
+                echo(_removed_from_backups(n))
             return EXIT_OK
         raise UserError(msg("There is no person with the id or name '{person}'.",
                             person=args.person))
-    print(_("This erases {name} ({id}) and everything recorded about them: enrolments, "
+    echo(_("This erases {name} ({id}) and everything recorded about them: enrolments, "
             "attendance, journals, ratings and transfer notes.").format(
         name=person.name, id=person.id))
     if args.purge_backups:
-        print(_("They are removed from the backups too."))
+        echo(_("They are removed from the backups too."))
     else:
-        print(backup_retention(store, person.id))
+        echo(backup_retention(store, person.id))
     if not args.yes:
         if not sys.stdin.isatty():
             raise UserError(msg("Erasing cannot be undone; add --yes to confirm when "
                                 "running without a terminal."))
-        answer = input(_("Erase {name}? [y/N] ").format(name=person.name))
+        answer = input(printable(_("Erase {name}? [y/N] ").format(name=person.name)))
         if answer.strip().lower() not in ("y", "yes", "j", "ja"):
-            print(_("Nothing erased."))
+            echo(_("Nothing erased."))
             return EXIT_PROBLEM
     erasure = store.erase_person(person.id)
-    print(_("Erased: enrolments {enrolments}, attendance marks {attendance}, journals "
-            "{journals}, journal entries {entries}, other records {other}.").format(enrolments=erasure.enrolments,
-                                 attendance=erasure.attendance, journals=erasure.journals,
-                                 entries=erasure.journal_entries, other=erasure.other))
+    echo(_("Erased: enrolments {enrolments}, attendance marks {attendance}, journals "
+            "{journals}, journal entries {entries}, other records {other}.").format(
+        enrolments=erasure.enrolments, attendance=erasure.attendance,
+        journals=erasure.journals, entries=erasure.journal_entries, other=erasure.other))
     if args.purge_backups:
         n = purge_from_backups(store, person.id)
-        print(_removed_from_backups(n))
+        echo(_removed_from_backups(n))
     return EXIT_OK
 
 
@@ -273,7 +280,7 @@ def cmd_tui(args: argparse.Namespace, config: Config) -> int:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     from tui.app import KuffertApp
 
-    app = KuffertApp(store, language=args.lang or config.lang)
+    app = KuffertApp(store, language=args.lang or config.lang, keymap=config.keys)
     app.run()
     return app.return_code or EXIT_OK
 
@@ -285,7 +292,14 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Config], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "erase": cmd_erase,
+    "config": lambda args, config: _settings().cmd_config(args, config),
 }
+
+
+def _settings():
+    from tui.cli import settings
+
+    return settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -293,8 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config()
     except ConfigError as error:
-        set_language("da")
-        print(f"kuffert: {error.message}", file=sys.stderr)
+        set_language(_language_from(argv, Config()))
+        echo(f"kuffert: {error.message}", err=True)
         return EXIT_USAGE
     set_language(_language_from(argv, config))
     args = build_parser().parse_args(argv)
@@ -305,11 +319,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args, config)
     except (StoreError, UserError) as error:
         message = error.message if isinstance(error, StoreError) else error.args[0]
-        print(f"kuffert: {message}", file=sys.stderr)
+        echo(f"kuffert: {message}", err=True)
         return EXIT_PROBLEM
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
-        print(f"kuffert: {error.strerror or error}{where}", file=sys.stderr)
+        echo(f"kuffert: {error.strerror or error}{where}", err=True)
         return EXIT_PROBLEM
     except KeyboardInterrupt:
         return 130

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tui.cli.echo import echo
 from tui.i18n import Message, _, msg
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -63,19 +64,15 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
 
 
 def _usage_error(message: Message) -> int:
-    print(f"kuffert: {message}", file=sys.stderr)
+    echo(f"kuffert: {message}", err=True)
     return EXIT_USAGE
 
 
-def _out_problem(out: str) -> Message | None:
+def _out_problem(out: str, store: Any) -> Message | None:
     """Checked before any work, so the error names the user's path, not a temp file."""
-    path = Path(out)
-    if path.is_dir():
-        return msg("{path} is a folder; --out names the file to write.", path=out)
-    if not path.parent.is_dir():
-        return msg("The folder {folder} does not exist; create it or choose another --out.",
-                   folder=str(path.parent))
-    return None
+    from tui.store.outputs import output_problem
+
+    return output_problem(Path(out), database=store.db.layout, shown=out)
 
 
 def _progress_printer() -> Callable[[int, int], None] | None:
@@ -94,7 +91,7 @@ def _progress_printer() -> Callable[[int, int], None] | None:
 def cmd_report(args: argparse.Namespace, store: Any) -> int:
     from tui.domain.parse import parse_date
 
-    if args.out and (problem := _out_problem(args.out)):
+    if args.out and (problem := _out_problem(args.out, store)):
         return _usage_error(problem)
 
     period = None
@@ -121,32 +118,17 @@ def cmd_report(args: argparse.Namespace, store: Any) -> int:
     if args.place is not None and store.places.find(args.place) is None:
         return _usage_error(msg("There is no place with the id {id}.", id=args.place))
 
-    from tui.domain.reports import report_rows, report_to_json, report_to_text
-    from tui.store.exports import csv_cell, csv_writer, report_from_store, write_private
+    from tui.store.exports import report_document, report_from_store
+    from tui.store.outputs import write_private
 
     report = report_from_store(store, programme_id=args.programme, period=period,
                                place_id=args.place, progress=_progress_printer())
-    if args.format == "json":
-        import json
-
-        text = json.dumps(report_to_json(report), ensure_ascii=False, indent=2) + "\n"
-    elif args.format == "csv":
-        import io
-
-        buffer = io.StringIO()
-        writer = csv_writer(buffer, plain=args.plain)
-        writer.writerow([_("Figure"), _("Breakdown"), _("Value")])
-        for figure, key, value in report_rows(report):
-            writer.writerow([figure, key, csv_cell(value, plain=args.plain, decimals=4)])
-        text = buffer.getvalue()
-        if args.out and not args.plain:
-            # Excel needs the byte-order mark to read the file as UTF-8.
-            text = "\ufeff" + text
-    else:
-        text = report_to_text(report)
+    # The byte-order mark is for Excel opening a file, not for a pipe.
+    text = report_document(report, args.format, plain=args.plain, bom=bool(args.out))
     if args.out:
-        write_private(Path(args.out), text.encode("utf-8"))
-        print(_("Report written to {path}.").format(path=args.out))
+        write_private(Path(args.out), text.encode("utf-8"), database=store.db.layout,
+                      shown=args.out)
+        echo(_("Report written to {path}.").format(path=args.out))
     else:
         sys.stdout.write(text)
     return EXIT_OK
@@ -158,27 +140,28 @@ def cmd_export(args: argparse.Namespace, store: Any) -> int:
                                 "xlsx or json.", kind=args.kind))
     if args.journal is not None and args.kind != "journals":
         return _usage_error(msg("--journal only goes with 'export journals'."))
-    if problem := _out_problem(args.out):
+    if problem := _out_problem(args.out, store):
         return _usage_error(problem)
 
     from tui.store.exports import export
 
     count = export(store, args.kind, args.format, Path(args.out), course_id=args.course,
-                   journal_id=args.journal, plain=args.plain, progress=_progress_printer())
+                   journal_id=args.journal, plain=args.plain, progress=_progress_printer(),
+                   shown=args.out)
     # "Records: n" reads right for any n; the catalogue has no plural forms.
-    print(_("Written to {path} (records: {count}).").format(count=count, path=args.out))
+    echo(_("Written to {path} (records: {count}).").format(count=count, path=args.out))
     return EXIT_OK
 
 
 def cmd_calendar(args: argparse.Namespace, store: Any) -> int:
-    if problem := _out_problem(args.out):
+    if problem := _out_problem(args.out, store):
         return _usage_error(problem)
     from tui.store.calendar import course_calendar
-    from tui.store.exports import write_private
+    from tui.store.outputs import write_private
 
     data = course_calendar(store, args.course)
-    write_private(Path(args.out), data)
+    write_private(Path(args.out), data, database=store.db.layout, shown=args.out)
     events = data.count(b"BEGIN:VEVENT")
-    print(_("Calendar written to {path} (sessions: {count}).").format(count=events,
+    echo(_("Calendar written to {path} (sessions: {count}).").format(count=events,
                                                                         path=args.out))
     return EXIT_OK

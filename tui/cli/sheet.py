@@ -7,11 +7,11 @@ every time `kuffert` starts.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.cli.echo import echo
 from tui.i18n import _
 
 if TYPE_CHECKING:
@@ -45,28 +45,25 @@ def find_course_of_session(store: Store, session_id: str) -> str | None:
 
 
 def cmd_sheet(args: argparse.Namespace, store: Store) -> int:
+    from tui.store.outputs import output_problem
     from tui.store.sheet import write_sheet
 
     course_id = find_course_of_session(store, args.session)
     if course_id is None:
-        print(
+        echo(
             "kuffert: "
             + _("There is no session with the id '{session}' in {path}.").format(
                 session=args.session, path=store.path
             ),
-            file=sys.stderr,
+            err=True,
         )
         return EXIT_PROBLEM
     out = Path(args.out).expanduser()
-    if out.is_dir():
-        print("kuffert: " + _("{path} is a folder; --out names the PDF file to write.").format(
-            path=out), file=sys.stderr)
+    problem = output_problem(out, database=store.db.layout, shown=args.out)
+    if problem is not None:
+        echo(f"kuffert: {problem}", err=True)
         return EXIT_PROBLEM
-    if not out.parent.is_dir():
-        print("kuffert: " + _("The folder {folder} does not exist; create it or choose another "
-                              "--out.").format(folder=out.parent), file=sys.stderr)
-        return EXIT_PROBLEM
-    count = write_sheet(store, course_id, args.session, out)
-    print(_("Sign-in sheet written to {path} (people listed: {count}).").format(
-        path=out, count=count))
+    count = write_sheet(store, course_id, args.session, out, shown=args.out)
+    echo(_("Sign-in sheet written to {path} (people listed: {count}).").format(
+        path=args.out, count=count))
     return EXIT_OK

@@ -6,11 +6,11 @@ Only argparse is imported at the top; the store loads when the command runs.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tui.cli.echo import echo
 from tui.i18n import _, msg
 
 EXIT_OK, EXIT_PROBLEM = 0, 1
@@ -27,24 +27,20 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
 
 
 def cmd_summary(args: argparse.Namespace, store: Any) -> int:
+    from tui.store.outputs import output_problem
+
     out = Path(args.out)
-    if out.is_dir():
-        problem = msg("{path} is a folder; --out names the file to write.", path=args.out)
-    elif not out.parent.is_dir():
-        problem = msg("The folder {folder} does not exist; create it or choose another --out.",
-                      folder=str(out.parent))
-    elif store.courses.find(args.course) is None:
+    problem = output_problem(out, database=store.db.layout, shown=args.out)
+    if problem is None and store.courses.find(args.course) is None:
         known = ", ".join(c.id for c in store.courses.all()) or _("none")
         problem = msg("There is no course with the id {id}. Courses: {ids}",
                       id=args.course, ids=known)
-    else:
-        problem = None
     if problem is not None:
-        print(f"kuffert: {problem}", file=sys.stderr)
+        echo(f"kuffert: {problem}", err=True)
         return EXIT_PROBLEM
 
     from tui.store.course_summary import write_summary
 
-    write_summary(store, args.course, out)
-    print(_("Summary written to {path}.").format(path=args.out))
+    write_summary(store, args.course, out, shown=args.out)
+    echo(_("Summary written to {path}.").format(path=args.out))
     return EXIT_OK

@@ -40,7 +40,7 @@ from tui.screens.courses import (
 )
 from tui.store.calendar import course_calendar
 from tui.store.errors import StoreError
-from tui.store.exports import write_private
+from tui.store.outputs import write_private
 from tui.store.store import Store
 from tui.widgets.form import Field, FormScreen
 from tui.widgets.keys import translate_bindings
@@ -278,7 +278,8 @@ class CourseScreen(Screen[None]):
         path: Path = values["path"]
 
         def work_fn() -> None:
-            write_private(path, course_calendar(self.store, self.course_id))
+            write_private(path, course_calendar(self.store, self.course_id),
+                          database=self.store.db.layout)
 
         try:
             await in_thread(self, work_fn)

@@ -26,7 +26,8 @@ from tui.domain.parse import Parsed
 from tui.i18n import N_, _, msg
 from tui.screens.journal import JournalScreen, cycle_text, journal_title, owner_label
 from tui.store.errors import StoreError
-from tui.store.exports import journals_markdown, write_private
+from tui.store.exports import journals_markdown
+from tui.store.outputs import write_private
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import Field, FormScreen
@@ -481,7 +482,7 @@ class JournalsScreen(Screen[None]):
     def _export(self, path: Path) -> None:
         try:
             text, count = journals_markdown(self.store, course_id=self.course_id)
-            write_private(path, text.encode("utf-8"))
+            write_private(path, text.encode("utf-8"), database=self.store.db.layout)
         except (StoreError, OSError) as error:
             reason = str(error) if isinstance(error, StoreError) else (
                 f"{error.strerror or error}: {error.filename or path}")

@@ -26,6 +26,7 @@ from tui.domain.parse import parse_email, parse_name, parse_phone
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution, Place
 from tui.domain.rules import validate_person
+from tui.domain.text import printable
 from tui.i18n import N_, Message, _, language
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.store import Erasure
@@ -304,8 +305,9 @@ class PeopleScreen(Screen[None]):
         places = {p.id: p for p in store.places.all()}
         institutions = store.institutions.all()
         return [
+            # Offered cleaned: saving then rids a hand-edited record of escape sequences.
             Field("name", _("Name"), lambda t: parse_name(t, N_("Name")),
-                  person.name if person else "", required=True),
+                  printable(person.name) if person else "", required=True),
             Field("role", _("Role"), choices=enum_choices(Role),
                   value=person.role.value if person else "", required=True),
             Field("qualification", _("Qualification"), choices=enum_choices(Qualification),
@@ -382,7 +384,7 @@ class PeopleScreen(Screen[None]):
                 expected[0] = fresh.version if fresh else expected[0]
                 raise
 
-        form = FormScreen(_("Edit {name}").format(name=person.name), fields,
+        form = FormScreen(_("Edit {name}").format(name=printable(person.name)), fields,
                           check=self._check, save=save)
 
         def saved(values: dict[str, Any] | None) -> None:
@@ -410,7 +412,7 @@ class PeopleScreen(Screen[None]):
         if person.id in {r.id for r in self.shown}:
             table.move_cursor(row=table.get_row_index(person.id), animate=False)
         table.focus()
-        self.notify(text.format(name=person.name))
+        self.notify(text.format(name=printable(person.name)))
 
     # -- erasing ---------------------------------------------------------------------------
 

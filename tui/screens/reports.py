@@ -12,8 +12,6 @@ behind it. The screen is one scrolling column of compact sections so that it rea
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,16 +37,13 @@ from tui.domain.reports import (
     Period,
     Ratio,
     Report,
-    report_rows,
-    report_to_json,
-    report_to_text,
     share,
 )
 from tui.i18n import N_, Message, _, msg
 from tui.screens.drilldown import Drill, DrillDownScreen
 from tui.store.errors import StoreError
-from tui.store.exports import csv_cell, csv_writer, report_from_store, write_private
-from tui.store.storage import file_identity
+from tui.store.exports import report_document, report_from_store
+from tui.store.outputs import write_private
 from tui.widgets.bar_chart import Bar, BarChart
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.export_dialog import ExportDialog, expand_path, path_problem
@@ -314,7 +309,7 @@ class ReportsScreen(Screen[None]):
         # Every write renames a file into place, which also touches its folder: one stat
         # covers all the course files.
         return (store.revision(), store.people_revision(),
-                file_identity(store.db.layout.courses))
+                store.courses_revision())
 
     def _changed(self) -> bool:
         return self._signature != self._files()
@@ -655,7 +650,8 @@ class ReportsScreen(Screen[None]):
     @work(group="save-report")
     async def _ask_and_save(self, report: Report) -> None:
         def check(values: dict[str, Any]) -> list[tuple[str, Message]]:
-            problem = path_problem(expand_path(values["path"] or _report_path(values)))
+            problem = path_problem(expand_path(values["path"] or _report_path(values)),
+                                   self.store.db.layout)
             return [("path", problem)] if problem else []
 
         values = await self.app.push_screen_wait(FormScreen(_("Save the report"), [
@@ -680,11 +676,13 @@ class ReportsScreen(Screen[None]):
     def _save_report(self, report: Report, fmt: str, path: Path) -> None:
         app = self.app
         try:
-            write_private(path, report_bytes(report, fmt))
-        except OSError as error:
+            write_private(path, report_bytes(report, fmt), database=self.store.db.layout)
+        except (StoreError, OSError) as error:
+            reason = str(error) if isinstance(error, StoreError) else _(
+                "Kuffert could not write {path}: {reason}").format(
+                    path=path, reason=error.strerror or error)
             app.call_from_thread(
-                app.notify, _("Kuffert could not write {path}: {reason}").format(
-                    path=path, reason=error.strerror or error),
+                app.notify, reason,
                 title=_("The report was not saved"), severity="error", timeout=15)
             return
         app.call_from_thread(app.notify, _("Report written to {path}.").format(path=path))
@@ -751,20 +749,9 @@ def attendance_by_day(store: Store, report: Report,
 
 def report_bytes(report: Report, fmt: str) -> bytes:
     """The report file as ``kuffert report --format ... --out`` writes it."""
-    if fmt == "json":
-        text = json.dumps(report_to_json(report), ensure_ascii=False, indent=2) + "\n"
-    elif fmt in ("csv", "csv-plain"):
-        plain = fmt == "csv-plain"
-        buffer = io.StringIO()
-        writer = csv_writer(buffer, plain=plain)
-        writer.writerow([_("Figure"), _("Breakdown"), _("Value")])
-        for figure, key, value in report_rows(report):
-            writer.writerow([figure, key, csv_cell(value, plain=plain, decimals=4)])
-        # Excel needs the byte-order mark to read the file as UTF-8.
-        text = buffer.getvalue() if plain else "\ufeff" + buffer.getvalue()
-    else:
-        text = report_to_text(report)
-    return text.encode("utf-8")
+    if fmt in ("csv", "csv-plain"):
+        return report_document(report, "csv", plain=fmt == "csv-plain").encode("utf-8")
+    return report_document(report, fmt).encode("utf-8")
 
 
 def _report_path(values: dict[str, Any]) -> str:

@@ -18,6 +18,7 @@ from tui.domain.courses import Course, Session, SessionStatus
 from tui.domain.parse import format_date, format_time, label_of
 from tui.domain.places import Place
 from tui.domain.rules import session_hours
+from tui.domain.text import printable
 from tui.i18n import _
 from tui.store.exports import UnknownCourse
 from tui.store.store import Store
@@ -97,7 +98,7 @@ def build_calendar(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", course.name)
+    calendar.add("x-wr-calname", printable(course.name))
     by_id = {s.id: s for s in sessions}
     for session in sorted(sessions, key=lambda s: (s.date, s.start or dt.time.min, s.id)):
         place = places.get(session.place_id or course.place_id or "")
@@ -116,14 +117,14 @@ def build_calendar(
             summary = _("Cancelled: {course}").format(course=course.name)
         else:
             summary = course.name
-        event.add("summary", summary)
+        event.add("summary", printable(summary))
         # Postponed days stay in the file as cancelled, so calendars drop the old date.
         cancelled = session.status in (SessionStatus.POSTPONED, SessionStatus.CANCELLED)
         event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         if location := _location(session, course, places):
-            event.add("location", location)
+            event.add("location", printable(location))
         if description := _description(session, course, by_id):
-            event.add("description", description)
+            event.add("description", printable(description, multiline=True))
         calendar.add_component(event)
     # VTIMEZONE blocks let older Outlook versions place the times right.
     if hasattr(calendar, "add_missing_timezones"):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tui.domain.courses import summarise
 from tui.i18n import Message, msg
-from tui.store import commit
+from tui.store import commit, person_index
 from tui.store.database import SCHEMA_VERSION
 from tui.store.errors import StoreError
 from tui.store.files import UnsafeFile
@@ -57,10 +57,11 @@ def check(store: Store) -> list[Finding]:
     # repairing by hand wants to hear of every broken file at once.
     people: set[str] | None
     try:
-        people = {p.id for p in store.people.all()}
+        registry = store.people.all()
     except StoreError as problem:
         findings.append(Finding(problem.message))
-        people = None
+        registry = None
+    people = None if registry is None else {p.id for p in registry}
 
     def missing(kind: str, ref: str, owner: str) -> Finding:
         return Finding(msg("{owner} refers to {kind} '{ref}', which does not exist.",
@@ -86,8 +87,8 @@ def check(store: Store) -> list[Finding]:
         if summary.id not in known_courses:
             findings.append(Finding(msg("The summary {id} belongs to no course.",
                                         id=summary.id), error=False))
-    if people is not None:
-        for person in store.people.all():
+    if registry is not None and people is not None:
+        for person in registry:
             if person.institution_id and person.institution_id not in institution_ids:
                 findings.append(missing("institution", person.institution_id,
                                         f"person {person.id}"))
@@ -96,9 +97,22 @@ def check(store: Store) -> list[Finding]:
         for erased in sorted(store.erased_person_ids() & people):
             findings.append(Finding(msg("Person {id} was erased but is in the people file "
                                         "again.", id=erased)))
-        findings.extend(_check_course(store, course.id, people))
-        findings.extend(_check_summary(store, course.id))
-    known = {c.id for c in courses}
+    index = {doc.doc_id: doc.get("people") for doc in
+             store.db.main.table(person_index.TABLE)}
+    for course in courses:
+        course_findings, sessions = _check_course(store, course.id, people)
+        findings.extend(course_findings)
+        if sessions is not None:
+            findings.extend(_check_summary(store, course.id, sessions))
+        if not course_findings and (
+                index.get(course.id, []) != person_index.people_named(
+                    store.db.course_file(course.id).storage.read())):
+            # Erasing a person opens only the courses the index names.
+            findings.append(Finding(msg(
+                "The index of who takes part in course {id} is out of date; the next "
+                "change to the course rewrites it. Until then, erase people with care.",
+                id=course.id)))
+    known = known_courses
     for orphan in sorted(set(store.db.course_ids_on_disk()) - known):
         findings.append(Finding(
             msg("The course file {name} belongs to no course; it is kept but not shown.",
@@ -106,12 +120,9 @@ def check(store: Store) -> list[Finding]:
     return findings
 
 
-def _check_summary(store: Store, course_id: str) -> list[Finding]:
-    try:
-        expected = summarise(course_id, store.sessions(course_id).all())
-        stored = store.course_summaries.find(course_id)
-    except StoreError:
-        return []  # the course file's own problem is reported by _check_course
+def _check_summary(store: Store, course_id: str, sessions: list) -> list[Finding]:
+    expected = summarise(course_id, sessions)
+    stored = store.course_summaries.find(course_id)
     if stored is not None and encode_fields(stored) == encode_fields(expected):
         return []
     if stored is None and expected.session_count == 0:
@@ -120,11 +131,13 @@ def _check_summary(store: Store, course_id: str) -> list[Finding]:
                         "change to its sessions rewrites it.", id=course_id), error=False)]
 
 
-def _check_course(store: Store, course_id: str, people: set[str] | None) -> list[Finding]:
+def _check_course(store: Store, course_id: str,
+                  people: set[str] | None) -> tuple[list[Finding], list | None]:
+    """The course file's findings, and its sessions (decoded once, for the summary)."""
     try:
         records = {t: store._course_repo(t, course_id).all() for t in COURSE_TABLES}
     except StoreError as problem:
-        return [Finding(problem.message)]
+        return [Finding(problem.message)], None
     found: list[Finding] = []
     for table, items in records.items():
         for item in items:
@@ -158,4 +171,4 @@ def _check_course(store: Store, course_id: str, people: set[str] | None) -> list
                 found.append(Finding(msg("{owner}: {table} '{id}' belongs to a journal that "
                                          "does not exist ({ref}).", owner=where, table=table,
                                          id=item.id, ref=journal)))
-    return found
+    return found, records["sessions"]

@@ -13,8 +13,10 @@ from pathlib import Path
 from tui.domain.courses import Course, EnrolmentStatus, Session, SessionStatus
 from tui.domain.parse import format_date, format_number, weekday_name
 from tui.domain.reports import Report, build_report, share
+from tui.domain.text import printable
 from tui.i18n import _
-from tui.store.exports import UnknownCourse, md_text, write_private
+from tui.store.exports import UnknownCourse, md_text
+from tui.store.outputs import write_private
 from tui.store.store import Store
 
 
@@ -118,8 +120,11 @@ def course_summary_markdown(store: Store, course_id: str) -> str:
                      + _("{amount} kr. ({rate} kr. per hour)").format(
                          amount=format_number(figures.substitute_hours * rate, 2),
                          rate=format_number(rate, 2)))
-    return "\n".join(lines) + "\n"
+    # Once over the whole page: the names and places in it are stored text.
+    return printable("\n".join(lines), multiline=True) + "\n"
 
 
-def write_summary(store: Store, course_id: str, out: Path) -> None:
-    write_private(Path(out), course_summary_markdown(store, course_id).encode("utf-8"))
+def write_summary(store: Store, course_id: str, out: Path, *, shown: str | None = None) -> None:
+    """``shown`` is ``out`` as the user typed it, for the messages."""
+    write_private(Path(out), course_summary_markdown(store, course_id).encode("utf-8"),
+                  database=store.db.layout, shown=shown)

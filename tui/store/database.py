@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tui.i18n import Message, msg
-from tui.store import backup, commit
+from tui.store import backup, commit, person_index
 from tui.store.errors import CorruptDatabase, SchemaTooNew, StoreError
 from tui.store.files import (
     PRIVATE,
@@ -28,11 +28,21 @@ from tui.store.layout import Layout
 from tui.store.lock import WriteLock
 from tui.store.storage import JSONFile, RecordDB, RecordTable, open_tinydb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Migration N upgrades a database from schema N to N+1; it runs inside a transaction.
 Migration = Callable[["Database"], None]
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _index_course_people(db: Database) -> None:
+    """Schema 2 keeps, in the main file, who each course's file names."""
+    table = db.main.table(person_index.TABLE)
+    for doc in list(db.main.table("courses")):
+        if SAFE_ID.match(doc.doc_id):
+            person_index.update(table, doc.doc_id, db.course_file(doc.doc_id).storage.read())
+
+
+MIGRATIONS: dict[int, Migration] = {1: _index_course_people}
 
 META_TABLE = "_meta"
 META_ID = "schema"
@@ -266,8 +276,12 @@ class Database:
         self.source_of(self.layout.main)  # brings the pending change up to date
         if self._pending_identity is not None:
             for path, temp in self._pending.items():
-                if path.parent == self.layout.courses:
-                    (paths.add if temp is not None else paths.discard)(path)
+                if path.parent != self.layout.courses:
+                    continue
+                if temp is None:
+                    paths.discard(path)
+                else:
+                    paths.add(path)
         return sorted(p.stem for p in paths)
 
     def delete_course_file(self, course_id: str) -> None:

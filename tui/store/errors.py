@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tui.i18n import Message, msg
+from tui.i18n import N_, Message, _, msg
 
 
 class StoreError(Exception):
@@ -66,21 +66,39 @@ class LockTimeout(StoreError):
         self.holder = holder
 
 
+# What a table holds, in words, for messages ("This people was changed" read badly).
+RECORD_KINDS = {
+    "people": N_("person"), "courses": N_("course"), "programmes": N_("programme"),
+    "places": N_("place"), "institutions": N_("institution"),
+    "topic_wishes": N_("topic wish"), "course_summaries": N_("course summary"),
+    "sessions": N_("session"), "enrolments": N_("enrolment"),
+    "attendance": N_("attendance mark"), "journals": N_("journal"),
+    "journal_entries": N_("journal entry"), "journal_goals": N_("journal goal"),
+    "ratings": N_("learning-goal rating"), "transfer_notes": N_("transfer note"),
+}
+
+
+def record_kind(table: str) -> str:
+    return _(RECORD_KINDS.get(table, table))
+
+
 class RecordNotFound(StoreError):
     def __init__(self, kind: str, record_id: str) -> None:
-        super().__init__(msg("No {kind} with id {id}.", kind=kind, id=record_id))
+        super().__init__(msg("No {kind} with id {id}.", kind=record_kind(kind), id=record_id))
 
 
 class StaleRecord(StoreError):
     """Someone else saved the record after this copy was read."""
 
     def __init__(self, kind: str, record_id: str, by: str, at: str) -> None:
+        from tui.domain.parse import format_moment
+
         super().__init__(
             msg(
-                "This {kind} was changed by {by} at {at} after you opened it.",
-                kind=kind,
+                "This record ({kind}) was changed by {by} at {at} after you opened it.",
+                kind=record_kind(kind),
                 by=by,
-                at=at,
+                at=format_moment(at),
             )
         )
         self.record_id = record_id

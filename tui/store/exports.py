@@ -1,8 +1,8 @@
 """Exports for spreadsheets, other programs and the archive; and the report's data.
 
 Exports hold personal data (journals may describe children), so every file is created
-readable by its owner only, and written to a hidden temp file that is renamed into place
-when complete: a half-written export never looks like a finished one.
+readable by its owner only, and written through ``tui.store.outputs``: a hidden temp file
+renamed into place when complete, never over one of the database's own files.
 
 CSV comes in two dialects. The default is what Danish Excel opens with a double-click:
 semicolons, UTF-8 with a byte-order mark (without it Excel reads æøå as mojibake), decimal
@@ -12,14 +12,12 @@ byte-order mark, ISO dates and a decimal point.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
 import json
-import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -31,18 +29,19 @@ from tui.domain.people import Person
 from tui.domain.records import LabelledEnum, Record
 from tui.domain.reports import Period, Report, build_report
 from tui.domain.rules import session_hours
+from tui.domain.text import json_safe, printable
 from tui.i18n import N_, _, msg
 from tui.store.codec import encode
 from tui.store.errors import StoreError
-from tui.store.files import fsync_dir
 from tui.store.ids import now
+from tui.store.layout import Layout
+from tui.store.outputs import check_output, private_output, write_private
 from tui.store.store import Store
 
 Progress = Callable[[int, int], None]
 
 EXPORT_KINDS = ("people", "courses", "sessions", "attendance", "journals")
 EXPORT_FORMATS = ("csv", "xlsx", "json", "md")
-PRIVATE = 0o600
 
 
 class ExportError(StoreError):
@@ -59,37 +58,6 @@ class UnknownCourse(ExportError):
 class UnknownJournal(ExportError):
     def __init__(self, journal_id: str) -> None:
         super().__init__(msg("There is no journal with the id {id}.", id=journal_id))
-
-
-# --- private, atomic files -----------------------------------------------------------
-
-
-@contextlib.contextmanager
-def private_output(path: Path) -> Iterator[IO[bytes]]:
-    """A binary file that appears at ``path``, mode 0600, only once fully written."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    # O_NOFOLLOW: in a shared folder a planted symlink must not redirect personal data.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE)
-    try:
-        # A stale temp file from a killed export may carry a wider mode; O_CREAT keeps it.
-        os.fchmod(fd, PRIVATE)
-        with os.fdopen(fd, "wb") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):
-        fsync_dir(path.parent)
-
-
-def write_private(path: Path, data: bytes) -> None:
-    with private_output(path) as stream:
-        stream.write(data)
 
 
 # --- tables --------------------------------------------------------------------------
@@ -362,9 +330,10 @@ def csv_cell(value: Any, *, plain: bool = False, decimals: int = 2) -> str:
         return text if plain else text.replace(".", ",")
     if isinstance(value, int):
         return str(value)
-    text = str(value)
-    if not plain and text.startswith(_FORMULA_START):
-        # The Danish dialect is for Excel, which would otherwise evaluate the text.
+    text = printable(str(value), multiline=True)
+    if text.startswith(_FORMULA_START):
+        # Excel would evaluate the text, whichever dialect it is opened from; numbers
+        # (a negative one too) are written above and stay numbers.
         text = "'" + text
     return text
 
@@ -374,8 +343,9 @@ def csv_writer(stream: IO[str], *, plain: bool = False) -> Any:
                       quoting=csv.QUOTE_MINIMAL)
 
 
-def write_csv(table: Table, path: Path, *, plain: bool = False) -> int:
-    with private_output(path) as raw:
+def write_csv(table: Table, path: Path, *, plain: bool = False,
+              database: Layout | None, shown: str | None = None) -> int:
+    with private_output(path, database=database, shown=shown) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8" if plain else "utf-8-sig", newline="")
         writer = csv_writer(text, plain=plain)
         writer.writerow([_(c.heading) for c in table.columns])
@@ -388,6 +358,31 @@ def write_csv(table: Table, path: Path, *, plain: bool = False) -> int:
 
 
 # --- xlsx ----------------------------------------------------------------------------
+
+# Excel's own limit; a longer text would be cut by Excel or make it "repair" the file.
+XLSX_CELL_LIMIT = 32_767
+
+
+class CellTooLong(ExportError):
+    def __init__(self, table: Table, column: Column, number: int, row: Sequence[Any],
+                 length: int) -> None:
+        super().__init__(msg(
+            "The {column} of row {row} on the sheet {sheet} ({record}) is {length} "
+            "characters long; an Excel cell holds at most 32,767, so nothing was written. "
+            "Export it as JSON, or journals as Markdown: they keep the whole text.",
+            column=msg(column.heading), row=number, sheet=msg(table.name),
+            record=printable(str(row[0])) if row else "-", length=length))
+
+
+def _check_cell_lengths(sheets: Sequence[Table]) -> None:
+    for table in sheets:
+        for number, row in enumerate(table.rows, start=2):  # row 1 holds the headings
+            for column, value in zip(table.columns, row, strict=True):
+                # printable() only shortens a text, so most cells need no second look.
+                if (isinstance(value, str) and len(value) > XLSX_CELL_LIMIT
+                        and len(text := printable(value, multiline=True)) > XLSX_CELL_LIMIT):
+                    raise CellTooLong(table, column, number, row, len(text))
+
 
 _NUMBER_FORMATS = {"date": "dd-mm-yyyy", "time": "hh:mm", "hours": "0.0#", "int": "0"}
 _MAX_WIDTH = 60
@@ -410,12 +405,14 @@ def _width(column: Column, rows: list[list[Any]], index: int) -> float:
     return min(widest + 2, _MAX_WIDTH)
 
 
-def write_xlsx(sheets: Sequence[Table], path: Path) -> int:
+def write_xlsx(sheets: Sequence[Table], path: Path, *, database: Layout | None,
+               shown: str | None = None) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
+    # Before the workbook: its sheets go to temp files that a refusal would leave behind.
+    _check_cell_lengths(sheets)
     # Write-only keeps memory flat for a national export on a small laptop.
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -437,7 +434,8 @@ def write_xlsx(sheets: Sequence[Table], path: Path) -> int:
             cells: list[Any] = []
             for number_format, value in zip(formats, row, strict=True):
                 if isinstance(value, str):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    # Also what openpyxl refuses as illegal: every C0 control but tab, LF.
+                    value = printable(value, multiline=True)
                     if value.startswith("="):
                         # Text starting with "=" would otherwise be stored as a formula.
                         cell = WriteOnlyCell(sheet, value=value)
@@ -454,7 +452,7 @@ def write_xlsx(sheets: Sequence[Table], path: Path) -> int:
             last = _column_letter(len(table.columns))
             sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
         count += len(table.rows)
-    with private_output(path) as stream:
+    with private_output(path, database=database, shown=shown) as stream:
         workbook.save(stream)
     return count
 
@@ -495,14 +493,15 @@ def encode_record(record: Record) -> dict[str, Any]:
     return {"id": record.id, **encode(record)}
 
 
-def write_json(found: dict[str, list[Record]], path: Path, *, kind: str) -> int:
+def write_json(found: dict[str, list[Record]], path: Path, *, kind: str,
+               database: Layout | None, shown: str | None = None) -> int:
     document = {
         "kuffert_export": kind,
         "exported_at": now(),
         "tables": {name: [encode_record(r) for r in rows] for name, rows in found.items()},
     }
-    data = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
-    write_private(path, data)
+    data = json_safe(json.dumps(document, ensure_ascii=False, indent=1)).encode("utf-8") + b"\n"
+    write_private(path, data, database=database, shown=shown)
     return sum(len(rows) for rows in found.values())
 
 
@@ -607,7 +606,8 @@ def journals_markdown(store: Store, *, course_id: str | None = None,
         _tick(progress, done, len(courses))
     if journal_id is not None and count == 0:
         raise UnknownJournal(journal_id)
-    return "\n".join(parts).rstrip() + "\n", count
+    # Once over the whole document: every name, title and entry in it is stored text.
+    return printable("\n".join(parts).rstrip(), multiline=True) + "\n", count
 
 
 # --- one entry point -----------------------------------------------------------------
@@ -623,30 +623,65 @@ def export(
     journal_id: str | None = None,
     plain: bool = False,
     progress: Progress | None = None,
+    shown: str | None = None,
 ) -> int:
-    """Write one export; returns the number of records (rows, or journals for md)."""
+    """Write one export; returns the number of records (rows, or journals for md).
+
+    ``shown`` is ``out`` as the user typed it, for messages. Refused before any work
+    when ``out`` is one of the database's own files (see tui.store.outputs).
+    """
     if kind not in EXPORT_KINDS:
         raise ExportError(msg("Unknown export {kind}; choose one of: {choices}.",
                               kind=kind, choices=", ".join(EXPORT_KINDS)))
     if fmt not in EXPORT_FORMATS:
         raise ExportError(msg("Unknown format {format}; choose one of: {choices}.",
                               format=fmt, choices=", ".join(EXPORT_FORMATS)))
+    database = store.db.layout
+    # Before the work too, so a national export is not built only to be refused.
+    check_output(out, database=database, shown=shown)
+    where = {"database": database, "shown": shown}
     if fmt == "md":
         if kind != "journals":
             raise ExportError(msg("Markdown is only for journals; export {kind} as csv, "
                                   "xlsx or json.", kind=kind))
         text, count = journals_markdown(store, course_id=course_id, journal_id=journal_id,
                                         progress=progress)
-        write_private(out, text.encode("utf-8"))
+        write_private(out, text.encode("utf-8"), **where)
         return count
     if fmt == "json":
         return write_json(records(store, kind, course_id=course_id, progress=progress), out,
-                          kind=kind)
+                          kind=kind, **where)
     found = tables(store, kind, course_id=course_id, progress=progress)
     if fmt == "xlsx":
-        return write_xlsx(found, out)
+        return write_xlsx(found, out, **where)
     # A CSV file holds one table: for journals, the entries (goals are in xlsx, json, md).
-    return write_csv(found[0], out, plain=plain)
+    return write_csv(found[0], out, plain=plain, **where)
+
+
+# --- the report as a document -------------------------------------------------------
+
+
+def report_document(report: Report, fmt: str, *, plain: bool = False,
+                    bom: bool = True) -> str:
+    """The report as text, JSON or CSV, as ``kuffert report`` and the reports screen
+    write it. Place and programme names in it are stored text, so the document is made
+    safe as a whole: no control character for a terminal, no formula for a spreadsheet.
+    """
+    from tui.domain.reports import report_rows, report_to_json, report_to_text
+
+    if fmt == "json":
+        return json_safe(json.dumps(report_to_json(report), ensure_ascii=False,
+                                    indent=2)) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv_writer(buffer, plain=plain)
+        writer.writerow([_("Figure"), _("Breakdown"), _("Value")])
+        for figure, key, value in report_rows(report):
+            writer.writerow([csv_cell(figure, plain=plain), csv_cell(key, plain=plain),
+                             csv_cell(value, plain=plain, decimals=4)])
+        # Excel needs the byte-order mark to read the file as UTF-8.
+        return ("\ufeff" if bom and not plain else "") + buffer.getvalue()
+    return printable(report_to_text(report), multiline=True)
 
 
 # --- the report's data ---------------------------------------------------------------

@@ -40,6 +40,7 @@ from tui.domain.parse import (
 )
 from tui.domain.people import Person
 from tui.domain.places import Institution, Place
+from tui.domain.text import has_controls, printable
 from tui.i18n import N_, Message, msg
 from tui.store.errors import StoreError
 from tui.store.store import Store
@@ -294,7 +295,8 @@ def plan_import(store: Store, path: Path) -> ImportPlan:
     header: list[str] = []
     for _line, cells in rows:
         if any(cell.strip() for cell in cells):
-            header = cells
+            # A heading is shown back to the user: no escape sequence may reach the screen.
+            header = [printable(cell) for cell in cells]
             break
     plan = ImportPlan(path=path, encoding=encoding, delimiter=delimiter)
     positions: dict[str, int] = {}
@@ -329,11 +331,22 @@ def plan_import(store: Store, path: Path) -> ImportPlan:
         if not any(cell.strip() for cell in cells):
             continue  # spreadsheets export trailing empty rows
 
-        def cell(name: str, cells: list[str] = cells) -> str:
+        cleaned: list[str] = []
+
+        def cell(name: str, cells: list[str] = cells, cleaned: list[str] = cleaned) -> str:
             at = positions.get(name)
             if at is None or at >= len(cells):
                 return ""
-            return unicodedata.normalize("NFC", cells[at]).strip()
+            text = unicodedata.normalize("NFC", cells[at])
+            if has_controls(text):
+                # Line breaks and tabs are only space; escape codes and other controls are
+                # never part of a name, and in the database they would drive the terminal
+                # of whoever lists the people, and every export.
+                safe = printable(text, multiline=True)
+                if safe != text.replace("\r\n", "\n"):
+                    cleaned.append(name)
+                text = safe
+            return text.strip()
 
         reasons: list[Message] = []
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
@@ -385,6 +398,9 @@ def plan_import(store: Store, path: Path) -> ImportPlan:
             email=email.value or "",
             phone=phone.value or "",
         )))
+        if cleaned:
+            warnings.append(msg("Control characters (such as terminal escape codes) were "
+                                "removed from the text."))
         plan.warnings += [RowWarning(line, warning) for warning in warnings]
     return plan
 

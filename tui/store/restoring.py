@@ -109,6 +109,7 @@ def purge_from_backups(store: Store, person_id: str) -> int:
         with contextlib.suppress(StoreError):
             if copy.people.find(person_id) is not None:
                 copy.erase_person(person_id)
+                backup.forget_manifest(found.path)
                 purged += 1
         # The copy's lock file is not part of the backup.
         with contextlib.suppress(FileNotFoundError):

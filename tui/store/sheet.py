@@ -11,9 +11,7 @@ reduced to their base letter, or "?" when there is none.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +22,9 @@ from tui.domain.attendance import expected, ordered_enrolments
 from tui.domain.courses import Course, Session, SessionStatus
 from tui.domain.parse import format_date, format_hours, format_time, weekday_name
 from tui.domain.rules import session_hours
+from tui.domain.text import printable
 from tui.i18n import _
-from tui.store.files import PRIVATE, fsync_dir
+from tui.store.outputs import check_output, write_private
 from tui.store.store import Store
 
 # The encoding of PDF core fonts (WinAnsiEncoding is Windows code page 1252).
@@ -117,6 +116,7 @@ def _place_line(store: Store, course: Course, session: Session) -> str:
 
 def pdf_text(text: str) -> str:
     """``text`` reduced to what the core fonts can draw, on one line."""
+    text = printable(text)  # an escape sequence goes whole, not as "[2J"
     out = []
     for char in text:
         if unicodedata.category(char)[0] == "C":
@@ -204,7 +204,7 @@ def render(data: SheetData, *, compress: bool = True) -> bytes:
     """The PDF as bytes. ``compress=False`` leaves the text readable in the file (tests)."""
     pdf = _SheetPDF(data)
     pdf.set_compression(compress)
-    pdf.set_title(data.course_name)
+    pdf.set_title(printable(data.course_name))
     pdf.set_creator("Kuffert")
     pdf.add_page()
     pdf.set_font("Helvetica", "", 10)
@@ -225,39 +225,18 @@ def render(data: SheetData, *, compress: bool = True) -> bytes:
 # --- writing -------------------------------------------------------------------------
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically, readable by the owner only (mode 0600).
-
-    Not files.atomic_write: that keeps the mode of a file it replaces, and a sheet of
-    names must not inherit a world-readable mode from whatever was there before.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(tmp, flags, PRIVATE)
-    try:
-        try:
-            # os.open applies the umask; the sheet must end up exactly 0600 regardless.
-            os.fchmod(fd, PRIVATE)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-    fsync_dir(path.parent)
-
-
 def write_sheet(
-    store: Store, course_id: str, session_id: str, out_path: Path | str, *, compress: bool = True
+    store: Store, course_id: str, session_id: str, out_path: Path | str, *, compress: bool = True,
+    shown: str | None = None,
 ) -> int:
-    """Write the sign-in sheet for one session; returns the number of people on it."""
+    """Write the sign-in sheet for one session; returns the number of people on it.
+
+    Through tui.store.outputs, not files.atomic_write: that keeps the mode of a file it
+    replaces (a sheet of names must end up 0600), and an output must never land on one
+    of the database's own files. ``shown`` is the path as the user typed it.
+    """
+    check_output(Path(out_path), database=store.db.layout, shown=shown)
     data = collect(store, course_id, session_id)
-    write_private(Path(out_path), render(data, compress=compress))
+    write_private(Path(out_path), render(data, compress=compress), database=store.db.layout,
+                  shown=shown)
     return len(data.rows)

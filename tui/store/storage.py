@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
@@ -26,17 +27,27 @@ Tables = dict[str, dict[str, dict[str, Any]]]
 
 
 def encode_tables(tables: Tables) -> bytes:
-    # One record a line: the C encoder stays in use (an indent would switch to the slow
-    # Python one), and a person repairing a file by hand sees where a record starts.
-    parts = ["{"]
+    # One record a line, so that a person repairing a file by hand sees where a record
+    # starts. orjson encodes a 400 x 40 course (16,000 marks) in 8 ms where the standard
+    # library took 66 ms, and that encoding is part of every mark.
+    parts = [b"{"]
     for t_index, (name, docs) in enumerate(tables.items()):
-        parts.append(("," if t_index else "") + "\n" + json.dumps(name) + ":{")
+        parts.append((b"," if t_index else b"") + b"\n" + _dumps(name) + b":{")
         for d_index, (doc_id, doc) in enumerate(docs.items()):
-            line = json.dumps(doc_id) + ":" + json.dumps(doc, ensure_ascii=False)
-            parts.append(("," if d_index else "") + "\n " + line)
-        parts.append("\n}")
-    parts.append("\n}\n")
-    return "".join(parts).encode("utf-8")
+            line = _dumps(doc_id) + b":" + _dumps(doc)
+            parts.append((b"," if d_index else b"") + b"\n " + line)
+        parts.append(b"\n}")
+    parts.append(b"\n}\n")
+    return b"".join(parts)
+
+
+def _dumps(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value)
+    except (orjson.JSONEncodeError, TypeError):
+        # Beyond orjson's range (an integer of more than 64 bits typed into a file by
+        # hand): the standard library writes it as it was read.
+        return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
 def decode_tables(path: Path, raw: bytes) -> Tables:
@@ -48,18 +59,14 @@ def decode_tables(path: Path, raw: bytes) -> Tables:
     if not text.strip():
         raise CorruptDatabase(path, msg("it is empty"))
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        if "depth limit" in error.msg:
+            raise CorruptDatabase(path, msg("it is nested too deeply to be Kuffert's")) from None
         raise CorruptDatabase(
             path, msg("broken JSON at column {column} ({error})", column=error.colno,
                       error=error.msg), error.lineno
         ) from None
-    except RecursionError:
-        raise CorruptDatabase(path, msg("it is nested too deeply to be Kuffert's")) from None
-    except ValueError as error:
-        # Python refuses integers of more than 4,300 digits; no Kuffert value is one.
-        raise CorruptDatabase(path, msg("it holds a value Kuffert cannot read ({error})",
-                                        error=str(error)[:80])) from None
     if not isinstance(data, dict):
         raise CorruptDatabase(path, msg("the top level is not a JSON object"))
     for name, docs in data.items():

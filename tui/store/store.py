@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from tui.domain.journals import GoalRating, Journal, JournalEntry, JournalGoal, 
 from tui.domain.people import Person
 from tui.domain.places import Institution, Place
 from tui.domain.programmes import Programme, TopicWish
+from tui.store import person_index
 from tui.store.codec import META_FIELDS, encode
 from tui.store.database import SAFE_ID, Database
 from tui.store.errors import StoreError
@@ -89,7 +91,12 @@ class Store:
             db, CourseSummary, "course_summaries", lambda: db.main
         )
         self.people: Repo[Person] = Repo(db, Person, "people", lambda: db.people_file)
-        db.on_course_write = self._summarise_course
+        db.on_course_write = self._course_written
+
+    def _course_written(self, course_id: str) -> None:
+        self._summarise_course(course_id)
+        person_index.update(self.db.main.table(person_index.TABLE), course_id,
+                            self.db.course_file(course_id).storage.read())
 
     def _summarise_course(self, course_id: str) -> None:
         # Only a change of the sessions changes the summary; a mark leaves the main file
@@ -186,6 +193,7 @@ class Store:
         with self.transaction():
             self.courses.delete(course_id)
             self.course_summaries.delete(course_id)
+            person_index.forget(self.db.main.table(person_index.TABLE), course_id)
             self.db.delete_course_file(course_id)
 
     def erase_person(self, person_id: str) -> Erasure:
@@ -193,8 +201,7 @@ class Store:
         counts = dict.fromkeys(("enrolments", "attendance", "journals", "journal_entries"), 0)
         other = 0
         with self.transaction():
-            for course in self.courses.all():
-                cid = course.id
+            for cid in self.courses_naming(person_id):
                 journals = [j.id for j in self.journals(cid).all() if j.person_id == person_id]
                 counts["journal_entries"] += self.journal_entries(cid).delete_where(
                     lambda d, js=journals: d.get("journal_id") in js
@@ -228,6 +235,14 @@ class Store:
                 erasures.insert(Document({"at": now(), "by": who()}, doc_id=person_id))
         return Erasure(**counts, other=other)
 
+    def courses_naming(self, person_id: str) -> list[str]:
+        """The ids of the courses whose files name the person, from the main file's index
+        (no course file is opened)."""
+        with self.db.reading():
+            course_ids = [doc.doc_id for doc in self.db.main.table("courses")]
+            return person_index.courses_naming(self.db.main.table(person_index.TABLE),
+                                               person_id, course_ids)
+
     def erased_person_ids(self) -> set[str]:
         with self.db.reading():
             return {doc.doc_id for doc in self.db.main.table(ERASURES)}
@@ -242,6 +257,14 @@ class Store:
 
     def people_revision(self) -> Revision:
         return _identity(self.db.layout.people)
+
+    def courses_revision(self) -> Revision:
+        """Changes when a course file is added or removed (the folder's own stamp)."""
+        try:
+            st = os.lstat(self.db.layout.courses)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def verify(self) -> None:
         """Decode every record of the main file: a hand-broken one is named on open."""

@@ -22,6 +22,8 @@ from textual.widgets import Footer, Input, Label, ProgressBar, Select, Static
 from tui.i18n import N_, _
 from tui.store.errors import StoreError
 from tui.store.exports import export
+from tui.store.layout import Layout
+from tui.store.outputs import output_problem
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.keys import translate_bindings
 from tui.widgets.progress import throttled
@@ -55,8 +57,11 @@ def expand_path(text: str) -> Path:
     return Path(text.strip()).expanduser()
 
 
-def path_problem(path: Path) -> str | None:
-    """Why ``path`` cannot be written, in words; None if it can be tried."""
+def path_problem(path: Path, database: Layout | None = None) -> str | None:
+    """Why ``path`` cannot be written, in words; None if it can be tried.
+
+    ``database`` is the open database's layout: its own files are refused.
+    """
     if not str(path).strip() or str(path) == ".":
         return _("Give the name of the file to write.")
     if path.is_dir():
@@ -69,7 +74,8 @@ def path_problem(path: Path) -> str | None:
     if not os.access(folder, os.W_OK | os.X_OK):
         return _("You may not write in the folder {folder}; choose another folder.").format(
             folder=folder)
-    return None
+    problem = output_problem(path, database=database)
+    return None if problem is None else str(problem)
 
 
 class ExportDialog(ModalScreen[Path | None]):
@@ -203,7 +209,7 @@ class ExportDialog(ModalScreen[Path | None]):
         kind, choice = self._choice("#export-kind"), self._choice("#export-format")
         course = self._choice("#export-course")
         path = expand_path(self.query_one("#export-path", Input).value)
-        problem = path_problem(path)
+        problem = path_problem(path, self.store.db.layout)
         if problem is not None:
             self._say(problem)
             self.notify(problem, title=_("Nothing was exported"), severity="error")

@@ -12,6 +12,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
+from tui.domain.text import has_controls, printable
 from tui.i18n import _
 
 Cell = str | int | Text
@@ -132,8 +133,13 @@ class RecordTable(DataTable[str | Text]):
             if isinstance(cell, int):
                 out.append(Text(str(cell), justify="right"))
             elif isinstance(cell, Text):
+                if has_controls(cell.plain):
+                    # Its spans go with the controls; the text must not reach the terminal.
+                    cell = Text(printable(cell.plain), style=cell.style,
+                                justify=cell.justify)
                 out.append(cell)
             else:
-                # Text, not str: a name like "Hold [A]" is data, not console markup.
-                out.append(Text(clip(cell, width, spec.clip)))
+                # Text, not str: a name like "Hold [A]" is data, not console markup. And
+                # stored text, so no escape sequence in it may reach the terminal.
+                out.append(Text(clip(printable(cell), width, spec.clip)))
         return out

@@ -1,0 +1,71 @@
+"""What `kuffert check` reports beyond broken files: an interrupted change, records in
+the wrong course's file, references to nothing, and things that are not files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from tests.conftest import run_kuffert
+from tests.crash import count_steps, kill_points, run_in_child
+from tui.store.demo import load_demo
+from tui.store.store import Store
+
+COURSE = "c-horsens-vuggestue"
+
+
+def _demo(folder: Path) -> Path:
+    db = folder / "k.json"
+    load_demo(Store.open(db))
+    return db
+
+
+def test_an_interrupted_change_is_finished_and_reported(tmp_path: Path) -> None:
+    db = _demo(tmp_path / "probe")
+    person = Store.open(db).enrolments(COURSE).all()[0].person_id
+
+    def erase(path: Path) -> None:
+        Store.open(path).erase_person(person)
+
+    steps = count_steps(lambda: erase(_demo(tmp_path / "count")))
+    for n, point in enumerate(kill_points(steps)):
+        folder = tmp_path / f"k{n}"
+        db = _demo(folder)
+        run_in_child(lambda db=db: erase(db), point)
+        if (folder / "k.commit").exists():
+            break
+    else:
+        raise AssertionError("no kill point left a commit record")
+    result = run_kuffert("check", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "interrupted change" in result.stdout and "was completed" in result.stdout
+    assert not (folder / "k.commit").exists()
+    assert Store.open(db).people.find(person) is None
+
+
+def test_records_in_the_wrong_file_and_dangling_references_are_errors(tmp_path: Path) -> None:
+    db = _demo(tmp_path)
+    course_file = tmp_path / "k.d" / "courses" / f"{COURSE}.json"
+    data = json.loads(course_file.read_text())
+    session_id, session = next(iter(data["sessions"].items()))
+    session["course_id"] = "c-gl-f1-nuuk-2022"
+    enrolment = next(iter(data["enrolments"].values()))
+    enrolment["person_id"] = "nobody-by-this-id"
+    course_file.write_text(json.dumps(data))
+    main = json.loads(db.read_text())
+    next(iter(main["courses"].values()))["place_id"] = "no-such-place"
+    db.write_text(json.dumps(main))
+    result = run_kuffert("check", db=db)
+    assert result.returncode == 1
+    assert f"holds sessions '{session_id}' of another course (c-gl-f1-nuuk-2022)" \
+        in result.stderr
+    assert "names a person who does not exist (nobody-by-this-id)" in result.stderr
+    assert "refers to place 'no-such-place'" in result.stderr
+
+
+def test_things_that_are_not_files_are_errors(tmp_path: Path) -> None:
+    db = _demo(tmp_path)
+    os.symlink("/etc/passwd", tmp_path / "k.d" / "courses" / "planted.json")
+    result = run_kuffert("check", db=db)
+    assert result.returncode == 1 and "planted.json is a symbolic link" in result.stderr
