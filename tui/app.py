@@ -111,6 +111,9 @@ class KuffertApp(App[None]):
     def search_journals(self, query: str) -> None:
         self.push_screen(_screen("journal_search", "JournalSearchScreen")(self.store, query))
 
+    def open_conflicts(self) -> None:
+        self.push_screen(_screen("conflicts", "ConflictsScreen")(self.store))
+
     def load_demo(self) -> dict[str, int]:
         from tui.store.demo import load_demo
 

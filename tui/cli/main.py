@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
 # opened, verified store. Modules must import nothing heavy at the top.
 COMMAND_MODULES: list[str] = [
     "tui.cli.sheet", "tui.cli.importing", "tui.cli.reporting", "tui.cli.summary",
+    "tui.cli.bundle",
 ]
 
 

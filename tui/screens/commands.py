@@ -42,6 +42,8 @@ class KuffertCommands(Provider):
             ("reports", _("Reports"), _("Figures for ministries, municipalities and funders")),
         ):
             yield name, help_text, partial(app.action_section, mode)
+        yield (_("Conflicts"), _("Records changed both in the office and in the field"),
+               app.open_conflicts)
         yield _("Keys and help"), _("All keys on this screen"), app.action_help
 
     async def startup(self) -> None:

@@ -41,6 +41,7 @@ class DashboardScreen(Screen[None]):
         Binding("d", "load_demo", N_("Load demo"), id="load_demo"),
         Binding("enter", "open", N_("Open"), id="dashboard.open"),
         Binding("a", "attendance", N_("Attendance"), id="dashboard.attendance"),
+        Binding("c", "conflicts", N_("Conflicts"), id="dashboard.conflicts"),
     ]
 
     def __init__(self) -> None:
@@ -71,6 +72,8 @@ class DashboardScreen(Screen[None]):
                          id="no-postponed", classes="quiet")
             yield Label(_("Courses"), id="courses-title", classes="section-title")
             yield RecordTable(COURSE_COLUMNS, id="courses")
+            # Field bundles: where the data is, and conflicts waiting for a person.
+            yield Static("", id="sync-status", markup=False)
             yield Static("", id="sections-hint", classes="quiet", markup=False)
         yield Static(_("Reading the database …"), id="message", classes="message")
         # The palette's key is one of ours (remappable), so the footer lists it with the
@@ -175,6 +178,19 @@ class DashboardScreen(Screen[None]):
         self.query_one("#postponed-title", Label).update(
             _("Postponed sessions waiting for a new date ({n})").format(
                 n=len(overview.postponed)))
+        self._show_sync(overview)
+
+    def _show_sync(self, overview: Overview) -> None:
+        status = overview.sync
+        lines = list(status.lines)
+        if status.conflicts:
+            lines.insert(0, _("{n} conflict(s) between office and field to resolve: press "
+                              "{key}.").format(n=status.conflicts,
+                                               key=self._key_for("dashboard.conflicts")))
+        widget = self.query_one("#sync-status", Static)
+        widget.update("\n".join(lines))
+        widget.display = bool(lines)
+        widget.set_class(bool(status.conflicts), "warning")
 
     def _selected(self) -> tuple[str, str] | None:
         """The focused table and the id of its row under the cursor."""
@@ -215,7 +231,16 @@ class DashboardScreen(Screen[None]):
             return bool(self.overview and self.overview.empty and not self._loading_demo)
         if action in ("open", "attendance"):
             return bool(self.overview and not self.overview.empty)
+        if action == "conflicts":
+            return bool(self.overview and self.overview.sync.conflicts)
         return True
+
+    def action_conflicts(self) -> None:
+        self.kuffert.open_conflicts()
+
+    def on_screen_resume(self) -> None:
+        # A resolved conflict or a mark in a field copy changes what the status says.
+        self._refresh(force=True)
 
     def action_load_demo(self) -> None:
         if not self.check_action("load_demo", ()):

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tui.domain.courses import CourseStatus, CourseSummary
 from tui.domain.parse import format_date
+from tui.screens.sync_status import SyncStatus, read_status
 from tui.store.store import Revision, Store
 
 # Courses in these states need no new dates, so their postponed sessions are history.
@@ -56,6 +57,7 @@ class Overview:
     courses: tuple[CourseRow, ...] = ()
     postponed: tuple[PostponedRow, ...] = ()
     empty: bool = True
+    sync: SyncStatus = field(default_factory=SyncStatus)
 
 
 def period_text(start: dt.date | None, end: dt.date | None) -> str:
@@ -159,4 +161,5 @@ class OverviewReader:
             courses=tuple(course_rows),
             postponed=tuple(row for _name, _date, row in sorted(postponed, key=lambda t: t[:2])),
             empty=empty,
+            sync=read_status(store),
         )

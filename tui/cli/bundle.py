@@ -1,0 +1,310 @@
+"""The bundle and conflicts subcommands: courses out to the field and their changes back.
+
+Only argparse is imported at the top; the store (and the cipher) load when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tui.i18n import N_, _, msg
+
+EXIT_OK, EXIT_PROBLEM = 0, 1
+
+
+class _Refused(Exception):
+    """A mistake in the command line: printed, nothing done."""
+
+
+def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
+    bundle = subparsers.add_parser(
+        "bundle", help=_("take courses out to the field in an encrypted file, and back"))
+    actions = bundle.add_subparsers(dest="bundle_action", metavar="ACTION", required=True)
+
+    export = actions.add_parser(
+        "export", help=_("write a bundle: chosen courses (office) or the changes (field)"))
+    export.add_argument("--course", metavar="ID", action="append", default=[],
+                        help=_("a course to take out (repeat for more)"))
+    export.add_argument("--programme", metavar="ID",
+                        help=_("take out every course of this programme"))
+    export.add_argument("--changes", action="store_true",
+                        help=_("on a field copy: the changes made since it was opened"))
+    export.add_argument("--for", dest="carrier", metavar="NAME", default="",
+                        help=_("who takes the bundle out (shown on the office's dashboard)"))
+    export.add_argument("--out", metavar="FILE", required=True, help=_("the bundle to write"))
+    export.add_argument("--passphrase-file", metavar="FILE",
+                        help=_("read the passphrase from this file (else you are asked)"))
+    export.set_defaults(handler=cmd_export)
+    add_common(export)
+
+    imp = actions.add_parser(
+        "import", help=_("open a bundle as a new field copy, or merge changes brought back"))
+    imp.add_argument("file", metavar="FILE", help=_("the bundle to read"))
+    imp.add_argument("--passphrase-file", metavar="FILE",
+                     help=_("read the passphrase from this file (else you are asked)"))
+    imp.add_argument("--format", choices=["text", "json"], default="text",
+                     help=_("how to print the receipt"))
+    imp.set_defaults(handler=cmd_import)
+    add_common(imp)
+
+    conflicts = subparsers.add_parser(
+        "conflicts", help=_("list records changed both in the office and in the field"))
+    conflicts.add_argument("--format", choices=["text", "json"], default="text",
+                           help=_("how to print the list"))
+    conflicts.set_defaults(handler=cmd_conflicts)
+    add_common(conflicts)
+    what = conflicts.add_subparsers(dest="conflicts_action", metavar="ACTION")
+    resolve = what.add_parser("resolve", help=_("settle one conflict"))
+    resolve.add_argument("id", metavar="ID", help=_("the conflict, as 'kuffert conflicts' "
+                                                     "lists it"))
+    resolve.add_argument("--keep", choices=["office", "field"], required=True,
+                         help=_("whose version to keep"))
+    resolve.set_defaults(handler=cmd_resolve)
+    add_common(resolve)
+    reviewed = what.add_parser(
+        "reviewed", help=_("mark a walk-in who looked like a registered person as checked"))
+    reviewed.add_argument("person", metavar="PERSON_ID", help=_("the walk-in's id"))
+    reviewed.set_defaults(handler=cmd_reviewed)
+    add_common(reviewed)
+
+
+def _problem(text: object) -> int:
+    print(f"kuffert: {text}", file=sys.stderr)
+    return EXIT_PROBLEM
+
+
+def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
+    if args.passphrase_file:
+        path = Path(args.passphrase_file)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise _Refused(msg("There is no passphrase file {file}.",
+                               file=args.passphrase_file)) from None
+        except IsADirectoryError:
+            raise _Refused(msg("{file} is a folder, not a passphrase file.",
+                               file=args.passphrase_file)) from None
+        try:
+            lines = raw.decode("utf-8").splitlines()
+        except UnicodeDecodeError:
+            raise _Refused(msg("The passphrase file {file} is not UTF-8 text.",
+                               file=args.passphrase_file)) from None
+        # The first line: an editor's final newline is not part of the passphrase.
+        phrase = lines[0] if lines else ""
+    else:
+        if not sys.stdin.isatty():
+            raise _Refused(msg("No terminal to ask for the passphrase: give "
+                               "--passphrase-file FILE."))
+        phrase = getpass.getpass(_("Passphrase: "))
+        if confirm and phrase and getpass.getpass(_("The same passphrase again: ")) != phrase:
+            raise _Refused(msg("The two passphrases differ; nothing was written."))
+    if not phrase.strip():
+        raise _Refused(msg("The passphrase is empty; a bundle carries personal data and "
+                           "needs one."))
+    return phrase
+
+
+def _check_out(args: argparse.Namespace, store: Any) -> Path:
+    out = Path(args.out)
+    if out.is_dir():
+        raise _Refused(msg("{path} is a folder; --out names the file to write.", path=args.out))
+    if not out.parent.is_dir():
+        raise _Refused(msg("The folder {folder} does not exist; create it or choose another "
+                           "--out.", folder=str(out.parent)))
+    layout = store.db.layout
+    mine = {layout.main, layout.lock, layout.people}
+    resolved = out.resolve()
+    if (resolved in {p.resolve() for p in mine}
+            or layout.folder.resolve() in resolved.parents
+            or layout.backups.resolve() in resolved.parents):
+        raise _Refused(msg("{path} is part of the database; write the bundle elsewhere.",
+                           path=args.out))
+    return out
+
+
+def cmd_export(args: argparse.Namespace, store: Any) -> int:
+    from tui.store import sync
+    from tui.store.errors import StoreError
+
+    try:
+        out = _check_out(args, store)
+        if not store.exists():
+            raise _Refused(msg("There is no database at {path}.", path=str(store.path)))
+        if args.changes:
+            if args.course or args.programme:
+                raise _Refused(msg("--changes brings back everything changed; it takes no "
+                                   "--course or --programme."))
+            if sync.origin(store) is None:
+                raise _Refused(msg("{db} is not a field copy: --changes brings back what "
+                                   "changed in a database opened from a bundle.",
+                                   db=str(store.path)))
+            phrase = _passphrase(args, confirm=True)
+            count = sync.export_changes(store, out, phrase)
+            print(_("{n} changed record(s) written to {path}.").format(n=count, path=args.out))
+            return EXIT_OK
+        course_ids = list(dict.fromkeys(args.course))
+        if args.programme:
+            if store.programmes.find(args.programme) is None:
+                raise _Refused(msg("There is no programme with the id {id}.",
+                                   id=args.programme))
+            course_ids += [c.id for c in store.courses.where(programme_id=args.programme)
+                           if c.id not in course_ids]
+        if not course_ids:
+            raise _Refused(msg("Name the courses to take out: --course ID (or --programme "
+                               "ID), or --changes on a field copy."))
+        phrase = _passphrase(args, confirm=True)
+        made = sync.export_courses(store, course_ids, out, phrase, carrier=args.carrier)
+    except (_Refused, StoreError) as error:
+        return _problem(error.args[0] if isinstance(error, _Refused) else error.message)
+    print(_("Bundle written to {path}: {courses} course(s), {people} people, {records} "
+            "records.").format(path=args.out, courses=len(made.courses), people=made.people,
+                               records=made.records))
+    return EXIT_OK
+
+
+TABLE_WORDS = {
+    "programmes": N_("programmes"), "places": N_("places"),
+    "institutions": N_("institutions"), "courses": N_("courses"), "people": N_("people"),
+    "topic_wishes": N_("topic wishes"), "sessions": N_("sessions"),
+    "enrolments": N_("enrolments"), "attendance": N_("attendance marks"),
+    "journals": N_("journals"), "journal_entries": N_("journal entries"),
+    "journal_goals": N_("journal goals"), "ratings": N_("learning-goal ratings"),
+    "transfer_notes": N_("transfer notes"),
+}
+
+
+def _counts(counter: dict[str, int]) -> str:
+    total = sum(counter.values())
+    if not total:
+        return "0"
+    parts = ", ".join(f"{_(TABLE_WORDS.get(t, t))} {n}" for t, n in sorted(counter.items()))
+    return f"{total} ({parts})"
+
+
+def cmd_import(args: argparse.Namespace, store: Any) -> int:
+    from tui.store import sync
+    from tui.store.bundle import read_bundle
+    from tui.store.errors import StoreError
+
+    try:
+        phrase = _passphrase(args, confirm=False)
+        bundle = read_bundle(Path(args.file), phrase)
+        if bundle.manifest.get("kind") == "courses":
+            count = sync.open_field_copy(store, bundle, args.file)
+            print(_("Field copy {db} made from {file}: {n} records. Work on it as usual; "
+                    "bring the changes back with 'kuffert bundle export --changes'.").format(
+                        db=store.path, file=args.file, n=count))
+            return EXIT_OK
+        receipt = sync.merge_changes(store, bundle, args.file)
+    except (_Refused, StoreError) as error:
+        return _problem(error.args[0] if isinstance(error, _Refused) else error.message)
+    if args.format == "json":
+        print(json.dumps(receipt.to_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if receipt.already_imported is not None:
+        print(_("{file} was merged before ({at}); nothing was changed.").format(
+            file=args.file, at=_when(receipt.already_imported)))
+        return EXIT_OK
+    print(_("Merged changes from {who} (made {at}):").format(
+        who=receipt.made_by, at=_when(receipt.made_at)))
+    print("  " + _("taken: {counts}").format(counts=_counts(receipt.taken)))
+    print("  " + _("already present: {counts}").format(counts=_counts(receipt.present)))
+    if receipt.conflicts:
+        print("  " + _("conflicts: {n}, both versions kept; see 'kuffert conflicts'").format(
+            n=len(receipt.conflicts)))
+    else:
+        print("  " + _("conflicts: 0"))
+    if receipt.dropped:
+        why = []
+        if receipt.reasons.get(sync.ERASED):
+            why.append(_("{n} about a person erased in the office").format(
+                n=receipt.reasons[sync.ERASED]))
+        if receipt.reasons.get(sync.COURSE_GONE):
+            why.append(_("{n} of a course deleted in the office").format(
+                n=receipt.reasons[sync.COURSE_GONE]))
+        print("  " + _("dropped: {counts}: {why}").format(
+            counts=_counts(receipt.dropped), why=", ".join(why)))
+    else:
+        print("  " + _("dropped: 0"))
+    if receipt.reviews:
+        print("  " + _("to review: {n} walk-in(s) with the name and institution of a "
+                       "registered person, kept apart: {ids}").format(
+                           n=len(receipt.reviews), ids=", ".join(receipt.reviews)))
+    return EXIT_OK
+
+
+def _when(stamp: str) -> str:
+    from tui.store.sync import local_time
+
+    at = local_time(stamp)
+    return at.strftime("%d-%m-%Y %H:%M") if at else stamp
+
+
+def cmd_conflicts(args: argparse.Namespace, store: Any) -> int:
+    from tui.store import sync
+
+    found = sync.conflicts(store)
+    if args.format == "json":
+        print(json.dumps([c.to_json() for c in found], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    _print_reviews(store)
+    if not found:
+        print(_("No conflicts."))
+        return EXIT_OK
+    for c in found:
+        where = f" ({_('course')} {c.loc.course})" if c.loc.course else ""
+        print(f"{c.id}  {_(TABLE_WORDS.get(c.loc.table, c.loc.table))} {c.loc.id}{where}")
+        for v in c.versions:
+            side = _("office") if v.origin == "office" else _("field")
+            state = _("deleted") if v.deleted else _("version {n}").format(n=v.stamp[0])
+            mark = "*" if v is c.shown else " "
+            print(f"  {mark} {side:7} {state:12} {v.stamp[2]}  {_when(v.stamp[1])}")
+    print(_("* is the version shown until resolved. Settle one with "
+            "'kuffert conflicts resolve ID --keep office|field'."))
+    return EXIT_OK
+
+
+def _print_reviews(store: Any) -> None:
+    from tui.store import sync
+
+    waiting = sync.reviews(store)
+    if not waiting:
+        return
+    print(_("Walk-ins with the name and institution of a registered person (kept apart; "
+            "check them, then 'kuffert conflicts reviewed ID'):"))
+    for review in sorted(waiting, key=lambda r: str(r.get("person_id"))):
+        print("  " + _("{id} looks like {matches}").format(
+            id=review.get("person_id"), matches=", ".join(review.get("matches", []))))
+
+
+def cmd_reviewed(args: argparse.Namespace, store: Any) -> int:
+    from tui.store import sync
+    from tui.store.errors import StoreError
+
+    try:
+        sync.dismiss_review(store, args.person)
+    except StoreError as error:
+        return _problem(error.message)
+    print(_("Walk-in {id} is marked as checked.").format(id=args.person))
+    return EXIT_OK
+
+
+def cmd_resolve(args: argparse.Namespace, store: Any) -> int:
+    from tui.store import sync
+    from tui.store.errors import StoreError
+
+    try:
+        sync.resolve(store, args.id, keep=args.keep)
+    except StoreError as error:
+        return _problem(error.message)
+    if args.keep == "office":
+        print(_("Conflict {id} resolved: the office's version is kept.").format(id=args.id))
+    else:
+        print(_("Conflict {id} resolved: the field's version is kept.").format(id=args.id))
+    return EXIT_OK

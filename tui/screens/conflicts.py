@@ -1,0 +1,248 @@
+"""Records changed both in the office and in the field: both versions side by side.
+
+Each conflict shows its versions field by field with who saved each and when. Keep the
+office's, keep the field's, or edit: pick, field by field, whose value to keep, then save
+the mix. Until then the version chosen by the merge rule is the one other screens show.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Static
+
+from tui.domain.merge import META_FIELDS, Version, differing_fields
+from tui.i18n import N_, _
+from tui.screens.conflict_fields import decoded, label, value_text
+from tui.screens.sync_status import when
+from tui.store import sync
+from tui.store.errors import StoreError
+from tui.store.store import Store
+from tui.widgets.keys import key_for, translate_bindings
+from tui.widgets.record_table import Column, RecordTable
+
+LIST_COLUMNS = (
+    Column(N_("Record"), clip="middle"), Column(N_("Course"), 16), Column(N_("Shown"), 7),
+)
+FIELD_COLUMNS = (
+    Column(N_("Field"), 16), Column(N_("Office"), min_width=12),
+    Column(N_("Field copy"), 24), Column(N_("Keep"), 6),
+)
+TABLE_NAMES = {
+    "attendance": N_("Attendance"), "journal_entries": N_("Journal entry"),
+    "people": N_("Person"), "enrolments": N_("Enrolment"), "sessions": N_("Session"),
+    "journals": N_("Journal"), "journal_goals": N_("Journal goal"),
+    "ratings": N_("Rating"), "transfer_notes": N_("Transfer note"), "courses": N_("Course"),
+    "places": N_("Place"), "institutions": N_("Institution"),
+    "programmes": N_("Programme"), "topic_wishes": N_("Topic wish"),
+}
+
+
+def side_name(version: Version) -> str:
+    return _("office") if version.origin == "office" else _("field")
+
+
+class ConflictsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "keep('office')", N_("Keep office's"), id="conflicts.keep_office"),
+        Binding("f", "keep('field')", N_("Keep field's"), id="conflicts.keep_field"),
+        Binding("e", "edit", N_("Edit"), id="conflicts.edit"),
+        Binding("s", "save", N_("Save edit"), id="conflicts.save"),
+        Binding("escape", "back", N_("Back"), id="conflicts.back"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(id="conflicts")
+        translate_bindings(self)
+        self.store = store
+        self.found: list[sync.Conflict] = []
+        # While editing: field name -> the side whose value is kept ("office"/"field").
+        self.editing: dict[str, str] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        with Vertical(id="conflicts-body"):
+            yield Label(_("Conflicts"), id="conflicts-title", classes="section-title")
+            yield RecordTable(LIST_COLUMNS, id="conflict-list")
+            yield Static("", id="conflict-who", markup=False)
+            yield RecordTable(FIELD_COLUMNS, id="conflict-fields")
+        yield Static("", id="conflicts-message", classes="message", markup=False)
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._reload()
+
+    # -- showing ----------------------------------------------------------------------------
+
+    def _reload(self, keep: str | None = None) -> None:
+        try:
+            self.found = sync.conflicts(self.store)
+        except StoreError as error:
+            self.found = []
+            self._message(str(error))
+            return
+        names = {c.id: c.name for c in self.store.courses.all()}
+        self.query_one("#conflicts-title", Label).update(
+            _("Conflicts ({n})").format(n=len(self.found)))
+        table = self.query_one("#conflict-list", RecordTable)
+        table.show_rows(
+            (c.id, (f"{_(TABLE_NAMES.get(c.loc.table, c.loc.table))} {c.loc.id}",
+                    names.get(c.loc.course or "", c.loc.course or ""), side_name(c.shown)))
+            for c in self.found)
+        if not self.found:
+            self._message(_("No conflicts: every change from the field has found its place."))
+            return
+        self.query_one("#conflicts-body").display = True
+        self.query_one("#conflicts-message").display = False
+        if keep is not None:
+            index = next((i for i, c in enumerate(self.found) if c.id == keep), 0)
+            table.move_cursor(row=index)
+        table.focus()
+        self._show_selected()
+
+    def _message(self, text: str) -> None:
+        self.query_one("#conflicts-body").display = False
+        message = self.query_one("#conflicts-message", Static)
+        message.update(Text(text, justify="center"))
+        message.display = True
+        self.refresh_bindings()
+
+    def selected(self) -> sync.Conflict | None:
+        if not self.found:
+            return None
+        row = self.query_one("#conflict-list", RecordTable).cursor_row
+        return self.found[min(max(row, 0), len(self.found) - 1)]
+
+    def on_data_table_row_highlighted(self, event: RecordTable.RowHighlighted) -> None:
+        if event.data_table.id == "conflict-list":
+            self.editing = None
+            self._show_selected()
+
+    def _pair(self, conflict: sync.Conflict) -> tuple[Version | None, Version | None]:
+        return conflict.side("office"), conflict.side("field")
+
+    def _show_selected(self) -> None:
+        conflict = self.selected()
+        if conflict is None:
+            return
+        office, field = self._pair(conflict)
+        who = [f"{_('Office')}: {self._who(office)}", f"{_('Field copy')}: {self._who(field)}"]
+        self.query_one("#conflict-who", Static).update("\n".join(who))
+        docs = [v for v in (office, field) if v is not None]
+        names = [n for n in differing_fields(docs) if n not in META_FIELDS]
+        office_doc = office.doc if office else None
+        field_doc = field.doc if field else None
+        office_rec, field_rec = decoded(conflict, office_doc), decoded(conflict, field_doc)
+        rows = []
+        for name in names:
+            keep = self.editing.get(name, "") if self.editing is not None else ""
+            rows.append((name, (label(name), value_text(office_rec, office_doc, name),
+                                value_text(field_rec, field_doc, name), side_label(keep))))
+        self.query_one("#conflict-fields", RecordTable).show_rows(rows)
+        self.refresh_bindings()
+
+    def _who(self, version: Version | None) -> str:
+        if version is None:
+            return "–"
+        state = _("deleted") if version.deleted else _("version {n}").format(n=version.stamp[0])
+        return f"{version.stamp[2]}, {when(version.stamp[1])} ({state})"
+
+    # -- deciding ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return True
+        conflict = self.selected()
+        if conflict is None:
+            return False
+        if action == "save":
+            return self.editing is not None
+        if action == "keep" and self.editing is None:
+            return conflict.side(str(parameters[0])) is not None
+        if action == "edit":
+            office, field = self._pair(conflict)
+            return (self.editing is None and office is not None and field is not None
+                    and not office.deleted and not field.deleted)
+        return True
+
+    def action_keep(self, side: str) -> None:
+        conflict = self.selected()
+        if conflict is None:
+            return
+        if self.editing is not None:
+            # While editing, the key picks this side for the field under the cursor.
+            fields = self.query_one("#conflict-fields", RecordTable)
+            if fields.row_count:
+                row_key, _col = fields.coordinate_to_cell_key(fields.cursor_coordinate)
+                self.editing[str(row_key.value)] = side
+                fields.move_cursor(row=min(fields.cursor_row + 1, fields.row_count - 1))
+                cursor = fields.cursor_row
+                self._show_selected()
+                fields.move_cursor(row=cursor)
+            return
+        self._settle(conflict, keep=side)
+
+    def action_edit(self) -> None:
+        conflict = self.selected()
+        if conflict is None:
+            return
+        shown = "office" if conflict.shown.origin == "office" else "field"
+        office, field = self._pair(conflict)
+        docs = [v for v in (office, field) if v is not None]
+        assert office is not None and field is not None  # check_action saw to it
+        self.editing = {n: shown for n in differing_fields(docs) if n not in META_FIELDS
+                        and (office.doc or {}).get(n) != (field.doc or {}).get(n)}
+        self._show_selected()
+        self.query_one("#conflict-fields", RecordTable).focus()
+        o, f, s = (key_for(self, i) for i in ("conflicts.keep_office",
+                                              "conflicts.keep_field", "conflicts.save"))
+        self.notify(_("Pick each field's value with {o} (office) or {f} (field), then {s} "
+                      "saves.").format(o=o, f=f, s=s), title=_("Edit"))
+
+    def action_save(self) -> None:
+        conflict = self.selected()
+        if conflict is None or self.editing is None:
+            return
+        office, field = self._pair(conflict)
+        if office is None or field is None or office.doc is None or field.doc is None:
+            return
+        merged = dict(office.doc)
+        for name, side in self.editing.items():
+            source = office.doc if side == "office" else field.doc
+            if name in source:
+                merged[name] = source[name]
+            else:
+                merged.pop(name, None)
+        self._settle(conflict, fields=merged)
+
+    def _settle(self, conflict: sync.Conflict, *, keep: str | None = None,
+                fields: dict[str, Any] | None = None) -> None:
+        try:
+            sync.resolve(self.store, conflict.id, keep=keep, fields=fields)
+        except StoreError as error:
+            self.notify(str(error), title=_("Not resolved"), severity="error", timeout=10)
+            return
+        self.editing = None
+        what = (_("the office's version kept") if keep == "office" else
+                _("the field's version kept") if keep == "field" else _("your edit saved"))
+        self.notify(_("Conflict resolved: {what}.").format(what=what), title=_("Conflicts"))
+        index = self.found.index(conflict)
+        following = self.found[index + 1] if index + 1 < len(self.found) else None
+        self._reload(keep=following.id if following else None)
+
+    def action_back(self) -> None:
+        if self.editing is not None:
+            self.editing = None
+            self._show_selected()
+            self.query_one("#conflict-list", RecordTable).focus()
+            return
+        self.app.pop_screen()
+
+
+def side_label(side: str) -> str:
+    return {"office": _("office"), "field": _("field")}.get(side, "")

@@ -1,0 +1,70 @@
+"""Where the data is: the dashboard's lines on field copies, bundles out and conflicts.
+
+No Textual here, like the overview reader: plain text from the store's sync bookkeeping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui.i18n import _
+from tui.store import sync
+from tui.store.store import Store
+
+MAX_OUT_LINES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    conflicts: int = 0
+    lines: tuple[str, ...] = ()
+
+
+def when(stamp: str | None) -> str:
+    at = sync.local_time(stamp or "")
+    return at.strftime("%d-%m-%Y %H:%M") if at else "?"
+
+
+def day(stamp: str | None) -> str:
+    at = sync.local_time(stamp or "")
+    return at.strftime("%d-%m-%Y") if at else "?"
+
+
+def read_status(store: Store) -> SyncStatus:
+    # Under the store's read lock: a screen may be writing from another thread.
+    with store.db.reading():
+        return _read_status(store)
+
+
+def _read_status(store: Store) -> SyncStatus:
+    if not store.exists():
+        return SyncStatus()
+    lines: list[str] = []
+    origin = sync.origin(store)
+    names = {c.id: c.name for c in store.courses.all()}
+    if origin is not None:
+        count, since = sync.pending(store)
+        courses = ", ".join(names.get(c, c) for c in origin.get("courses", []))
+        lines.append(_("Field copy of {courses}, opened {day}.").format(
+            courses=courses, day=day(origin.get("opened_at"))))
+        if count:
+            lines.append(_("{n} change(s) not brought back yet, the first from {when}; "
+                           "bring them with 'kuffert bundle export --changes'.").format(
+                               n=count, when=when(since)))
+        else:
+            lines.append(_("Every change has been put in a bundle for the office."))
+    out = sync.out_in_field(store)
+    for status in out[-MAX_OUT_LINES:]:
+        courses = ", ".join(names.get(c, c) for c in status.courses)
+        who = status.carrier or status.made_by
+        back = (_("changes back {day}").format(day=day(status.returned_at))
+                if status.returned_at else _("no changes back yet"))
+        lines.append(_("In the field: {courses} with {who} since {day}; {back}.").format(
+            courses=courses, who=who, day=day(status.made_at), back=back))
+    if len(out) > MAX_OUT_LINES:
+        lines.append(_("… and {n} earlier bundle(s).").format(n=len(out) - MAX_OUT_LINES))
+    waiting = len(sync.reviews(store))
+    if waiting:
+        lines.append(_("{n} walk-in(s) look like registered people: see 'kuffert "
+                       "conflicts'.").format(n=waiting))
+    return SyncStatus(sync.conflict_count(store), tuple(lines))
