@@ -22,7 +22,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from tui.domain.courses import Course, Enrolment, EnrolmentStatus
-from tui.domain.parse import Parsed, format_hours, parse_hours
+from tui.domain.expectation import default_enrolment_date
+from tui.domain.parse import Parsed, format_date, format_hours, parse_date, parse_hours
 from tui.domain.people import Person
 from tui.domain.places import InstitutionKind
 from tui.domain.rules import (
@@ -270,13 +271,21 @@ def reasons_text(registry: Registry, ineligible: dict[str, list[Message]]) -> st
     return "\n".join(lines)
 
 
+def _enrolment_date(text: str) -> Parsed[dt.date]:
+    return parse_date(text)
+
+
 def enrol_form(course: Course, count: int, hours: float | None,
-               reasons: str | None) -> FormScreen:
+               reasons: str | None, start: dt.date) -> FormScreen:
     title = _("Enrol {n} in {course}").format(n=count, course=literal(course.name))
     fields = [
         Field("status", _("Status"), value=EnrolmentStatus.ENROLLED, required=True,
               choices=[(s.label, s) for s in (EnrolmentStatus.ENROLLED,
                                               EnrolmentStatus.WAITLISTED)]),
+        # Days before this date expect nobody of them: the sheet, the grid, completion
+        # and the summary all read it.
+        Field("enrolled_on", _("Enrolled from"), _enrolment_date, format_date(start),
+              required=True),
         Field("substitute_hours", _("Substitute cover hours each"), _cover_hours,
               format_hours(hours) if hours is not None else ""),
     ]
@@ -309,12 +318,13 @@ async def add_participants(screen: CourseScreen) -> None:
         registry.people[pid], course, registry.kinds.get(pid)))}
     values = await screen.app.push_screen_wait(enrol_form(
         course, len(chosen), total_hours(data.sessions),
-        reasons_text(registry, ineligible) if ineligible else None))
+        reasons_text(registry, ineligible) if ineligible else None,
+        default_enrolment_date(data.sessions, dt.date.today())))
     if values is None:
         return
     enrolments = [Enrolment(
         id=new_id(), course_id=course.id, person_id=pid, status=values["status"],
-        enrolled_on=dt.date.today(), substitute_hours=values["substitute_hours"],
+        enrolled_on=values["enrolled_on"], substitute_hours=values["substitute_hours"],
         eligibility_override=values["note"] if pid in ineligible else "")
         for pid in chosen]
     problems = [reason for e in enrolments
@@ -357,18 +367,29 @@ async def change_status(screen: CourseScreen, enrolment: Enrolment) -> None:
         refused = can_transition_enrolment(enrolment.status, values["status"])
         return [("status", refused)] if refused else []
 
+    start = enrolment.enrolled_on
     values = await screen.app.push_screen_wait(FormScreen(
         _("Status of {name}'s enrolment").format(name=literal(_name(screen, enrolment))),
         [Field("status", _("Status"), value=enrolment.status, required=True,
                choices=[(s.label, s) for s in next_statuses(ENROLMENT_TRANSITIONS,
-                                                            enrolment.status)])],
+                                                            enrolment.status)]),
+         Field("enrolled_on", _("Enrolled from"), lambda t: parse_date(t, required=False),
+               format_date(start) if start else "")],
         check=check))
-    if values is None or values["status"] == enrolment.status:
+    if values is None or (values["status"] == enrolment.status
+                          and values["enrolled_on"] == start):
         return
     status = EnrolmentStatus(values["status"])
+    withdrawn_on = enrolment.withdrawn_on if status is enrolment.status else None
+    if status is EnrolmentStatus.WITHDRAWN and withdrawn_on is None:
+        withdrawn_on = dt.date.today()
     changed = dataclasses.replace(
-        enrolment, status=status,
-        withdrawn_on=dt.date.today() if status is EnrolmentStatus.WITHDRAWN else None)
+        enrolment, status=status, enrolled_on=values["enrolled_on"],
+        withdrawn_on=withdrawn_on if status is EnrolmentStatus.WITHDRAWN else None)
+    problems = validate_enrolment(changed)
+    if problems:
+        screen.notify(str(problems[0][1]), severity="error", markup=False)
+        return
     repo = screen.store.enrolments(enrolment.course_id)
     await _write(screen, lambda: repo.save(changed, expected_version=enrolment.version),
                  _("Saved."), select=enrolment.id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.domain.courses import summarise
 from tui.i18n import Message, msg
 from tui.store.database import SCHEMA_VERSION
 from tui.store.errors import StoreError
@@ -69,7 +68,7 @@ def check(store: Store) -> list[Finding]:
 
 def _check_summary(store: Store, course_id: str) -> list[Finding]:
     try:
-        expected = summarise(course_id, store.sessions(course_id).all())
+        expected = store.summarise_course(course_id)
         stored = store.course_summaries.find(course_id)
     except StoreError:
         return []  # the course file's own problem is reported by _check_course
