@@ -20,6 +20,7 @@ from tui.app import KuffertApp
 from tui.domain.courses import (
     CompletionRule,
     Course,
+    Enrolment,
     EnrolmentStatus,
     Mark,
     Session,
@@ -30,6 +31,7 @@ from tui.domain.programmes import Programme
 from tui.screens.attendance import AttendanceScreen
 from tui.store.sheet import collect
 from tui.store.store import Store
+from tui.widgets.confirm import ConfirmScreen
 
 COURSE = "c-efteraar"
 DAYS = [dt.date(2025, 9, 1), dt.date(2025, 9, 22), dt.date(2025, 10, 13)]
@@ -140,3 +142,64 @@ def test_a_course_entered_afterwards_counts_its_days_people_and_cover(store: Sto
     text = run_kuffert("report", db=store.path)
     assert text.returncode == 0, text.stderr
     assert "Cover counts enrolled people only" in text.stdout
+
+
+def test_past_days_are_marked_held_at_once_and_a_marked_day_shows_held(store: Store) -> None:
+    later = dt.date.today() + dt.timedelta(days=30)
+    store.sessions(COURSE).add(Session(id="s4", course_id=COURSE, date=later,
+                                       start=dt.time(9), end=dt.time(15, 50)))
+    store.enrolments(COURSE).add(Enrolment(course_id=COURSE, person_id="p-a",
+                                           enrolled_on=DAYS[0]))
+    store.mark(COURSE, "s2", "p-a", Mark.PRESENT)
+
+    def statuses() -> dict[str, SessionStatus]:
+        return {s.id: s.status for s in Store.open(store.path).sessions(COURSE).all()}
+
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await open_course(app, pilot, "efter")
+        await pilot.press("right_square_bracket")  # the days
+        await until(pilot, lambda: app.screen.active_tab == "sessions")  # type: ignore[attr-defined]
+        await until(pilot, lambda: "s2" in rows(app, "sessions-table"))
+        # Day 2 has a mark, so it shows as held although nobody set it.
+        assert rows(app, "sessions-table")["s2"][4] == "Held"
+        assert rows(app, "sessions-table")["s1"][4] == "Planned"
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "Mark 3 days held: 01-09-2025, 22-09-2025, 13-10-2025?" in \
+            app.screen.question  # type: ignore[attr-defined]
+        await pilot.press("y")
+        await until(pilot, lambda: statuses()["s1"] is SessionStatus.HELD)
+
+    run(store, steps)
+    # The three past days are held; the day still to come stays planned.
+    assert statuses() == {"s1": SessionStatus.HELD, "s2": SessionStatus.HELD,
+                          "s3": SessionStatus.HELD, "s4": SessionStatus.PLANNED}
+
+
+def test_a_completion_rule_in_hours_typed_in_the_course_form(store: Store) -> None:
+    store.enrolments(COURSE).add_many([
+        Enrolment(course_id=COURSE, person_id=pid, enrolled_on=DAYS[0])
+        for pid in ("p-a", "p-b")])
+    store.mark(COURSE, "s1", "p-a", Mark.PRESENT)
+    store.mark(COURSE, "s2", "p-a", Mark.PARTIAL, hours=3.0)
+    store.mark(COURSE, "s1", "p-b", Mark.PRESENT)
+    store.mark(COURSE, "s2", "p-b", Mark.PARTIAL, hours=0.5)
+
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await open_course(app, pilot, "efter")
+        await pilot.press("e")
+        form = await form_opened(app, pilot)
+        # From the name down past form, place, venue, trainers, provider, status, reading
+        # and days, to the hours.
+        await pilot.press(*["tab"] * 9, *"10")
+        assert form.raw("min_hours") == "10"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: Store.open(store.path).courses.get(COURSE)
+                    .completion.min_hours == 10.0)
+
+    run(store, steps)
+    result = run_kuffert("report", "--format", "json", db=store.path)
+    assert result.returncode == 0, result.stderr
+    # At least 10 hours: Anna 7.4 + 3.0 = 10.4, trained; Bent 7.4 + 0.5 = 7.9, not. By
+    # days (the old rule of 2) both would have been: two marked days each.
+    assert json.loads(result.stdout)["trained_total"] == 1

@@ -18,14 +18,12 @@ from tui.domain.courses import (
     Attendance,
     CompletionRule,
     Enrolment,
-    EnrolmentStatus,
     Mark,
     Session,
-    SessionStatus,
 )
+from tui.domain.cover import cover_hours
 from tui.domain.expectation import NOT_HELD, expected
 from tui.domain.records import LabelledEnum
-from tui.domain.cover import cover_hours
 from tui.domain.rules import completes, completion_still_reachable, day_credit, session_hours
 from tui.i18n import N_
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 
-from tui.domain.expectation import expected
 from tui.domain.courses import Attendance, Enrolment, EnrolmentStatus, Mark, Session, SessionStatus
+from tui.domain.expectation import expected
 from tui.i18n import N_
 
 COVER_RULE = N_(

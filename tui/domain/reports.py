@@ -39,13 +39,13 @@ from tui.domain.courses import (
     attended_session_ids,
     effective_status,
 )
+from tui.domain.cover import COVER_RULE, cover_hours
+from tui.domain.expectation import expected
 from tui.domain.journals import GoalOutcome, GoalRating, Journal, JournalEntry, JournalGoal, Phase
 from tui.domain.parse import format_date, format_number
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution, Place, PlaceKind
 from tui.domain.programmes import Programme
-from tui.domain.cover import COVER_RULE, cover_hours
-from tui.domain.expectation import expected
 from tui.domain.rules import completes, day_credit
 from tui.i18n import _
 

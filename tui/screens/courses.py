@@ -30,7 +30,9 @@ from tui.domain.courses import CompletionRule, Course, CourseStatus, CourseSumma
 from tui.domain.parse import (
     Parsed,
     format_date,
+    format_hours,
     labels_of,
+    parse_hours,
     parse_int,
     parse_name,
     parse_qualification,
@@ -261,6 +263,10 @@ def _optional_count(text: str) -> Parsed[int]:
     return parse_int(text, 0, 100_000, required=False)
 
 
+def _optional_hours_total(text: str) -> Parsed[float]:
+    return parse_hours(text, 10_000.0, required=False)
+
+
 def _labels(members: Iterable[LabelledEnum]) -> str:
     return ", ".join(m.label for m in members)
 
@@ -297,6 +303,9 @@ def course_form(programme: Programme, places: list[Place], course: Course | None
         Field("min_sessions", _("Days a participant must attend to complete"),
               _optional_count, str(c.completion.min_sessions) if c.completion.min_sessions
               else ""),
+        Field("min_hours", _("Or hours a participant must attend (instead of days)"),
+              _optional_hours_total, "" if c.completion.min_hours is None
+              else format_hours(c.completion.min_hours)),
     ]
     if topics:
         catalogue = "\n".join(f"  {i} {t.name}" for i, t in enumerate(topics, 1))
@@ -361,7 +370,8 @@ def apply_course_values(course: Course, values: dict[str, Any],
         status=CourseStatus(values.get("status") or course.status),
         reading_pages=values.get("reading_pages"),
         topic_keys=values.get("topic_keys", course.topic_keys),
-        completion=CompletionRule(min_sessions=values.get("min_sessions") or 0),
+        completion=CompletionRule(min_sessions=values.get("min_sessions") or 0,
+                                  min_hours=values.get("min_hours")),
         eligibility=dataclasses.replace(
             course.eligibility, roles=values.get("roles") or [],
             qualifications=values.get("qualifications") or [],

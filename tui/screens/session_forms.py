@@ -32,7 +32,7 @@ from tui.domain.schedule import (
     holiday_warnings,
     postpone,
 )
-from tui.i18n import Message, _, msg
+from tui.i18n import Message, _, msg, ngettext
 from tui.screens.courses import error_text, in_thread, literal
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.ids import new_id
@@ -394,3 +394,32 @@ def total_hours(sessions: Sequence[Session]) -> float | None:
               if s.status in (SessionStatus.PLANNED, SessionStatus.HELD)]
     known = [h for h in active if h is not None]
     return round(sum(known), 2) if known else None
+
+
+async def mark_days_held(screen: CourseScreen) -> None:
+    """Set every planned day up to today held at once (a course entered afterwards)."""
+    data = screen.data
+    if data is None:
+        return
+    today = dt.date.today()
+    days = [s for s in data.in_order()
+            if s.status is SessionStatus.PLANNED and s.date <= today]
+    if not days:
+        screen.notify(_("No planned day up to today is left to mark held."), markup=False)
+        return
+    question = ngettext("Mark {n} day held: {days}?", "Mark {n} days held: {days}?",
+                        len(days)).format(n=len(days),
+                                          days=", ".join(format_date(s.date) for s in days))
+    if not await screen.app.push_screen_wait(
+            ConfirmScreen(literal(question), yes=_("Mark held"), no=_("Cancel"))):
+        return
+    repo = screen.store.sessions(data.course.id)
+
+    def work_fn() -> None:
+        with screen.store.transaction():
+            for session in days:
+                repo.save(dataclasses.replace(session, status=SessionStatus.HELD),
+                          expected_version=session.version)
+
+    await _write(screen, work_fn, ngettext("{n} day marked held.", "{n} days marked held.",
+                                           len(days)).format(n=len(days)), select=None)
