@@ -482,22 +482,30 @@ _ROLES: dict[str, Role] = _alias_table(
             "deputy leader",
             "deputy manager",
         ),
-        Role.EMPLOYEE: ("medarbejder", "ansat", "personale", "employee", "staff"),
-        Role.CHILDMINDER: ("dagplejer", "childminder", "child minder"),
+        # Staff lists name the job by its training: every such word is an employee.
+        Role.EMPLOYEE: ("medarbejder", "ansat", "personale", "employee", "staff",
+                        "pædagog", "pædagogmedhjælper", "medhjælper", "pædagogisk assistent",
+                        "pau", "assistent", "studerende", "pædagogstuderende", "vikar"),
+        Role.CHILDMINDER: ("dagplejer", "childminder", "child minder", "dagplejemor",
+                           "dagplejefar", "dagplejepædagog"),
     }
 )
 
 _QUALIFICATIONS: dict[str, Qualification] = _alias_table(
     {
-        Qualification.UNSKILLED: ("ufaglært", "unskilled"),
+        Qualification.UNSKILLED: ("ufaglært", "unskilled", "uuddannet", "ingen",
+                                  "pædagogmedhjælper", "medhjælper", "pædagogisk medhjælper"),
         Qualification.PEDAGOGICAL_ASSISTANT: (
             "pædagogisk assistent",
             "pædagogisk assistant",
             "pa",
+            "pau",
+            "pædagogisk assistentuddannelse",
             "pedagogical assistant",
         ),
-        Qualification.PEDAGOGUE: ("pædagog", "pedagogue"),
-        Qualification.OTHER: ("anden", "andet", "other"),
+        Qualification.PEDAGOGUE: ("pædagog", "pedagogue", "uddannet pædagog",
+                                  "pædagoguddannet", "dagplejepædagog"),
+        Qualification.OTHER: ("anden", "andet", "other", "studerende", "pædagogstuderende"),
     }
 )
 
