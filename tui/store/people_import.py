@@ -9,12 +9,16 @@ Decisions a person should know about:
 - A bad row (no name, unknown role or qualification) is reported by the line in the
   file where it starts, header being line 1, so it can be found in an editor even when
   an earlier cell spans several lines.
-- A duplicate (same name and institution as a person already registered, or as an
-  earlier row) is listed and not imported; it is never merged.
-- An institution or place that is not in the database does not stop the row: the person
-  is imported without the link, and a warning quotes the name from the file, so the
-  institution can be created and the person linked by hand. Refusing the row would lose
-  the rest of the person's data over a spelling difference.
+- A person already registered (the same e-mail address, else the same name and
+  institution) is updated with what the row says differently, each change listed in the
+  plan first; an empty cell never blanks what is registered. A row repeating an earlier
+  row of the same file, or saying nothing new, is a duplicate and changes nothing.
+- An institution that is not in the database is made with the import (its kind read from
+  its name, e.g. "Vuggestuen ..." a nursery) and listed in the plan; a place that is not
+  does not stop the row: the person is imported without it and a warning quotes the name.
+- Job and training words are read generously (PAU, pædagogmedhjælper, studerende ...),
+  one column standing in for the other when it is missing, and the plan lists how each
+  word was read.
 - An e-mail address or phone number that does not parse is left out with a warning.
 """
 
