@@ -58,6 +58,15 @@ class Programme(Record):
     learning_goals: list[LearningGoal] = field(default_factory=list)
 
 
+class WishStatus(LabelledEnum):
+    OPEN = "open"
+    COURSE_CREATED = "course_created"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.OPEN: N_("Open"), cls.COURSE_CREATED: N_("Course created")}
+
+
 @dataclass(kw_only=True)
 class TopicWish(Record):
     """What an institution's administration wants taught, and when (agreed with leaders)."""
@@ -68,3 +77,7 @@ class TopicWish(Record):
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     note: str = ""
+    form_key: str = ""  # the course form wished for (a key of the programme's forms)
+    status: WishStatus = WishStatus.OPEN
+    # The courses made from the wish, so that making one again is asked about first.
+    course_ids: list[str] = field(default_factory=list)

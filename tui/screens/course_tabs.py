@@ -126,7 +126,7 @@ def overview_table(data: CourseData) -> Table:
     row(_("Programme"), programme.name if programme else c.programme_id)
     row(_("Form"), forms.get(c.form_key, c.form_key))
     row(_("Status"), c.status.label)
-    row(_("Place"), place_label(place) if place else "")
+    row(_("Place"), place_label(place, data.places) if place else "")
     row(_("Venue"), c.venue)
     row(_("Trainers"), ", ".join(c.trainers))
     row(_("Provider"), c.provider)

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
@@ -38,7 +38,7 @@ from tui.domain.parse import (
     parse_qualification,
     parse_role,
 )
-from tui.domain.places import InstitutionKind, Place
+from tui.domain.places import InstitutionKind, Place, distinct_names
 from tui.domain.programmes import Programme, Topic
 from tui.domain.records import LabelledEnum
 from tui.domain.rules import (
@@ -110,8 +110,12 @@ def programme_short(programme: Programme | None) -> str:
     return programme.name.split(":", 1)[0].strip()
 
 
-def place_label(place: Place) -> str:
-    return f"{place.name} ({place.kind.label.lower()})"
+def place_label(place: Place, places: Mapping[str, Place] | None = None) -> str:
+    """Name and kind, and the municipality when known: Greenland has two Aappilattoq and
+    two Tasiusaq, told apart only by it."""
+    kind = place.kind.label.lower()
+    owner = (places or {}).get(place.municipality_id or "")
+    return f"{place.name} ({kind}, {owner.name})" if owner else f"{place.name} ({kind})"
 
 
 # -- reading --------------------------------------------------------------------------
@@ -156,7 +160,7 @@ class CourseListReader:
         places = sorted(store.places.all(), key=lambda p: natural_key(p.name))
         summaries = {s.id: s for s in store.course_summaries.all()}
         by_programme = {p.id: p for p in programmes}
-        place_names = {p.id: p.name for p in places}
+        place_names = distinct_names(places)
         courses = sorted(store.courses.all(), key=lambda c: (
             natural_key(by_programme[c.programme_id].name if c.programme_id in by_programme
                         else ""), natural_key(c.name)))
@@ -193,6 +197,7 @@ class Filters:
 
 def filter_form(data: CourseList, current: Filters) -> FormScreen:
     used_places = {r.course.place_id for r in data.rows}
+    by_id = {p.id: p for p in data.places}
     forms: dict[str, str] = {}
     for programme in data.programmes:
         for form in programme.forms:
@@ -203,7 +208,8 @@ def filter_form(data: CourseList, current: Filters) -> FormScreen:
         Field("status", _("Status"), value=current.status or "",
               choices=[(s.label, s) for s in CourseStatus]),
         Field("place_id", _("Place"), value=current.place_id or "",
-              choices=[(place_label(p), p.id) for p in data.places if p.id in used_places]),
+              choices=[(place_label(p, by_id), p.id) for p in data.places
+                       if p.id in used_places]),
         Field("form_key", _("Form"), value=current.form_key or "",
               choices=[(name, key) for key, name in forms.items()]),
     ])
@@ -292,7 +298,8 @@ def course_form(programme: Programme, places: list[Place], course: Course | None
         Field("form_key", _("Form"), value=c.form_key,
               choices=[(f.name, f.key) for f in programme.forms]),
         Field("place_id", _("Place"), value=c.place_id or "",
-              choices=[(place_label(p), p.id) for p in places]),
+              choices=[(place_label(p, {q.id: q for q in places}), p.id)
+                       for p in places]),
         Field("venue", _("Venue"), value=c.venue),
         Field("trainers", _("Trainers (separated by commas)"), value=", ".join(c.trainers)),
         Field("provider", _("Provider"), value=c.provider),
@@ -484,7 +491,7 @@ class CoursesScreen(Screen[None]):
     def _show_filters(self, shown: int | None = None) -> None:
         f = self.filters
         names = {p.id: programme_short(p) for p in self.data.programmes}
-        places = {p.id: p.name for p in self.data.places}
+        places = distinct_names(self.data.places)
         parts = [names.get(f.programme_id, "") if f.programme_id else "",
                  f.status.label if f.status else "",
                  places.get(f.place_id, "") if f.place_id else "",

@@ -25,7 +25,7 @@ from tui.domain.courses import Course, Enrolment, EnrolmentStatus
 from tui.domain.expectation import default_enrolment_date
 from tui.domain.parse import Parsed, format_date, format_hours, parse_date, parse_hours
 from tui.domain.people import Person
-from tui.domain.places import InstitutionKind
+from tui.domain.places import InstitutionKind, distinct_names
 from tui.domain.rules import (
     ENROLMENT_TRANSITIONS,
     can_transition_enrolment,
@@ -80,7 +80,7 @@ class Registry:
 
 def load_registry(store: Store, leave_out: set[str]) -> Registry:
     institutions = {i.id: i for i in store.institutions.all()}
-    places = {p.id: p.name for p in store.places.all()}
+    places = distinct_names(store.places.all())
     people = {p.id: p for p in store.people.all() if p.id not in leave_out}
     candidates = []
     kinds: dict[str, InstitutionKind] = {}
