@@ -203,3 +203,34 @@ def test_a_completion_rule_in_hours_typed_in_the_course_form(store: Store) -> No
     # At least 10 hours: Anna 7.4 + 3.0 = 10.4, trained; Bent 7.4 + 0.5 = 7.9, not. By
     # days (the old rule of 2) both would have been: two marked days each.
     assert json.loads(result.stdout)["trained_total"] == 1
+
+
+def test_a_walk_in_is_added_from_the_grid_and_marked_present(store: Store) -> None:
+    store.enrolments(COURSE).add(Enrolment(course_id=COURSE, person_id="p-a",
+                                           enrolled_on=DAYS[0]))
+
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await open_course(app, pilot, "efter")
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, AttendanceScreen)
+                    and app.screen.data is not None and not app.screen.busy)
+        await until(pilot, lambda: "0 of 1 present" in grid_line(app))  # day 3
+        # n, the name, then the training (role stays employee): a handful of keys.
+        await pilot.press("n")
+        form = await form_opened(app, pilot)
+        await pilot.press(*"Frida Kleist", "tab", "tab", "enter", "down", "enter")
+        assert form.raw("qualification") is Qualification.UNSKILLED
+        await pilot.press("ctrl+s")
+        # Frida is a row now, present; Anna is still to be marked.
+        await until(pilot, lambda: "1 of 2 present" in grid_line(app))
+        assert "Frida Kleist is enrolled and marked present." in [
+            n.message for n in app._notifications]
+
+    run(store, steps)
+    fresh = Store.open(store.path)
+    frida = next(p for p in fresh.people.all() if p.name == "Frida Kleist")
+    assert (frida.role, frida.qualification) == (Role.EMPLOYEE, Qualification.UNSKILLED)
+    (enrolment,) = fresh.enrolments(COURSE).where(person_id=frida.id)
+    assert enrolment.enrolled_on == DAYS[2]  # from the day they turned up
+    (mark,) = fresh.attendance(COURSE).where(person_id=frida.id)
+    assert (mark.session_id, mark.mark) == ("s3", Mark.PRESENT)
