@@ -51,6 +51,8 @@ class Programme(Record):
     period_end: dt.date | None = None
     funding_pool: str = ""
     target_participants: int | None = None
+    # With target_participants, a range ("60-70 participants"); None: one number.
+    target_max: int | None = None
     # Substitute cover is paid per hour from the pool; reports turn hours into cost.
     substitute_hourly_rate: float | None = None
     topics: list[Topic] = field(default_factory=list)
@@ -81,3 +83,16 @@ class TopicWish(Record):
     status: WishStatus = WishStatus.OPEN
     # The courses made from the wish, so that making one again is asked about first.
     course_ids: list[str] = field(default_factory=list)
+
+
+def target_text(programme: Programme) -> str:
+    low, high = programme.target_participants, programme.target_max
+    if low is None:
+        return ""
+    return f"{low}–{high}" if high is not None and high != low else str(low)
+
+
+def target_share(trained: int, programme: Programme) -> int | None:
+    """Per cent of the target reached, counted against its low end (the promise made)."""
+    low = programme.target_participants
+    return round(100 * trained / low) if low else None

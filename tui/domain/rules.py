@@ -238,6 +238,11 @@ def validate_programme(programme: Programme) -> FieldErrors:
                 ),
             )
         )
+    low, high = programme.target_participants, programme.target_max
+    if low is not None and high is not None and high < low:
+        errors.append(("target_participants", msg(
+            "The range must go from the smaller number to the larger, for example "
+            "{low}-{high}.", low=high, high=low)))
     if programme.target_participants is not None and programme.target_participants < 0:
         errors.append(
             ("target_participants", msg("The target number of participants cannot be negative."))
