@@ -12,12 +12,12 @@ import datetime as dt
 import itertools
 import unicodedata
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import holidays
 
-from tui.domain.courses import Course, PostponeReason, Session, SessionStatus
+from tui.domain.courses import Course, CourseStatus, PostponeReason, Session, SessionStatus
 from tui.domain.parse import JoinedText, format_date, format_time, label_of
 from tui.i18n import N_, Message, _, language, msg
 
@@ -361,3 +361,30 @@ def waiting_for_new_date(sessions: Iterable[Session]) -> list[Session]:
         (s for s in sessions if s.status is SessionStatus.POSTPONED and s.replaced_by is None),
         key=_order,
     )
+
+
+# --- copying a course ----------------------------------------------------------------
+
+
+def copy_course(course: Course, sessions: Iterable[Session], *, name: str,
+                offset: dt.timedelta, new_id: Callable[[], str]) -> tuple[Course, list[Session]]:
+    """Next year's run: the course planned again with its days moved by ``offset``.
+
+    The days that were (or will be) taught are copied as planned days, each keeping its
+    weekday when the offset is whole weeks; a postponed day lives on in its new date and a
+    cancelled one is left behind. People, marks and journals stay with the old run.
+    """
+    copy = dataclasses.replace(
+        course, id=new_id(), version=0, created_at="", updated_at="", updated_by="",
+        name=name, status=CourseStatus.PLANNED,
+        trainers=list(course.trainers), topic_keys=list(course.topic_keys))
+    days = [
+        dataclasses.replace(
+            s, id=new_id(), version=0, created_at="", updated_at="", updated_by="",
+            course_id=copy.id, date=s.date + offset,
+            status=SessionStatus.PLANNED, postpone_reason=None, postpone_note="",
+            replaced_by=None)
+        for s in sorted(sessions, key=lambda s: (s.date, s.start or dt.time.min))
+        if s.status in (SessionStatus.PLANNED, SessionStatus.HELD)
+    ]
+    return copy, days

@@ -47,10 +47,11 @@ from tui.domain.rules import (
     next_statuses,
     validate_course,
 )
-from tui.domain.schedule import ScheduleError
+from tui.domain.schedule import ScheduleError, copy_course
 from tui.i18n import N_, Message, _, msg
 from tui.screens.overview import natural_key
 from tui.store.errors import StaleRecord, StoreError
+from tui.store.ids import new_id
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import Field, FormScreen
@@ -354,6 +355,19 @@ def course_form(programme: Programme, places: list[Place], course: Course | None
     return FormScreen(title, fields, check=check, save=save)
 
 
+def copy_form(course: Course) -> FormScreen:
+    """Name and move of a copy; a name ending in a year gets the next year's."""
+    year = re.search(r"(\d{4})(?!.*\d)", course.name)
+    name = (course.name[:year.start()] + str(int(year[1]) + 1) + course.name[year.end():]
+            if year else course.name + " " + _("(copy)"))
+    return FormScreen(_("Copy {name} with its days").format(name=literal(course.name)), [
+        Field("name", _("Name"), lambda t: parse_name(t, N_("Name")), name, required=True),
+        # 52 weeks keeps every day on its weekday, one year (less a day or two) later.
+        Field("weeks", _("Move the days by (weeks)"), lambda t: parse_int(t, -520, 520),
+              "52", required=True),
+    ])
+
+
 # Where validate_course's reasons go in the form.
 _FORM_FIELD = {"programme_id": "name", "completion": "min_sessions",
                "eligibility": "institution_kinds", "phase_plan": "before"}
@@ -400,6 +414,7 @@ class CoursesScreen(Screen[None]):
         Binding("enter", "open", N_("Open"), id="courses.open", priority=True),
         Binding("n", "new", N_("New"), id="courses.new"),
         Binding("e", "edit", N_("Edit"), id="courses.edit"),
+        Binding("y", "copy", N_("Copy"), id="courses.copy"),
         Binding("delete,D", "delete", N_("Delete"), id="courses.delete"),
         Binding("f", "filter", N_("Filter"), id="courses.filter"),
         Binding("slash", "search", N_("Search"), id="courses.search"),
@@ -618,6 +633,32 @@ class CoursesScreen(Screen[None]):
         if await self.app.push_screen_wait(form) is None:
             return
         self._after_write(course.id, _("Saved."))
+
+    @work(group="dialog")
+    async def action_copy(self) -> None:
+        course = self.selected()
+        if course is None:
+            return
+        values = await self.app.push_screen_wait(copy_form(course))
+        if values is None:
+            return
+        store = self.store
+
+        def work_fn() -> Course:
+            copy, days = copy_course(course, store.sessions(course.id).all(),
+                                     name=values["name"],
+                                     offset=dt.timedelta(weeks=values["weeks"]), new_id=new_id)
+            with store.transaction():
+                store.courses.add(copy)
+                store.sessions(copy.id).add_many(days)
+            return copy
+
+        try:
+            copy = await in_thread(self, work_fn)
+        except (StoreError, OSError) as error:
+            self.notify(error_text(error), severity="error", markup=False)
+            return
+        self._after_write(copy.id, _("Course copied: {name}").format(name=copy.name))
 
     @work(group="dialog")
     async def action_delete(self) -> None:
