@@ -6,6 +6,7 @@ out by hand below and checked in the report the real command prints.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -234,3 +235,34 @@ def test_a_walk_in_is_added_from_the_grid_and_marked_present(store: Store) -> No
     assert enrolment.enrolled_on == DAYS[2]  # from the day they turned up
     (mark,) = fresh.attendance(COURSE).where(person_id=frida.id)
     assert (mark.session_id, mark.mark) == ("s3", Mark.PRESENT)
+
+
+def test_a_place_freed_on_a_full_course_is_offered_to_the_first_waiting(store: Store) -> None:
+    course = store.courses.get(COURSE)
+    store.courses.save(dataclasses.replace(course, capacity=2))
+    for pid, status in (("p-a", EnrolmentStatus.ENROLLED), ("p-b", EnrolmentStatus.ENROLLED),
+                        ("p-c", EnrolmentStatus.WAITLISTED),
+                        ("p-d", EnrolmentStatus.WAITLISTED)):
+        # Ids in the order they were added: within the same second of created_at, the
+        # id decides who came first.
+        store.enrolments(COURSE).add(Enrolment(id=f"e-{pid}", course_id=COURSE, person_id=pid,
+                                               status=status, enrolled_on=DAYS[0]))
+
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await open_course(app, pilot, "efter")
+        await pilot.press("left_square_bracket")
+        await until(pilot, lambda: len(rows(app, "participants-table")) == 4)
+        await pilot.press("s")  # Anna, first by name, withdraws
+        await form_opened(app, pilot)
+        await pilot.press("enter", "down", "down", "enter", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        # Cille was put on the waiting list before Dorte.
+        assert "Enrol Cille Dam, the first on the waiting list?" in app.screen.question  # type: ignore[attr-defined]
+        await pilot.press("y")
+        await until(pilot, lambda: Store.open(store.path).enrolments(COURSE).where(
+            person_id="p-c")[0].status is EnrolmentStatus.ENROLLED)
+
+    run(store, steps)
+    statuses = {e.person_id: e.status for e in Store.open(store.path).enrolments(COURSE).all()}
+    assert statuses == {"p-a": EnrolmentStatus.WITHDRAWN, "p-b": EnrolmentStatus.ENROLLED,
+                        "p-c": EnrolmentStatus.ENROLLED, "p-d": EnrolmentStatus.WAITLISTED}

@@ -76,6 +76,8 @@ class Course(Record):
     provider: str = ""
     status: CourseStatus = CourseStatus.PLANNED
     reading_pages: int | None = None
+    # Places on the course; beyond them people go on the waiting list. None: no limit.
+    capacity: int | None = None
     eligibility: EligibilityRule = field(default_factory=EligibilityRule)
     completion: CompletionRule = field(default_factory=CompletionRule)
     phase_plan: PhasePlan = field(default_factory=PhasePlan)
@@ -250,3 +252,18 @@ def summarise(course_id: str, sessions: list[Session],
             if s.status is SessionStatus.POSTPONED and s.replaced_by is None
         ],
     )
+
+
+def places_taken(enrolments: Iterable[Enrolment]) -> int:
+    return sum(e.status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
+               for e in enrolments)
+
+
+def next_on_waiting_list(course: Course, enrolments: Iterable[Enrolment]) -> Enrolment | None:
+    """Who is offered a place that has come free: the first on the waiting list (by when
+    they were put on it), or None when no place is free or nobody waits."""
+    enrolments = list(enrolments)
+    if course.capacity is None or places_taken(enrolments) >= course.capacity:
+        return None
+    waiting = [e for e in enrolments if e.status is EnrolmentStatus.WAITLISTED]
+    return min(waiting, key=lambda e: (e.created_at, e.id)) if waiting else None

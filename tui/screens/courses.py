@@ -314,6 +314,8 @@ def course_form(programme: Programme, places: list[Place], course: Course | None
         Field("min_hours", _("Or hours a participant must attend (instead of days)"),
               _optional_hours_total, "" if c.completion.min_hours is None
               else format_hours(c.completion.min_hours)),
+        Field("capacity", _("Places (empty: no limit; beyond them, the waiting list)"),
+              _optional_count, "" if c.capacity is None else str(c.capacity)),
     ]
     if topics:
         catalogue = "\n".join(f"  {i} {t.name}" for i, t in enumerate(topics, 1))
@@ -390,6 +392,7 @@ def apply_course_values(course: Course, values: dict[str, Any],
         provider=values.get("provider") or "",
         status=CourseStatus(values.get("status") or course.status),
         reading_pages=values.get("reading_pages"),
+        capacity=values.get("capacity"),
         topic_keys=values.get("topic_keys", course.topic_keys),
         completion=CompletionRule(min_sessions=values.get("min_sessions") or 0,
                                   min_hours=values.get("min_hours")),

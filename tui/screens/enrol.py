@@ -21,7 +21,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
-from tui.domain.courses import Course, Enrolment, EnrolmentStatus
+from tui.domain.courses import (
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    next_on_waiting_list,
+    places_taken,
+)
 from tui.domain.expectation import default_enrolment_date
 from tui.domain.parse import Parsed, format_date, format_hours, parse_date, parse_hours
 from tui.domain.people import Person
@@ -276,10 +282,16 @@ def _enrolment_date(text: str) -> Parsed[dt.date]:
 
 
 def enrol_form(course: Course, count: int, hours: float | None,
-               reasons: str | None, start: dt.date) -> FormScreen:
+               reasons: str | None, start: dt.date, taken: int = 0) -> FormScreen:
     title = _("Enrol {n} in {course}").format(n=count, course=literal(course.name))
+    full = course.capacity is not None and taken + count > course.capacity
+    if full:
+        title += "\n" + _("The course has {places} places and {taken} are taken: beyond "
+                          "them, people go on the waiting list.").format(
+            places=course.capacity, taken=taken)
     fields = [
-        Field("status", _("Status"), value=EnrolmentStatus.ENROLLED, required=True,
+        Field("status", _("Status"), required=True,
+              value=EnrolmentStatus.WAITLISTED if full else EnrolmentStatus.ENROLLED,
               choices=[(s.label, s) for s in (EnrolmentStatus.ENROLLED,
                                               EnrolmentStatus.WAITLISTED)]),
         # Days before this date expect nobody of them: the sheet, the grid, completion
@@ -319,7 +331,8 @@ async def add_participants(screen: CourseScreen) -> None:
     values = await screen.app.push_screen_wait(enrol_form(
         course, len(chosen), total_hours(data.sessions),
         reasons_text(registry, ineligible) if ineligible else None,
-        default_enrolment_date(data.sessions, dt.date.today())))
+        default_enrolment_date(data.sessions, dt.date.today()),
+        places_taken(data.enrolments)))
     if values is None:
         return
     enrolments = [Enrolment(
@@ -393,6 +406,29 @@ async def change_status(screen: CourseScreen, enrolment: Enrolment) -> None:
     repo = screen.store.enrolments(enrolment.course_id)
     await _write(screen, lambda: repo.save(changed, expected_version=enrolment.version),
                  _("Saved."), select=enrolment.id)
+    if status is EnrolmentStatus.WITHDRAWN:
+        await offer_free_place(screen)
+
+
+async def offer_free_place(screen: CourseScreen) -> None:
+    """A place came free: offer it to the first on the waiting list."""
+    data = screen.data
+    if data is None:
+        return
+    waiting = next_on_waiting_list(data.course, data.enrolments)
+    if waiting is None:
+        return
+    name = _name(screen, waiting)
+    if not await screen.app.push_screen_wait(ConfirmScreen(literal(_(
+            "A place is free. Enrol {name}, the first on the waiting list?").format(name=name)),
+            yes=_("Enrol"), no=_("Not now"))):
+        return
+    start = default_enrolment_date(data.sessions, dt.date.today())
+    changed = dataclasses.replace(waiting, status=EnrolmentStatus.ENROLLED,
+                                  enrolled_on=max(start, waiting.enrolled_on or start))
+    repo = screen.store.enrolments(waiting.course_id)
+    await _write(screen, lambda: repo.save(changed, expected_version=waiting.version),
+                 _("{name} has the place.").format(name=name), select=waiting.id)
 
 
 async def edit_cover_hours(screen: CourseScreen, enrolment: Enrolment) -> None:
@@ -427,3 +463,4 @@ async def remove(screen: CourseScreen, enrolment: Enrolment) -> None:
 
     await _write(screen, work_fn, _("Removed from the course: {name}").format(
         name=_name(screen, enrolment)), select=None)
+    await offer_free_place(screen)
