@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from tui.domain.records import LabelledEnum, Record
-from tui.i18n import N_
+from tui.i18n import N_, _
 
 
 class Depth(LabelledEnum):
@@ -96,3 +96,29 @@ def target_share(trained: int, programme: Programme) -> int | None:
     """Per cent of the target reached, counted against its low end (the promise made)."""
     low = programme.target_participants
     return round(100 * trained / low) if low else None
+
+
+# The audiences courses and learning goals are written for. They are keys in the data;
+# people see these words, never the key.
+AUDIENCE_LABELS: dict[str, str] = {
+    "leaders": N_("Leaders and deputies"),
+    "staff": N_("Staff"),
+    "childminding": N_("Childminders"),
+    "nursery": N_("Nursery staff"),
+    "kindergarten": N_("Kindergarten staff"),
+}
+
+
+def audience_label(key: str, programme: Programme | None = None) -> str:
+    """A known audience in words; another one by the course form made for it."""
+    if key in AUDIENCE_LABELS:
+        return _(AUDIENCE_LABELS[key])
+    form = next((f for f in (programme.forms if programme else ()) if f.audience == key), None)
+    return form.name if form else key
+
+
+def audience_choices(programme: Programme) -> list[tuple[str, str]]:
+    """The programme's audiences (its forms' and its goals'), then the known ones."""
+    keys = [f.audience for f in programme.forms] + [g.audience for g in programme.learning_goals]
+    keys += list(AUDIENCE_LABELS)
+    return [(audience_label(k, programme), k) for k in dict.fromkeys(k for k in keys if k)]

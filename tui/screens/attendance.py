@@ -46,7 +46,7 @@ from textual.coordinate import Coordinate
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Static
 
 from tui.domain.attendance import (
     PRIMARY_KEYS,
@@ -79,7 +79,7 @@ from tui.store.errors import StoreError
 from tui.store.store import Store
 from tui.store.walk_in import add_walk_in
 from tui.widgets.attendance_grid import AttendanceGrid, TotalsTable
-from tui.widgets.form import Field, FormScreen
+from tui.widgets.form import Field, PromptScreen
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import clip
 
@@ -446,13 +446,8 @@ class CourseWriter:
 # --- prompts ------------------------------------------------------------------------------
 
 
-class HoursPrompt(FormScreen):
-    """A one-field form: enter in the field saves, as a trainer expects of a prompt."""
-
-    @on(Input.Submitted)
-    async def _submit(self, event: Input.Submitted) -> None:
-        event.stop()
-        await self.action_save()
+class HoursPrompt(PromptScreen):
+    """The hours of a partial day or of cover: enter saves."""
 
 
 # --- the screen ---------------------------------------------------------------------------

@@ -36,6 +36,8 @@ from tui.domain.programmes import (
     LearningGoal,
     Programme,
     Topic,
+    audience_choices,
+    audience_label,
     target_share,
     target_text,
 )
@@ -215,7 +217,8 @@ class ProgrammesScreen(Screen[None]):
             _("Topics: {n}").format(n=len(programme.topics)),
             _("Course forms: {n}").format(n=len(programme.forms)),
             _("Learning goals: {n}").format(n=len(programme.learning_goals))
-            + (" (" + ", ".join(f"{a} {n}" for a, n in goals.items()) + ")" if goals else ""),
+            + (" (" + ", ".join(f"{audience_label(a, programme)} {n}"
+                                for a, n in goals.items()) + ")" if goals else ""),
         ]
         if programme.funding_pool:
             parts.append(_("Pool: {pool}").format(pool=programme.funding_pool))
@@ -774,7 +777,7 @@ class GoalsScreen(CatalogueScreen[LearningGoal]):
     ATTRIBUTE = "learning_goals"
 
     def cells(self, item: LearningGoal) -> Sequence[Cell]:
-        return (item.audience, item.text, item.key)
+        return (audience_label(item.audience, self.programme), item.text, item.key)
 
     def label(self, item: LearningGoal) -> str:
         text = item.text if len(item.text) <= 60 else item.text[:59] + "…"
@@ -787,23 +790,18 @@ class GoalsScreen(CatalogueScreen[LearningGoal]):
 
     def hint(self) -> str:
         counts = Counter(g.audience for g in self.items())
-        per = ", ".join(f"{audience}: {n}" for audience, n in counts.items())
+        per = ", ".join(f"{audience_label(audience, self.programme)}: {n}"
+                        for audience, n in counts.items())
         text = _("Participants rate each goal of their audience before and after the course.")
         return f"{text} {per}" if per else text
 
-    def _audiences(self) -> list[str]:
-        assert self.programme is not None
-        seen = [f.audience for f in self.programme.forms] + [g.audience for g in self.items()]
-        return list(dict.fromkeys(a for a in seen if a))
-
     def fields(self, item: LearningGoal | None) -> list[Field]:
         current = item or self.current()
-        audiences = self._audiences()
-        hint = (_("for example {audiences}").format(audiences=", ".join(audiences))
-                if audiences else _("for example leaders, staff, nursery"))
+        assert self.programme is not None
         return [
-            Field("audience", _("Audience"), lambda t: parse_name(t, N_("Audience")),
-                  current.audience if current else "", placeholder=hint, required=True),
+            # Picked from a list: a typed key ("staff") would split one audience in two.
+            Field("audience", _("Audience"), value=current.audience if current else "",
+                  choices=audience_choices(self.programme), required=True),
             Field("text", _("The goal"), lambda t: parse_name(t, N_("The goal"), max_length=500),
                   item.text if item else "", multiline=True, required=True),
         ]

@@ -193,3 +193,13 @@ def _unset(start: str, f: Field) -> Any:
     if f.choices is not None:
         return start if start in [v for _l, v in f.choices] else None
     return start
+
+
+class PromptScreen(FormScreen):
+    """A one-field form: enter in the field saves, as anyone expects of a prompt (a plain
+    form would move the focus on and leave what was typed unsaved)."""
+
+    @on(Input.Submitted)
+    async def _submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        await self.action_save()
