@@ -44,20 +44,50 @@ def source_msgids() -> dict[str, str]:
     return found
 
 
-def catalogue(lang: str) -> dict[str, str]:
+# Danish, like English, has one form for 1 and another for every other number.
+PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
+
+
+def flatten(entries: object) -> dict[str, str]:
+    """msgid -> msgstr; a plural entry gives its singular and its plural msgid each their
+    own form, so the checks below treat both halves like any other message."""
     merged: dict[str, str] = {}
-    for po_path in sorted((LOCALE / lang / "LC_MESSAGES").glob("*.po")):
-        for entry in polib.pofile(str(po_path)):
-            if entry.msgstr and not entry.obsolete:
-                merged[entry.msgid] = entry.msgstr
+    for entry in entries:  # type: ignore[attr-defined]
+        if getattr(entry, "obsolete", False) or not entry.msgid:
+            continue
+        if entry.msgid_plural and entry.msgstr_plural:
+            forms = entry.msgstr_plural
+            if forms.get(0) and forms.get(1):
+                merged[entry.msgid] = forms[0]
+                merged[entry.msgid_plural] = forms[1]
+        elif entry.msgstr:
+            merged[entry.msgid] = entry.msgstr
     return merged
+
+
+def _po_entries(lang: str) -> list[polib.POEntry]:
+    return [entry for po_path in sorted((LOCALE / lang / "LC_MESSAGES").glob("*.po"))
+            for entry in polib.pofile(str(po_path))]
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    return flatten(_po_entries(lang))
 
 
 def compile_catalogue(lang: str, out: Path) -> None:
     mo = polib.MOFile()
-    mo.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": lang}
+    mo.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": lang,
+                   "Plural-Forms": PLURAL_FORMS}
+    plurals = {e.msgid: e for e in _po_entries(lang)
+               if e.msgid_plural and not e.obsolete and flatten([e])}
+    plural_halves = {e.msgid_plural for e in plurals.values()}
     for msgid, msgstr in sorted(catalogue(lang).items()):
-        mo.append(polib.MOEntry(msgid=msgid, msgstr=msgstr))
+        if msgid in plurals:
+            entry = plurals[msgid]
+            mo.append(polib.MOEntry(msgid=msgid, msgid_plural=entry.msgid_plural,
+                                    msgstr_plural=dict(entry.msgstr_plural)))
+        elif msgid not in plural_halves:
+            mo.append(polib.MOEntry(msgid=msgid, msgstr=msgstr))
     mo.save(str(out))
 
 

@@ -109,25 +109,36 @@ def test_one_absence_is_still_reachable_until_marked() -> None:
     assert not totals.completes and totals.still_reachable and totals.remaining == 4
 
 
-def test_partial_counts_as_a_day_with_its_own_hours() -> None:
+def test_a_partial_day_counts_by_its_hours_toward_completion() -> None:
     marks = [mark("anja", n, Mark.PRESENT) for n in (1, 2, 3)] + [
-        mark("anja", 4, Mark.PARTIAL, 3.5)]
+        mark("anja", 4, Mark.PARTIAL, 3.7)]
     grid = Grid(SESSIONS, [enrol("anja")], NAMES, marks, RULE)
     totals = grid.person_totals("anja")
     assert totals.days_attended == 4
-    assert totals.hours_attended == pytest.approx(3 * 7.4 + 3.5)
-    assert totals.completes
+    # 3.7 of the day's 7.4 hours is half a day: 3.5 days, short of the rule's 4.
+    assert totals.day_credit == pytest.approx(3.5)
+    assert totals.hours_attended == pytest.approx(3 * 7.4 + 3.7)
+    assert not totals.completes and totals.still_reachable  # day 5 can still make it
     cell = grid.cell("anja", "s4")
-    assert cell.mark is Mark.PARTIAL and cell.hours == 3.5 and cell.expected
+    assert cell.mark is Mark.PARTIAL and cell.hours == 3.7 and cell.expected
     assert grid.cell("anja", "s5").mark is None
 
 
-def test_substitute_hours_per_session_else_the_enrolments_total() -> None:
+def test_cover_follows_attendance_day_by_day() -> None:
     planned = Grid(SESSIONS, [enrol("anja", substitute_hours=37.0)], NAMES, [], RULE)
-    assert planned.person_totals("anja").substitute_hours == 37.0
-    booked = dataclasses.replace(mark("anja", 1, Mark.PRESENT), substitute_hours=7.4)
-    grid = Grid(SESSIONS, [enrol("anja", substitute_hours=37.0)], NAMES, [booked], RULE)
-    assert grid.person_totals("anja").substitute_hours == 7.4
+    assert planned.person_totals("anja").substitute_hours == 37.0  # 5 days of 7.4
+    marks = [
+        # Hours booked on day 1 replace that day's share (7.4) with 3.0.
+        dataclasses.replace(mark("anja", 1, Mark.PRESENT), substitute_hours=3.0),
+        mark("anja", 2, Mark.ABSENT),  # costs nothing
+        mark("anja", 3, Mark.PARTIAL, 2.5),  # its hours: 2.5
+        mark("anja", 4, Mark.PRESENT),  # the share: 7.4
+    ]  # day 5 not marked yet: the share, 7.4
+    grid = Grid(SESSIONS, [enrol("anja", substitute_hours=37.0)], NAMES, marks, RULE)
+    assert grid.person_totals("anja").substitute_hours == pytest.approx(3.0 + 2.5 + 7.4 + 7.4)
+    waiting = Grid(SESSIONS, [enrol("anja", substitute_hours=37.0,
+                                    status=EnrolmentStatus.WAITLISTED)], NAMES, [], RULE)
+    assert waiting.person_totals("anja").substitute_hours == 0.0
 
 
 def test_session_totals() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polib
 
-from tests.i18n_tool import LOCALE, catalogue, source_msgids
+from tests.i18n_tool import LOCALE, catalogue, flatten, source_msgids
 
 PLACEHOLDER = re.compile(r"{(\w*)}")
 
@@ -38,5 +38,5 @@ def test_the_parts_of_the_catalogue_agree() -> None:
 
 def test_the_compiled_catalogue_matches_the_sources() -> None:
     mo = Path(LOCALE / "da" / "LC_MESSAGES" / "kuffert.mo")
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(mo)) if e.msgid}
+    compiled = flatten(polib.mofile(str(mo)))
     assert compiled == catalogue("da"), "run: python tests/i18n_tool.py compile"

@@ -19,7 +19,7 @@ from textual.widgets import Button, DataTable, Static
 
 from tests.pilot import until
 from tui.app import KuffertApp
-from tui.domain.people import Qualification, Role
+from tui.domain.people import Person, Qualification, Role
 from tui.screens.people import PeopleScreen
 from tui.screens.people_import import ImportScreen, expand_path
 from tui.store.store import Store
@@ -95,7 +95,7 @@ def test_a_windows_1252_file_with_two_bad_rows_is_previewed_then_imported(
         assert "encoding Windows-1252, separated by semicolon" in summary
         assert "Stilling → Role" in summary and "Tlf. → Phone" in summary
         assert "Good: 3. Bad: 2." in summary
-        problems = shown(screen.query_one("#import-problems", Static)).splitlines()
+        problems = shown(screen.query_one("#import-bad", Static)).splitlines()
         assert any("line 3:" in line and "Name is required." in line for line in problems)
         assert any("line 5:" in line and '"Pedel" is not a role.' in line
                    for line in problems)
@@ -156,3 +156,66 @@ def test_a_path_is_taken_as_typed_or_pasted(home: Path) -> None:
     assert expand_path("~/staff.csv") == home / "staff.csv"
     assert expand_path("  '/tmp/med mellemrum.csv' ") == Path("/tmp/med mellemrum.csv")
     assert expand_path("   ") is None
+
+
+MUNICIPAL = "\r\n".join([
+    # The job column says the training too, unless the training column says it.
+    "Fornavn;Efternavn;Stilling;Uddannelse;Institution;E-mail",           # 1
+    "Ane;Kristiansen;PAU;;Vuggestuen Ukaliusaq;ane@example.gl",           # 2
+    "Bo;Mikkelsen;Pædagogmedhjælper;;Børnehaven Nerisa;bo@example.gl",     # 3: new place
+    "Cecilie;Møller;Studerende;;Vuggestuen Ukaliusaq;",                   # 4
+    "Dina;Lund;Dagplejer;Uuddannet;;",                                    # 5: childminder
+    "Karen;Berg;Pædagog;;Børnehaven Nerisa;karen@example.gl",              # 6: known, moved
+    "",
+])
+
+
+def test_a_municipal_list_with_first_and_last_names_updates_and_creates(
+        demo_store: Store, home: Path) -> None:
+    demo_store.people.add(Person(id="p-karen", name="Karen Berg", role=Role.EMPLOYEE,
+                                 qualification=Qualification.UNSKILLED,
+                                 email="karen@example.gl"))
+    (home / "kommune.csv").write_bytes(MUNICIPAL.encode("cp1252"))
+
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        screen = await preview(app, pilot, "~/kommune.csv")
+        table = screen.query_one("#import-good", DataTable)
+        assert [str(table.get_row(k)[1]) for k in table.rows] == [
+            "Ane Kristiansen", "Bo Mikkelsen", "Cecilie Møller", "Dina Lund"]
+        # Karen is found by her e-mail: two changes, shown before they are made.
+        changes = " ".join(shown(screen.query_one("#import-updates", Static)).split())
+        assert "line 6:" in changes and "Karen Berg:" in changes
+        assert "Qualification Unskilled → Pedagogue" in changes
+        assert "Institution – → Børnehaven Nerisa" in changes
+        made = shown(screen.query_one("#import-institutions", Static))
+        assert "Børnehaven Nerisa (Kindergarten)" in made
+        read = " ".join(shown(screen.query_one("#import-readings", Static)).split())
+        for word, meaning in (("PAU", "Qualification: Pedagogical assistant"),
+                              ("Pædagogmedhjælper", "Qualification: Unskilled"),
+                              ("Studerende", "Qualification: Other"),
+                              ("Dagplejer", "Role: Childminder"),
+                              ("Uuddannet", "Qualification: Unskilled")):
+            assert f'"{word}" {meaning}' in read, word
+        # At 80x24 the changes are below the fold; c brings them into view.
+        preview_box = screen.query_one("#import-preview")
+        assert preview_box.scroll_y == 0
+        await pilot.press("c")
+        await pilot.pause()
+        assert preview_box.scroll_y > 0
+        assert screen.query_one("#import-updates", Static).region.y < 24
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, PeopleScreen))
+        await app.workers.wait_for_complete()
+
+    run(demo_store, steps)
+    store = Store.open(demo_store.path)
+    people = {p.name: p for p in store.people.all()}
+    nerisa = next(i for i in store.institutions.all() if i.name == "Børnehaven Nerisa")
+    karen = people["Karen Berg"]
+    assert (karen.id, karen.qualification, karen.institution_id) == (
+        "p-karen", Qualification.PEDAGOGUE, nerisa.id)
+    assert people["Bo Mikkelsen"].institution_id == nerisa.id
+    assert (people["Ane Kristiansen"].role, people["Ane Kristiansen"].qualification) == (
+        Role.EMPLOYEE, Qualification.PEDAGOGICAL_ASSISTANT)
+    assert people["Dina Lund"].role is Role.CHILDMINDER
+    assert store.people.count() == 54 + 1 + 4

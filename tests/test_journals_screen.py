@@ -177,7 +177,8 @@ def test_a_whole_cycle_is_typed_in_and_is_there_after_a_restart(db: Path) -> Non
         app = pilot.app
         rows = table_rows(pilot, "#journals-table")
         (row,) = [r for r in rows if r[0] == "Lunch"]
-        assert row[1:] == ["Amalie Høj", "3/9 · cycle 1", "0"]
+        # Entries in phases 1, 5 and 6, and goals set (3) and evaluated (8): 5 of 9.
+        assert row[1:] == ["Amalie Høj", "5/9 · cycle 1", "0"]
         table = app.screen.query_one("#journals-table", RecordTable)
         table.move_cursor(row=rows.index(row))
         await pilot.press("enter")
@@ -186,7 +187,8 @@ def test_a_whole_cycle_is_typed_in_and_is_there_after_a_restart(db: Path) -> Non
         # It opens where the writer left off, with the phases written marked.
         assert app.screen.phase is Phase.OBSERVATION
         strip = str(app.screen.query_one(PhaseStepper).render())
-        assert strip.startswith("1✓ › 2 › 3 › 4 › 5✓ › [6 Observation ✓] › 7")
+        # Phase 3 has its goals and phase 8 their evaluations: both ticked too.
+        assert strip.startswith("1✓ › 2 › 3✓ › 4 › 5✓ › [6 Observation ✓] › 7 › 8✓")
         assert OBSERVATION in shown(pilot)
         await pilot.press("left", "left", "left", "left", "left")
         assert app.screen.phase is Phase.WONDER

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_kuffert
 from tui.cli import main as cli_main
 from tui.cli.importing import import_people, register
 from tui.domain.people import Person, Qualification, Role
@@ -63,9 +64,11 @@ def test_a_windows_1252_semicolon_file_with_two_bad_rows(store: Store, tmp_path:
             "Childminder."),
     ]
     assert [row.line for row in plan.rows] == [2, 3, 8]
+    # An institution the database does not know is made with the import, its kind read
+    # from its name.
+    assert [(i.name, i.kind) for i in plan.new_institutions] == [
+        ("Vuggestuen Ukendt", InstitutionKind.NURSERY)]
     assert [(w.line, str(w.message)) for w in plan.warnings] == [
-        (8, 'The institution "Vuggestuen Ukendt" is not in the database; the person is '
-            "imported without one."),
         (8, 'The place "Qaqortoq" is not in the database; the person is imported without '
             "one."),
         (8, '"ikke-en-adresse" does not look like an e-mail address, for example '
@@ -81,7 +84,9 @@ def test_a_windows_1252_semicolon_file_with_two_bad_rows(store: Store, tmp_path:
             aase.email, aase.phone) == (Role.CHILDMINDER, Qualification.PEDAGOGICAL_ASSISTANT,
                                         "dagpleje", "nuuk", "ase@example.gl", "32 10 00")
     mette = people["Mette Lærke"]
-    assert (mette.institution_id, mette.place_id, mette.email) == (None, None, "")
+    assert (mette.institution_id, mette.place_id, mette.email) == (
+        plan.new_institutions[0].id, None, "")
+    assert store.institutions.get(mette.institution_id).name == "Vuggestuen Ukendt"
     # æøå survive the trip to disk and back.
     reopened = Store.open(tmp_path / "k.json")
     assert sorted(p.name for p in reopened.people.all()) == sorted(people)
@@ -106,28 +111,32 @@ def test_a_utf8_comma_file_with_bom_and_english_headers(store: Store, tmp_path: 
     assert plan_import(store, f).encoding == "utf-8"
 
 
-def test_duplicates_are_listed_never_merged(store: Store, tmp_path: Path) -> None:
+def test_a_known_person_is_updated_with_each_change_shown(store: Store, tmp_path: Path) -> None:
     store.people.add(Person(id="aase", name="Åse Højgaard", role=Role.CHILDMINDER,
                             qualification=Qualification.UNSKILLED, institution_id="dagpleje"))
     text = "\n".join([
         "navn;rolle;kvalifikation;institution",
-        "åse  HØJGAARD;dagplejer;pædagog;Dagplejen Nuuk",  # 2: already registered
+        "åse  HØJGAARD;dagplejer;pædagog;Dagplejen Nuuk",  # 2: registered, now a pedagogue
         "Åse Højgaard;dagplejer;pædagog;Børnehaven Kåre",  # 3: another institution
         "Pipaluk Berthelsen;medarbejder;ufaglært;",         # 4
         "Pipaluk  Berthelsen;medarbejder;pædagog;",         # 5: same as line 4
     ])
     plan = plan_import(store, write(tmp_path / "dup.csv", text, "utf-8"))
     assert [row.line for row in plan.rows] == [3, 4]
+    # The name as the file spells it is the same person, so only the training changes.
+    assert [(u.line, u.person.id, [(c.field, c.old, c.new) for c in u.changes])
+            for u in plan.updates] == [(2, "aase", [("qualification", "Unskilled",
+                                                     "Pedagogue")])]
     assert [(d.line, str(d.reason)) for d in plan.duplicates] == [
-        (2, "åse HØJGAARD at Dagplejen Nuuk is already registered."),
         (5, "Pipaluk Berthelsen is already on line 4 of this file."),
     ]
-    assert plan.duplicates[0].existing_id == "aase"
+    assert store.people.get("aase").qualification is Qualification.UNSKILLED, "only a plan"
     assert apply_import(store, plan) == 2
-    assert store.people.get("aase").qualification is Qualification.UNSKILLED
-    # Importing the same file again adds nobody.
+    aase = store.people.get("aase")
+    assert (aase.name, aase.qualification) == ("Åse Højgaard", Qualification.PEDAGOGUE)
+    # Importing the same file again adds and changes nothing.
     again = plan_import(store, write(tmp_path / "dup.csv", text, "utf-8"))
-    assert again.rows == [] and len(again.duplicates) == 4
+    assert again.rows == [] and again.updates == [] and len(again.duplicates) == 4
     assert apply_import(store, again) == 0 and store.people.count() == 3
 
 
@@ -227,3 +236,25 @@ def test_the_real_command(store: Store, tmp_path: Path) -> None:
     empty = run()
     assert empty.returncode == 1 and "is empty" in empty.stderr
     assert "Traceback" not in empty.stderr
+
+
+def test_a_re_import_by_the_real_command_shows_and_makes_each_change(
+        store: Store, tmp_path: Path) -> None:
+    first = "\n".join(["Fornavn;Efternavn;Stilling;Uddannelse;E-mail",
+                       "Ane;Kristiansen;medarbejder;medhjælper;ane@example.gl", ""])
+    again = "\n".join(["Fornavn;Efternavn;Stilling;Uddannelse;E-mail",
+                       "Ane;Kristiansen-Lund;medarbejder;PAU;ane@example.gl", ""])
+    f = write(tmp_path / "liste.csv", first, "utf-8")
+    done = run_kuffert("import", "people", str(f), db=store.path)
+    assert done.returncode == 0, done.stderr
+    assert '"medhjælper": Qualification: Unskilled' in done.stdout
+    f = write(tmp_path / "liste.csv", again, "utf-8")
+    redo = run_kuffert("import", "people", str(f), db=store.path)
+    assert redo.returncode == 0, redo.stderr
+    # Found by e-mail: a new surname and a finished training, both shown, then saved.
+    assert ("line 2: Ane Kristiansen-Lund: Name Ane Kristiansen → Ane Kristiansen-Lund; "
+            "Qualification Unskilled → Pedagogical assistant") in redo.stdout
+    assert "Updated 1 person." in redo.stdout and "Imported 0 people" in redo.stdout
+    (ane,) = Store.open(store.path).people.all()
+    assert (ane.name, ane.qualification) == ("Ane Kristiansen-Lund",
+                                             Qualification.PEDAGOGICAL_ASSISTANT)

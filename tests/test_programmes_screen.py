@@ -104,13 +104,17 @@ def test_a_new_programme_gets_the_suitcase_topics_and_a_learning_goal(demo_store
         await until(pilot, lambda: isinstance(app.screen, GoalsScreen))
         await pilot.press("n")
         await until(pilot, lambda: isinstance(app.screen, FormScreen))
-        await pilot.press(*"dp", "tab", *"Kan lege", "ctrl+s")
+        # The audience is picked from a list (third: childminders), never typed as a key.
+        await pilot.press("enter", "down", "down", "down", "enter", "tab", *"Kan lege",
+                          "ctrl+s")
         await until(pilot, lambda: len(table_rows(app, "#catalogue-table")) == 1)
+        (goal_row,) = table_rows(app, "#catalogue-table").values()
+        assert goal_row[0] == "Childminders"
 
     run(demo_store, steps)
     goals = stored(demo_store).learning_goals
-    assert [(g.audience, g.text) for g in goals] == [("dp", "Kan lege")]
-    assert goals[0].key == "dp-1"
+    assert [(g.audience, g.text) for g in goals] == [("childminding", "Kan lege")]
+    assert goals[0].key == "childminding-1"
 
 
 def test_a_programme_with_courses_is_not_deleted(demo_store: Store) -> None:

@@ -199,26 +199,27 @@ def small(tmp_path: Path) -> Store:
 
 def test_whole_database(small: Store) -> None:
     report = report_from_store(small)
-    # K1 (at least 2 days): A attended s1 + s2 (partial counts), B s1 + s4, C by hand;
-    # D only s1. K2 (no minimum, so 1 day): F and G present on t1, C absent.
-    assert sorted(report.trained_people) == ["A", "B", "C", "F", "G"]
-    assert report.trained_total == 5
+    # K1 (at least 2 days): A attended s1 and 3 of s2's 6 hours, which is 1.5 days,
+    # short of 2; B s1 + s4, C by hand; D only s1. K2 (no minimum, so 1 day): F and G
+    # present on t1, C absent.
+    assert sorted(report.trained_people) == ["B", "C", "F", "G"]
+    assert report.trained_total == 4
     assert {k: sorted(v) for k, v in report.trained_by_role.items()} == {
-        "leader": ["A"], "deputy": ["B"], "employee": ["C", "F"], "childminder": ["G"]}
+        "leader": [], "deputy": ["B"], "employee": ["C", "F"], "childminder": ["G"]}
     assert {k: len(v) for k, v in report.trained_by_qualification.items()} == {
-        "unskilled": 3, "pedagogical_assistant": 0, "pedagogue": 1, "other": 1}
+        "unskilled": 3, "pedagogical_assistant": 0, "pedagogue": 0, "other": 1}
     # B has no place of their own: their institution I2 is in S1, which is in Nord.
     assert {k: sorted(v) for k, v in report.trained_by_municipality.items()} == {
-        "M1": ["A", "B", "F"], "M2": ["C"], UNKNOWN: ["G"]}
+        "M1": ["B", "F"], "M2": ["C"], UNKNOWN: ["G"]}
 
     # Participants: K1 A B C D (E withdrew), K2 F C G (A only waitlisted) -> 6 people;
     # unskilled among them B C F.
     assert sorted(report.participants) == ["A", "B", "C", "D", "F", "G"]
     assert (report.unskilled_share.part, report.unskilled_share.whole) == (3, 6)
     assert report.unskilled_share.value == 0.5
-    assert (report.pedagogue_share.part, report.pedagogue_share.whole) == (1, 5)
-    # Completions per course: K1 3 of 4, K2 2 of 3.
-    assert (report.completion.part, report.completion.whole) == (5, 7)
+    assert (report.pedagogue_share.part, report.pedagogue_share.whole) == (0, 4)
+    # Completions per course: K1 2 of 4 (B, C), K2 2 of 3.
+    assert (report.completion.part, report.completion.whole) == (4, 7)
 
     assert sorted(report.sessions_held) == ["s1", "s2", "s4", "t1"]
     assert report.sessions_planned == []
@@ -237,12 +238,16 @@ def test_whole_database(small: Store) -> None:
     assert (report.courses["K1"].attendance.part, report.courses["K1"].attendance.whole) \
         == (6, 13)
 
-    # Cover: K1 7.4 + 7.4 + 3.0 (withdrawn, still paid) + 2.0 on a mark = 19.8 h at
-    # 200 kr = 3960 kr; K2 5.0 h in a programme without a rate.
-    assert report.substitute_hours == pytest.approx(24.8)
-    assert report.courses["K1"].substitute_hours == pytest.approx(19.8)
-    assert report.substitute_cost == pytest.approx(3960.0)
-    assert report.substitute_hours_unpriced == pytest.approx(5.0)
+    # Cover, day by day. K1 has 4 days (s3 lives on as s4), so a share is a quarter of
+    # the planned hours. A (7.4 h, share 1.85): s1 present 1.85, s2 partial 3 h capped
+    # at the share 1.85, s4 absent 0, s5 cancelled 0 = 3.7. B (share 1.85): s1 1.85,
+    # s2 absent 0, s4 booked 2.0 = 3.85. E (withdrew, 3.0 h, share 0.75): present on s1
+    # = 0.75. K1 = 8.3 h at 200 kr = 1660 kr. K2 has 2 days (t2 waits for a date): F
+    # (5.0 h, share 2.5) present on t1 = 2.5 h, A on the waiting list 0; no rate.
+    assert report.courses["K1"].substitute_hours == pytest.approx(8.3)
+    assert report.substitute_hours == pytest.approx(10.8)
+    assert report.substitute_cost == pytest.approx(1660.0)
+    assert report.substitute_hours_unpriced == pytest.approx(2.5)
 
     reach = {r.municipality_id: r for r in report.reach}
     assert set(reach) == {"M1", "M2"}
@@ -269,16 +274,16 @@ def test_whole_database(small: Store) -> None:
 
 def test_a_period_counts_what_happened_in_it(small: Store) -> None:
     report = report_from_store(small, period=(D(2024, 3, 1), D(2024, 3, 31)))
-    # Only K1 has days in March. A met the rule on 15 March; B only on 20 April;
+    # Only K1 has days in March. A never met the rule (1.5 days); B only on 20 April;
     # C's hand-marked completion dates from the last held day, 20 April.
     assert list(report.courses) == ["K1"]
-    assert report.trained_people == ["A"]
+    assert report.trained_people == []
     assert sorted(report.sessions_held) == ["s1", "s2"]
     assert report.sessions_postponed == [] and report.sessions_cancelled == []
     # s1 4 of 5 + s2 1 of 4.
     assert (report.attendance.part, report.attendance.whole) == (5, 9)
-    # The 2 h on B's mark of 20 April fall outside; enrolment cover goes with the course.
-    assert report.substitute_hours == pytest.approx(17.8)
+    # Cover on s1 and s2 only: A 1.85 + 1.85, B 1.85 + 0, E 0.75 = 6.3.
+    assert report.substitute_hours == pytest.approx(6.3)
     # An open end: from 1 April on, B and C (20 April) in K1, F and G in K2.
     later = report_from_store(small, period=(D(2024, 4, 1), None))
     assert sorted(later.trained_people) == ["B", "C", "F", "G"]
@@ -289,7 +294,7 @@ def test_programme_and_place_filters(small: Store) -> None:
     assert list(q.courses) == ["K2"]
     assert sorted(q.trained_people) == ["F", "G"]
     assert q.postponed_waiting == ["t2"]
-    assert q.substitute_cost is None and q.substitute_hours_unpriced == pytest.approx(5.0)
+    assert q.substitute_cost is None and q.substitute_hours_unpriced == pytest.approx(2.5)
     # A municipality takes in the courses held in its towns: K2 is at T2 in Syd.
     syd = report_from_store(small, place_id="M2")
     assert list(syd.courses) == ["K2"]
@@ -301,32 +306,32 @@ def test_json_and_text(small: Store) -> None:
     report = report_from_store(small)
     data = report_to_json(report)
     json.dumps(data)  # serialisable as it is
-    assert data["trained_total"] == 5
-    assert data["trained_by_role"] == {"leader": 1, "deputy": 1, "employee": 2,
+    assert data["trained_total"] == 4
+    assert data["trained_by_role"] == {"leader": 0, "deputy": 1, "employee": 2,
                                        "childminder": 1}
-    assert data["trained_by_municipality"] == {"M1": 3, "M2": 1, "unknown": 1}
+    assert data["trained_by_municipality"] == {"M1": 2, "M2": 1, "unknown": 1}
     assert (data["sessions_held"], data["sessions_postponed"], data["sessions_cancelled"]) \
         == (4, 2, 1)
     assert data["attendance_rate"] == 0.5
-    assert data["substitute_hours"] == 24.8 and data["substitute_cost"] == 3960.0
+    assert data["substitute_hours"] == 10.8 and data["substitute_cost"] == 1660.0
     assert data["unskilled_share"] == 0.5
-    assert sorted(data["ids"]["trained_people"]) == ["A", "B", "C", "F", "G"]
-    assert ("trained_by_role", "leader", 1) in report_rows(report)
+    assert sorted(data["ids"]["trained_people"]) == ["B", "C", "F", "G"]
+    assert ("trained_by_role", "deputy", 1) in report_rows(report)
 
     text = report_to_text(report)
-    assert "Trained in total: 5" in text
-    # Nord has the most trained, so the longest bar (30 marks); Syd a third of it.
+    assert "Trained in total: 4" in text
+    # Nord has the most trained, so the longest bar (30 marks); Syd half of it.
     nord = next(line for line in text.splitlines() if line.startswith("Kommune Nord"))
     syd = next(line for line in text.splitlines() if line.startswith("Kommune Syd"))
-    assert "#" * 30 in nord and nord.rstrip().endswith("3")
-    assert syd.count("#") == 10 and syd.rstrip().endswith("1")
+    assert "#" * 30 in nord and nord.rstrip().endswith("2")
+    assert syd.count("#") == 15 and syd.rstrip().endswith("1")
     assert "Not yet reached: Fjeldet" in text
     assert "50.0 % (8 of 16)" in text
 
     set_language("da")
     danish = report_to_text(report)
-    assert "50,0 %" in danish and "3.960,00 kr." in danish
-    assert "Uddannet i alt: 5" in danish
+    assert "50,0 %" in danish and "1.660,00 kr." in danish
+    assert "Uddannet i alt: 4" in danish
 
 
 # --- the command ---------------------------------------------------------------------
@@ -356,7 +361,9 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 #   childminders 12; 22 of them in Horsens.
 # - sessions: 15 held, Ilulissat's day 2 and Tasiilaq's two days postponed by weather.
 # - attendance: 153 present or partial of 163 marks on held days.
-# - cover: 24 Horsens enrolments x 37 h = 888 h at 250 kr.
+# - cover: 24 Horsens enrolments x 37 h = 888 h planned, 7.4 h a day; each course has
+#   4 absent or excused days (-29.6 h) and one partial day of 3.5 h (-3.9 h), so
+#   888 - 2 x 33.5 = 821 h at 250 kr.
 # - unskilled: 17 of the 54 enrolled.
 DEMO_FIGURES = {
     "trained_total": 38,
@@ -365,7 +372,7 @@ DEMO_FIGURES = {
     "sessions_postponed": 3,
     "sessions_cancelled": 0,
     "attendance_rate": round(153 / 163, 4),
-    "substitute_hours": 888.0,
+    "substitute_hours": 821.0,
     "unskilled_share": round(17 / 54, 4),
 }
 
@@ -374,7 +381,7 @@ def _check_demo(data: dict) -> None:
     for key, value in DEMO_FIGURES.items():
         assert data[key] == value, key
     assert data["trained_by_municipality"]["dk-mun-horsens"] == 22
-    assert data["substitute_cost"] == 888 * 250
+    assert data["substitute_cost"] == 821 * 250
 
 
 def test_demo_report_in_process(wired: None, demo_db: Path,

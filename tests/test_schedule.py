@@ -68,7 +68,8 @@ def test_the_first_date_moves_to_the_weekday() -> None:
 
 @pytest.mark.parametrize("kwargs, words", [
     ({"days": 0}, "at least one day"),
-    ({"spacing_weeks": 0}, "one week apart"),
+    ({"spacing_weeks": -1}, "0 or more"),
+    ({"spacing_weeks": []}, "0 or more"),
     ({"weekday": 7}, "Weekdays are numbered"),
     ({"end": NINE}, "must end after"),
 ])

@@ -143,7 +143,7 @@ def test_a_course_without_learning_goals_for_its_audience_says_so(db: Path) -> N
             app.push_screen(RatingsScreen(app.store, "c-gl-f1-nuuk-2022"))
             await pilot.pause()
             message = str(app.screen.query_one("#ratings-empty", Static).render())
-            assert "no learning goals" in message and "(leaders)" in message
+            assert "no learning goals" in message and "(Leaders and deputies)" in message
             await pilot.press("enter")  # nothing to rate: nothing opens
             assert isinstance(app.screen, RatingsScreen)
 

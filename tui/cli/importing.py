@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.cli.echo import echo
-from tui.i18n import _
+from tui.i18n import _, msg, ngettext
 
 if TYPE_CHECKING:
     from tui.store.store import Store
@@ -47,7 +47,13 @@ def _line(line: int, reason: Any) -> str:
 
 
 def import_people(args: argparse.Namespace, store: Store) -> int:
-    from tui.store.people_import import ImportFileError, apply_import, plan_import
+    from tui.store.people_import import (
+        FIELD_LABELS,
+        ImportFileError,
+        apply_import,
+        change_text,
+        plan_import,
+    )
 
     try:
         plan = plan_import(store, Path(args.file))
@@ -74,12 +80,24 @@ def import_people(args: argparse.Namespace, store: Store) -> int:
         echo(_("Warnings (imported anyway):"))
         for warning in plan.warnings:
             echo(_line(warning.line, warning.message))
+    if plan.updates:
+        echo(_("Changes to people already registered:"))
+        for update in plan.updates:
+            echo(_line(update.line, change_text(update)))
+    if plan.new_institutions:
+        echo(_("New institutions, made with the import:"))
+        for institution in plan.new_institutions:
+            echo(f"  {institution.name} ({institution.kind.label})")
+    if plan.readings:
+        echo(_("Read as:"))
+        for reading in plan.readings:
+            echo(f'  "{reading.text}": {msg(FIELD_LABELS[reading.field])}: {reading.label}')
 
     if args.dry_run:
         echo(_("Dry run: {count} people would be imported; nothing was written.").format(
             count=len(plan.rows)))
-        return EXIT_OK if plan.rows else EXIT_PROBLEM
-    if not plan.rows:
+        return EXIT_OK if plan.has_work else EXIT_PROBLEM
+    if not plan.has_work:
         echo(_("Nobody was imported."))
         return EXIT_PROBLEM
     added = apply_import(store, plan)
@@ -87,4 +105,8 @@ def import_people(args: argparse.Namespace, store: Store) -> int:
         echo(_("{count} people were added by someone else while the file was read; "
                 "they were left out.").format(count=len(plan.rows) - added))
     echo(_("Imported {count} people into {path}.").format(count=added, path=store.path))
-    return EXIT_OK if added else EXIT_PROBLEM
+    if plan.updates:
+        updated = len(plan.updates) - len(plan.stale)
+        echo(ngettext("Updated {count} person.", "Updated {count} people.",
+                       updated).format(count=updated))
+    return EXIT_OK if added or len(plan.updates) > len(plan.stale) else EXIT_PROBLEM

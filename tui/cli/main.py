@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from tui import __version__
+from tui.cli import argparse_i18n  # noqa: F401  (argparse speaks the UI's language)
 from tui.cli.echo import echo
 from tui.config import Config, ConfigError, load_config
 from tui.domain.text import printable
@@ -60,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(backup, top=False)
 
     restore = sub.add_parser("restore", help=_("restore a backup over the database"))
-    restore.add_argument("name", help=_("the backup's name, as 'kuffert backup' lists it"))
+    restore.add_argument("name", metavar="NAME", help=_("the backup's name, as 'kuffert backup' lists it"))
     restore.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     _common(restore, top=False)
 

@@ -18,37 +18,18 @@ from tui.domain.courses import (
     Attendance,
     CompletionRule,
     Enrolment,
-    EnrolmentStatus,
     Mark,
     Session,
-    SessionStatus,
 )
+from tui.domain.cover import cover_hours
+from tui.domain.expectation import NOT_HELD, expected
 from tui.domain.records import LabelledEnum
-from tui.domain.rules import completes, completion_still_reachable, session_hours
+from tui.domain.rules import completes, completion_still_reachable, day_credit, session_hours
 from tui.i18n import N_
 
-# Sessions that did not take place on their date: nobody can be absent from them.
-_NOT_HELD = frozenset({SessionStatus.POSTPONED, SessionStatus.CANCELLED})
+_NOT_HELD = NOT_HELD
 _ATTENDED = frozenset({Mark.PRESENT, Mark.PARTIAL})
 _MISSED = frozenset({Mark.ABSENT, Mark.EXCUSED})
-
-
-def expected(enrolment: Enrolment, session: Session) -> bool:
-    """Whether the person should have been at the session, so a missing mark is absence.
-
-    Boundary days count: someone enrolled or withdrawn on the day of a session was
-    expected at it. A withdrawn enrolment without a date is expected nowhere, since we
-    cannot tell where the withdrawal falls; marks already given still count as attended.
-    """
-    if session.status in _NOT_HELD:
-        return False
-    if enrolment.status is EnrolmentStatus.WAITLISTED:
-        return False
-    if enrolment.enrolled_on is not None and session.date < enrolment.enrolled_on:
-        return False
-    if enrolment.status is EnrolmentStatus.WITHDRAWN and enrolment.withdrawn_on is None:
-        return False
-    return not (enrolment.withdrawn_on is not None and session.date > enrolment.withdrawn_on)
 
 
 def counts(session: Session) -> bool:
@@ -119,6 +100,8 @@ class CellState:
 @dataclass(frozen=True, slots=True)
 class PersonTotals:
     days_attended: int
+    # Days as the completion rule counts them: a partial day is its share of the day.
+    day_credit: float
     hours_attended: float
     # Absent or excused at sessions the person was expected at.
     days_missed: int
@@ -279,33 +262,37 @@ class Grid:
         # One row is at most a few dozen sessions: recounting it is cheaper to get right
         # than keeping running sums (and floating-point hours never drift).
         attended = missed = remaining = 0
-        hours = 0.0
-        substitute: float | None = None
+        credit = hours = remaining_hours = 0.0
+        marks: dict[str, Attendance] = {}
         for session in self.sessions:
             key = (person_id, session.id)
             found = self._marks.get(key)
-            if found is not None and found.substitute_hours is not None:
-                substitute = (substitute or 0.0) + found.substitute_hours
+            if found is not None:
+                marks[session.id] = found
             if not counts(session):
                 continue
             if found is None:
-                remaining += self._expected[key]
+                if self._expected[key]:
+                    remaining += 1
+                    remaining_hours += session_hours(session) or 0.0
             elif found.mark in _ATTENDED:
                 attended += 1
-                hours += self._hours(found)
+                days, day_hours = day_credit(found, session)
+                credit += days
+                hours += day_hours
             elif found.mark in _MISSED and self._expected[key]:
                 missed += 1
-        if substitute is None:
-            # Cover booked per session wins; otherwise the enrolment's planned total.
-            substitute = self._enrolment_by_person[person_id].substitute_hours or 0.0
+        enrolment = self._enrolment_by_person[person_id]
         return PersonTotals(
             days_attended=attended,
+            day_credit=round(credit, 4),
             hours_attended=round(hours, 2),
             days_missed=missed,
             remaining=remaining,
-            completes=completes(attended, self.rule),
-            still_reachable=completion_still_reachable(attended, remaining, self.rule),
-            substitute_hours=round(substitute, 2),
+            completes=completes(credit, self.rule, hours),
+            still_reachable=completion_still_reachable(
+                credit, remaining, self.rule, hours, remaining_hours),
+            substitute_hours=cover_hours(enrolment, self.sessions, marks),
         )
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from tui.domain.people import Qualification, Role
@@ -38,9 +39,16 @@ class EligibilityRule:
 
 @dataclass(kw_only=True)
 class CompletionRule:
-    """A participant completes by attending at least ``min_sessions`` sessions."""
+    """A participant completes by attending at least ``min_sessions`` days or, when
+    ``min_hours`` is set, at least that many hours. A partial day counts by its hours in
+    either case, so half an hour of a 7-hour day is a fourteenth of a day, not a day."""
 
     min_sessions: int = 0
+    min_hours: float | None = None
+
+    @property
+    def in_hours(self) -> bool:
+        return self.min_hours is not None
 
 
 @dataclass(kw_only=True)
@@ -68,6 +76,8 @@ class Course(Record):
     provider: str = ""
     status: CourseStatus = CourseStatus.PLANNED
     reading_pages: int | None = None
+    # Places on the course; beyond them people go on the waiting list. None: no limit.
+    capacity: int | None = None
     eligibility: EligibilityRule = field(default_factory=EligibilityRule)
     completion: CompletionRule = field(default_factory=CompletionRule)
     phase_plan: PhasePlan = field(default_factory=PhasePlan)
@@ -205,13 +215,36 @@ class CourseSummary(Record):
         return min(upcoming) if upcoming else None
 
 
-def summarise(course_id: str, sessions: list[Session]) -> CourseSummary:
+ATTENDED_MARKS = frozenset({Mark.PRESENT, Mark.PARTIAL})
+
+
+def attended_session_ids(attendance: Iterable[Attendance]) -> set[str]:
+    return {a.session_id for a in attendance if a.mark in ATTENDED_MARKS}
+
+
+def effective_status(session: Session, attended: Collection[str]) -> SessionStatus:
+    """The status a day counts with: a planned day where anyone was marked as attending
+    was held, whoever forgot to set it (marks come from the grid, the store and field
+    bundles alike). A day set postponed or cancelled stays so on purpose."""
+    if session.status is SessionStatus.PLANNED and session.id in attended:
+        return SessionStatus.HELD
+    return session.status
+
+
+def held_ids(sessions: Iterable[Session], attended: Collection[str]) -> set[str]:
+    return {s.id for s in sessions if effective_status(s, attended) is SessionStatus.HELD}
+
+
+def summarise(course_id: str, sessions: list[Session],
+              attended: Collection[str] = ()) -> CourseSummary:
+    """``attended``: ids of the sessions with an attending mark (see effective_status)."""
     return CourseSummary(
         id=course_id,
         # Days that will be or were taught: a postponed day lives on in its new date.
         session_count=sum(s.status in (SessionStatus.PLANNED, SessionStatus.HELD)
                           for s in sessions),
-        planned_dates=sorted(s.date for s in sessions if s.status is SessionStatus.PLANNED),
+        planned_dates=sorted(s.date for s in sessions
+                             if effective_status(s, attended) is SessionStatus.PLANNED),
         waiting=[
             WaitingSession(session_id=s.id, date=s.date, reason=s.postpone_reason,
                            note=s.postpone_note)
@@ -219,3 +252,18 @@ def summarise(course_id: str, sessions: list[Session]) -> CourseSummary:
             if s.status is SessionStatus.POSTPONED and s.replaced_by is None
         ],
     )
+
+
+def places_taken(enrolments: Iterable[Enrolment]) -> int:
+    return sum(e.status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
+               for e in enrolments)
+
+
+def next_on_waiting_list(course: Course, enrolments: Iterable[Enrolment]) -> Enrolment | None:
+    """Who is offered a place that has come free: the first on the waiting list (by when
+    they were put on it), or None when no place is free or nobody waits."""
+    enrolments = list(enrolments)
+    if course.capacity is None or places_taken(enrolments) >= course.capacity:
+        return None
+    waiting = [e for e in enrolments if e.status is EnrolmentStatus.WAITLISTED]
+    return min(waiting, key=lambda e: (e.created_at, e.id)) if waiting else None

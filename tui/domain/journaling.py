@@ -63,12 +63,22 @@ class JournalProgress:
         return CycleProgress(number, frozenset())
 
 
-def journal_progress(journal_id: str, entries: Iterable[JournalEntry]) -> JournalProgress:
-    """``entries`` may hold other journals' entries too (a whole course's, say)."""
+def journal_progress(journal_id: str, entries: Iterable[JournalEntry],
+                     goals: Iterable[JournalGoal] = ()) -> JournalProgress:
+    """``entries`` and ``goals`` may hold other journals' too (a whole course's, say).
+
+    A goal is the work of phase 3 even without an entry there, and its evaluation the
+    work of phase 8, so they count for those phases' ticks.
+    """
     by_cycle: dict[int, set[Phase]] = defaultdict(set)
     for entry in entries:
         if entry.journal_id == journal_id:
             by_cycle[entry.cycle].add(Phase(entry.phase))
+    for goal in goals:
+        if goal.journal_id == journal_id:
+            by_cycle[goal.cycle].add(Phase.GOALS)
+            if goal.outcome is not None:
+                by_cycle[goal.cycle].add(Phase.EVALUATION)
     return JournalProgress(
         journal_id,
         tuple(CycleProgress(c, frozenset(by_cycle[c])) for c in sorted(by_cycle)),

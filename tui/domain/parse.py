@@ -494,22 +494,30 @@ _ROLES: dict[str, Role] = _alias_table(
             "deputy leader",
             "deputy manager",
         ),
-        Role.EMPLOYEE: ("medarbejder", "ansat", "personale", "employee", "staff"),
-        Role.CHILDMINDER: ("dagplejer", "childminder", "child minder"),
+        # Staff lists name the job by its training: every such word is an employee.
+        Role.EMPLOYEE: ("medarbejder", "ansat", "personale", "employee", "staff",
+                        "pædagog", "pædagogmedhjælper", "medhjælper", "pædagogisk assistent",
+                        "pau", "assistent", "studerende", "pædagogstuderende", "vikar"),
+        Role.CHILDMINDER: ("dagplejer", "childminder", "child minder", "dagplejemor",
+                           "dagplejefar", "dagplejepædagog"),
     }
 )
 
 _QUALIFICATIONS: dict[str, Qualification] = _alias_table(
     {
-        Qualification.UNSKILLED: ("ufaglært", "unskilled"),
+        Qualification.UNSKILLED: ("ufaglært", "unskilled", "uuddannet", "ingen",
+                                  "pædagogmedhjælper", "medhjælper", "pædagogisk medhjælper"),
         Qualification.PEDAGOGICAL_ASSISTANT: (
             "pædagogisk assistent",
             "pædagogisk assistant",
             "pa",
+            "pau",
+            "pædagogisk assistentuddannelse",
             "pedagogical assistant",
         ),
-        Qualification.PEDAGOGUE: ("pædagog", "pedagogue"),
-        Qualification.OTHER: ("anden", "andet", "other"),
+        Qualification.PEDAGOGUE: ("pædagog", "pedagogue", "uddannet pædagog",
+                                  "pædagoguddannet", "dagplejepædagog"),
+        Qualification.OTHER: ("anden", "andet", "other", "studerende", "pædagogstuderende"),
     }
 )
 
@@ -533,3 +541,23 @@ def parse_qualification(text: str) -> Parsed[Qualification]:
         Qualification,
         N_('"{text}" is not a qualification. Choose one of: {choices}.'),
     )
+
+
+_RANGE = re.compile(r"\s*(\d{1,7})\s*(?:[-–—]|to|til)\s*(\d{1,7})\s*", re.ASCII | re.I)
+
+
+def parse_target(text: str) -> Parsed[tuple[int | None, int | None]]:
+    """A target number of participants: "60" or a range "60-70" (also "60–70", "60 til 70")."""
+    if not text.strip():
+        return _ok((None, None))
+    if (found := _RANGE.fullmatch(text)) is not None:
+        low, high = int(found[1]), int(found[2])
+        if high < low:
+            return _fail(msg("The range must go from the smaller number to the larger, "
+                             "for example {low}-{high}.", low=high, high=low))
+        return _ok((low, high))
+    single = parse_int(text, 0, 9_999_999)
+    if single.error:
+        return _fail(msg('"{text}" is not a target. Write a number, or a range such as '
+                         "60-70.", text=_echo(text.strip())))
+    return _ok((single.value, None))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tui.domain.records import LabelledEnum, Record
@@ -53,3 +55,17 @@ class Institution(Record):
     kind: InstitutionKind
     place_id: str | None = None
     administration: str = ""
+
+
+def distinct_names(places: Iterable[Place]) -> dict[str, str]:
+    """Each place's name by id, with its municipality added where another place has the
+    same name: Greenland has two Aappilattoq and two Tasiusaq."""
+    places = list(places)
+    by_id = {p.id: p for p in places}
+    counts = Counter(p.name.casefold() for p in places)
+    names: dict[str, str] = {}
+    for p in places:
+        owner = by_id.get(p.municipality_id or "")
+        shared = counts[p.name.casefold()] > 1
+        names[p.id] = f"{p.name} ({owner.name})" if shared and owner else p.name
+    return names

@@ -36,13 +36,17 @@ from tui.domain.courses import (
     PostponeReason,
     Session,
     SessionStatus,
+    attended_session_ids,
+    effective_status,
 )
+from tui.domain.cover import COVER_RULE, cover_hours
+from tui.domain.expectation import expected
 from tui.domain.journals import GoalOutcome, GoalRating, Journal, JournalEntry, JournalGoal, Phase
 from tui.domain.parse import format_date, format_number
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution, Place, PlaceKind
 from tui.domain.programmes import Programme
-from tui.domain.rules import completes
+from tui.domain.rules import completes, day_credit
 from tui.i18n import _
 
 Period = tuple[dt.date | None, dt.date | None]
@@ -244,6 +248,22 @@ def _sorted_sessions(sessions: Iterable[Session]) -> list[Session]:
     return sorted(sessions, key=lambda s: (s.date, s.start or dt.time.min, s.id))
 
 
+def _completion_day(held: Sequence[Session], marks: Mapping[str, Mapping[str, Attendance]],
+                    person_id: str, rule: CompletionRule) -> dt.date | None:
+    """The date of the held day on which the person's attendance first met the rule."""
+    days = hours = 0.0
+    for session in held:  # in date order
+        mark = marks.get(session.id, {}).get(person_id)
+        if mark is None or mark.mark not in ATTENDED:
+            continue
+        day, day_hours = day_credit(mark, session)
+        days += day
+        hours += day_hours
+        if completes(days, rule, hours):
+            return session.date
+    return None
+
+
 def build_report(
     programmes: Sequence[Programme],
     courses: Sequence[Course],
@@ -296,12 +316,16 @@ def build_report(
         report.courses[course.id] = figures
         all_sessions = _sorted_sessions(sessions_by_course.get(course.id, ()))
         sessions = [s for s in all_sessions if _in_period(s.date, period)]
-        held_dates = {s.id: s.date for s in all_sessions if s.status is SessionStatus.HELD}
+        course_marks = attendance_by_course.get(course.id, ())
+        attended_ids = attended_session_ids(course_marks)
+        status_of = {s.id: effective_status(s, attended_ids) for s in all_sessions}
+        held = [s for s in all_sessions if status_of[s.id] is SessionStatus.HELD]
+        held_dates = {s.id: s.date for s in held}
         ids = {s.id for s in all_sessions}
 
         for status in SessionStatus:
             figures.sessions_by_status[status.value] = [
-                s.id for s in sessions if s.status is status
+                s.id for s in sessions if status_of[s.id] is status
             ]
         for s in sessions:
             if s.status is SessionStatus.POSTPONED:
@@ -327,61 +351,58 @@ def build_report(
         participants.update(dict.fromkeys(active))
 
         marks: dict[str, dict[str, Attendance]] = defaultdict(dict)
-        for mark in attendance_by_course.get(course.id, ()):
+        for mark in course_marks:
             if mark.person_id in person_by_id:
                 marks[mark.session_id][mark.person_id] = mark
 
-        # Completion: the day of the n-th attended held session is the day it was met.
-        attended_days: dict[str, list[dt.date]] = defaultdict(list)
-        for session_id, day in held_dates.items():
-            for pid, mark in marks.get(session_id, {}).items():
-                if mark.mark in ATTENDED:
-                    attended_days[pid].append(day)
-        # A rule of 0 means none was set; nobody is trained without attending a day.
-        rule = CompletionRule(min_sessions=max(course.completion.min_sessions, 1))
+        # Completion: the day the attended held days (partial ones by their share) first
+        # meet the rule is the day it was met. A rule of 0 days means none was set;
+        # nobody is trained without attending a day.
+        rule = course.completion
+        if not rule.in_hours:
+            rule = CompletionRule(min_sessions=max(rule.min_sessions, 1))
         last_day = (
             max(held_dates.values()) if held_dates
             else all_sessions[-1].date if all_sessions else None
         )
         for pid, enrolment in active.items():
-            days = sorted(attended_days.get(pid, ()))
-            if completes(len(days), rule):
-                when: dt.date | None = days[rule.min_sessions - 1]
-            elif enrolment.status is EnrolmentStatus.COMPLETED:
+            when = _completion_day(held, marks, pid, rule)
+            if when is None and enrolment.status is EnrolmentStatus.COMPLETED:
                 # Marked completed by hand (e.g. made up a missed day elsewhere).
                 when = last_day
-            else:
+            elif when is None:
                 continue
             if period is not None and (when is None or not _in_period(when, period)):
                 continue
             figures.completed.append(pid)
             trained[pid] = None
 
-        # Attendance: everyone enrolled is expected on a held day, and so is anyone
-        # marked there (a person who withdrew later was still expected before).
+        # Attendance: on a held day, the people expected there (by the same rule as the
+        # grid and the sign-in sheet: enrolled by then, not withdrawn before) and anyone
+        # marked as attending.
         course_attended = course_expected = 0
         for s in sessions:
-            if s.status is not SessionStatus.HELD:
+            if status_of[s.id] is not SessionStatus.HELD:
                 continue
             marked = marks.get(s.id, {})
-            expected = set(active) | set(marked)
-            attended = sum(1 for pid in expected if pid in marked and marked[pid].mark in ATTENDED)
-            report.unmarked += [(s.id, pid) for pid in active if pid not in marked]
-            report.attendance_by_session[s.id] = Ratio(attended, len(expected))
-            course_attended += attended
-            course_expected += len(expected)
+            due = {pid for pid, e in active.items() if expected(e, s)}
+            came = {pid for pid, m in marked.items() if m.mark in ATTENDED}
+            report.unmarked += [(s.id, pid) for pid in sorted(due) if pid not in marked]
+            report.attendance_by_session[s.id] = Ratio(len(came), len(due | came))
+            course_attended += len(came)
+            course_expected += len(due | came)
         figures.attendance = Ratio(course_attended, course_expected)
         attended_total += course_attended
         expected_total += course_expected
 
-        # Substitute cover is money already spent, so withdrawn enrolments count too.
+        # Substitute cover follows attendance day by day (tui.domain.cover); withdrawn
+        # people count for the days before they left, the waiting list for nothing.
         in_scope = {s.id for s in sessions}
-        hours = sum(e.substitute_hours or 0.0 for e in enrolments)
-        hours += sum(
-            mark.substitute_hours or 0.0
-            for mark in attendance_by_course.get(course.id, ())
-            if mark.session_id in in_scope
-        )
+        by_person: dict[str, dict[str, Attendance]] = defaultdict(dict)
+        for mark in course_marks:
+            by_person[mark.person_id][mark.session_id] = mark
+        hours = sum(cover_hours(e, all_sessions, by_person.get(e.person_id, {}), in_scope)
+                    for e in enrolments)
         figures.substitute_hours = hours
         hours_by_programme[course.programme_id] += hours
 
@@ -817,6 +838,7 @@ def report_to_text(report: Report) -> str:
     if report.substitute_hours_unpriced:
         lines.append(_("Hours in programmes without an hourly rate: {hours}").format(
             hours=format_number(report.substitute_hours_unpriced, 1)))
+    lines += textwrap.wrap(_(COVER_RULE), 78)
 
     if report.goal_changes:
         lines += ["", _("Learning goals, average rating before and after"),

@@ -40,7 +40,7 @@ from tui.domain.people import Person
 from tui.domain.places import InstitutionKind
 from tui.domain.programmes import Programme
 from tui.domain.records import LabelledEnum
-from tui.i18n import N_, Message, msg
+from tui.i18n import N_, Message, msg, ngettext
 
 S = TypeVar("S", bound=LabelledEnum)
 FieldErrors = list[tuple[str, Message]]
@@ -188,6 +188,9 @@ def validate_course(course: Course, *, session_count: int | None = None) -> Fiel
     if course.reading_pages is not None and course.reading_pages < 0:
         errors.append(("reading_pages", msg("The number of pages cannot be negative.")))
     minimum = course.completion.min_sessions
+    min_hours = course.completion.min_hours
+    if min_hours is not None and min_hours <= 0:
+        errors.append(("completion", msg("The number of hours to attend must be more than 0.")))
     if minimum < 0:
         errors.append(("completion", msg("The number of days to attend cannot be negative.")))
     elif session_count is not None and minimum > session_count:
@@ -235,6 +238,11 @@ def validate_programme(programme: Programme) -> FieldErrors:
                 ),
             )
         )
+    low, high = programme.target_participants, programme.target_max
+    if low is not None and high is not None and high < low:
+        errors.append(("target_participants", msg(
+            "The range must go from the smaller number to the larger, for example "
+            "{low}-{high}.", low=high, high=low)))
     if programme.target_participants is not None and programme.target_participants < 0:
         errors.append(
             ("target_participants", msg("The target number of participants cannot be negative."))
@@ -507,10 +515,42 @@ def _institution_kind_label(kind: InstitutionKind | str) -> Message | str:
         return str(kind)
 
 
-def completes(attended_count: int, rule: CompletionRule) -> bool:
-    return attended_count >= rule.min_sessions
+def day_credit(attendance: Attendance, session: Session) -> tuple[float, float]:
+    """What one mark earns toward completion: (days, hours).
+
+    A partial day is the share of the day its hours are (of the session's hours, or of a
+    working day when the session has none), so half an hour is never a whole day.
+    """
+    full = session_hours(session)
+    if attendance.mark is Mark.PRESENT:
+        return 1.0, full or 0.0
+    if attendance.mark is Mark.PARTIAL:
+        hours = max(attendance.hours or 0.0, 0.0)
+        return min(hours / (full or FULL_WORKING_DAY_HOURS), 1.0), hours
+    return 0.0, 0.0
 
 
-def completion_still_reachable(attended: int, remaining: int, rule: CompletionRule) -> bool:
-    """False once too many days are missed: the coordinator can act before the last day."""
-    return attended + max(remaining, 0) >= rule.min_sessions
+def completes(days: float, rule: CompletionRule, hours: float = 0.0) -> bool:
+    """Whether ``days`` (partial days as shares) or ``hours`` attended meet the rule."""
+    if rule.min_hours is not None:
+        return hours + _EPSILON >= rule.min_hours
+    return days + _EPSILON >= rule.min_sessions
+
+
+def completion_still_reachable(days: float, remaining: int, rule: CompletionRule,
+                               hours: float = 0.0, remaining_hours: float = 0.0) -> bool:
+    """False once too much is missed: the coordinator can act before the last day.
+
+    ``remaining`` days (``remaining_hours`` for a rule in hours) are still unmarked.
+    """
+    if rule.min_hours is not None:
+        return hours + max(remaining_hours, 0.0) + _EPSILON >= rule.min_hours
+    return days + max(remaining, 0) + _EPSILON >= rule.min_sessions
+
+
+def completion_text(rule: CompletionRule) -> str:
+    """The rule in words, for reports and summaries."""
+    if rule.min_hours is not None:
+        return str(msg("at least {hours} hours attended", hours=HoursText(rule.min_hours)))
+    return ngettext("at least {count} day attended", "at least {count} days attended",
+                    max(rule.min_sessions, 1)).format(count=max(rule.min_sessions, 1))

@@ -12,12 +12,12 @@ import datetime as dt
 import itertools
 import unicodedata
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import holidays
 
-from tui.domain.courses import Course, PostponeReason, Session, SessionStatus
+from tui.domain.courses import Course, CourseStatus, PostponeReason, Session, SessionStatus
 from tui.domain.parse import JoinedText, format_date, format_time, label_of
 from tui.i18n import N_, Message, _, language, msg
 
@@ -74,7 +74,7 @@ def generate(
     days: int,
     first_date: dt.date,
     weekday: int,
-    spacing_weeks: int,
+    spacing_weeks: int | Sequence[int],
     start: dt.time,
     end: dt.time,
     hours: float | None,
@@ -84,6 +84,10 @@ def generate(
 ) -> list[Session]:
     """``days`` planned sessions on ``weekday``, ``spacing_weeks`` apart.
 
+    ``spacing_weeks`` is one gap for all, or one gap per pair of days (the 5-day course
+    runs 5, 3 and 3 weeks apart); the last gap repeats when there are fewer. A gap of 0
+    puts the next day on the following day, so a course of three days in a row (a
+    trainer's visit to a settlement) is one run too.
     ``first_date`` moves forward to the next ``weekday`` if it falls on another day.
     ``last_weekday`` puts the last day on another weekday of the same week (the 5-day
     course ends on a Wednesday after four Mondays). Holidays are not skipped: the
@@ -91,8 +95,9 @@ def generate(
     """
     if days < 1:
         raise ScheduleError(msg("A course needs at least one day."))
-    if spacing_weeks < 1:
-        raise ScheduleError(msg("Sessions must be at least one week apart."))
+    gaps = [spacing_weeks] if isinstance(spacing_weeks, int) else list(spacing_weeks)
+    if not gaps or any(gap < 0 for gap in gaps):
+        raise ScheduleError(msg("Give the weeks between the days as 0 or more."))
     for day in (weekday, last_weekday):
         if day is not None and not 0 <= day <= 6:
             raise ScheduleError(msg("Weekdays are numbered 0 (Monday) to 6 (Sunday)."))
@@ -101,8 +106,11 @@ def generate(
             msg("The session must end after it starts ({start}).", start=format_time(start))
         )
     first = first_date + dt.timedelta(days=(weekday - first_date.weekday()) % 7)
-    dates = [first + dt.timedelta(weeks=spacing_weeks * i) for i in range(days)]
-    if last_weekday is not None:
+    dates = [first]
+    for i in range(1, days):
+        gap = gaps[min(i - 1, len(gaps) - 1)]
+        dates.append(dates[-1] + (dt.timedelta(weeks=gap) if gap else dt.timedelta(days=1)))
+    if last_weekday is not None and days > 1 and gaps[min(days - 2, len(gaps) - 1)] > 0:
         # Within the same week, and sessions are at least a week apart, so the last day
         # still comes after the one before it even on an earlier weekday.
         dates[-1] += dt.timedelta(days=last_weekday - weekday)
@@ -353,3 +361,30 @@ def waiting_for_new_date(sessions: Iterable[Session]) -> list[Session]:
         (s for s in sessions if s.status is SessionStatus.POSTPONED and s.replaced_by is None),
         key=_order,
     )
+
+
+# --- copying a course ----------------------------------------------------------------
+
+
+def copy_course(course: Course, sessions: Iterable[Session], *, name: str,
+                offset: dt.timedelta, new_id: Callable[[], str]) -> tuple[Course, list[Session]]:
+    """Next year's run: the course planned again with its days moved by ``offset``.
+
+    The days that were (or will be) taught are copied as planned days, each keeping its
+    weekday when the offset is whole weeks; a postponed day lives on in its new date and a
+    cancelled one is left behind. People, marks and journals stay with the old run.
+    """
+    copy = dataclasses.replace(
+        course, id=new_id(), version=0, created_at="", updated_at="", updated_by="",
+        name=name, status=CourseStatus.PLANNED,
+        trainers=list(course.trainers), topic_keys=list(course.topic_keys))
+    days = [
+        dataclasses.replace(
+            s, id=new_id(), version=0, created_at="", updated_at="", updated_by="",
+            course_id=copy.id, date=s.date + offset,
+            status=SessionStatus.PLANNED, postpone_reason=None, postpone_note="",
+            replaced_by=None)
+        for s in sorted(sessions, key=lambda s: (s.date, s.start or dt.time.min))
+        if s.status in (SessionStatus.PLANNED, SessionStatus.HELD)
+    ]
+    return copy, days

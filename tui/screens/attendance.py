@@ -46,7 +46,7 @@ from textual.coordinate import Coordinate
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Static
 
 from tui.domain.attendance import (
     PRIMARY_KEYS,
@@ -71,12 +71,15 @@ from tui.domain.courses import (
     attendance_id,
 )
 from tui.domain.parse import format_date, format_hours, parse_hours, weekday_name
+from tui.domain.people import Person
 from tui.domain.rules import session_hours
 from tui.i18n import N_, _, language
+from tui.screens.walk_in import walk_in_form, walk_in_person
 from tui.store.errors import StoreError
 from tui.store.store import Store
+from tui.store.walk_in import add_walk_in
 from tui.widgets.attendance_grid import AttendanceGrid, TotalsTable
-from tui.widgets.form import Field, FormScreen
+from tui.widgets.form import Field, PromptScreen
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import clip
 
@@ -176,10 +179,19 @@ class _Changed(Message):
 
 
 class _SubstituteSaved(Message):
-    def __init__(self, name: str, error: str | None) -> None:
+    """Cover hours saved, or (``walk_in``) a walk-in registered and marked present."""
+
+    def __init__(self, name: str, error: str | None, *, walk_in: bool = False) -> None:
         super().__init__()
         self.name = name
         self.error = error
+        self.walk_in = walk_in
+
+
+@dataclass(frozen=True)
+class _WalkInJob:
+    person: Person
+    session_id: str
 
 
 @dataclass(frozen=True)
@@ -276,6 +288,9 @@ class CourseWriter:
                 self._post(self._guarded(lambda job=job: self._poll(job.reload)))
             elif isinstance(job, _SubstituteJob):
                 self._post(self._save_substitute(job))
+                self._post(self._guarded(lambda: self._poll(reload=True)))
+            elif isinstance(job, _WalkInJob):
+                self._post(self._save_walk_in(job))
                 self._post(self._guarded(lambda: self._poll(reload=True)))
 
     def _guarded(self, read: Callable[[], Message]) -> Message:
@@ -411,6 +426,13 @@ class CourseWriter:
             out.append((pid, sid, record))
         return out, frozenset(unknown)
 
+    def _save_walk_in(self, job: _WalkInJob) -> _SubstituteSaved:
+        try:
+            add_walk_in(self.store, self.course_id, job.session_id, job.person)
+        except Exception as error:
+            return _SubstituteSaved(job.person.name, _error_text(error), walk_in=True)
+        return _SubstituteSaved(job.person.name, None, walk_in=True)
+
     def _save_substitute(self, job: _SubstituteJob) -> _SubstituteSaved:
         enrolment = dataclasses.replace(job.enrolment, substitute_hours=job.hours)
         try:
@@ -424,13 +446,8 @@ class CourseWriter:
 # --- prompts ------------------------------------------------------------------------------
 
 
-class HoursPrompt(FormScreen):
-    """A one-field form: enter in the field saves, as a trainer expects of a prompt."""
-
-    @on(Input.Submitted)
-    async def _submit(self, event: Input.Submitted) -> None:
-        event.stop()
-        await self.action_save()
+class HoursPrompt(PromptScreen):
+    """The hours of a partial day or of cover: enter saves."""
 
 
 # --- the screen ---------------------------------------------------------------------------
@@ -444,6 +461,7 @@ class AttendanceScreen(Screen[None]):
         Binding("ctrl+r,ctrl+y", "redo", N_("Redo"), id="attendance.redo"),
         Binding("v", "substitute", N_("Cover hours"), id="attendance.substitute"),
         Binding("s", "sheet", N_("Sign-in sheet"), id="attendance.sheet"),
+        Binding("n", "walk_in", N_("Walk-in"), id="attendance.walk_in"),
         Binding("escape", "close", N_("Back"), id="attendance.close"),
         Binding("h", "move('left')", N_("Left"), id="attendance.left", show=False),
         Binding("j", "move('down')", N_("Down"), id="attendance.down", show=False),
@@ -1110,9 +1128,34 @@ class AttendanceScreen(Screen[None]):
                    value=format_hours(current) if current else "")],
         ), answered)
 
+    def action_walk_in(self) -> None:
+        cell = self._cursor_cell()
+        if self.data is None or not self.data.grid.sessions:
+            return
+        # The session under the cursor; with nobody in the grid yet, the one opened on.
+        sid = cell[1] if cell else self.data.grid.session_ids[
+            default_session_column(self.data.grid.sessions, self.today)]
+        session = self.data.grid.session(sid)
+        institutions = self.store.institutions.all()
+
+        def answered(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            self._jobs += 2
+            self._writer.submit(_WalkInJob(walk_in_person(values), sid))
+
+        self.app.push_screen(walk_in_form(format_date(session.date), institutions), answered)
+
     @on(_SubstituteSaved)
     def _substitute_saved(self, message: _SubstituteSaved) -> None:
         self._jobs -= 1
+        if message.walk_in:
+            if message.error:
+                self.notify(message.error, title=_("Not saved"), severity="error", timeout=15)
+            else:
+                self.notify(_("{name} is enrolled and marked present.").format(
+                    name=message.name))
+            return
         if message.error:
             self.notify(message.error, title=_("Cover hours not saved"), severity="error",
                         timeout=15)

@@ -50,7 +50,7 @@ TABS = ("overview", "sessions", "participants")
 ACTION_TAB = {
     "add_session": "sessions", "edit_session": "sessions", "delete_session": "sessions",
     "generate": "sessions", "postpone": "sessions", "redate": "sessions",
-    "practice": "sessions",
+    "practice": "sessions", "mark_held": "sessions",
     "add_participants": "participants", "enrolment_status": "participants",
     "cover_hours": "participants", "remove_participant": "participants",
     "edit_course": "overview", "course_status": "overview",
@@ -75,6 +75,7 @@ class CourseScreen(Screen[None]):
         Binding("p", "postpone", N_("Postpone"), id="sessions.postpone"),
         Binding("r", "redate", N_("New date"), id="sessions.redate"),
         Binding("k", "practice", N_("Practice task"), id="sessions.practice"),
+        Binding("h", "mark_held", N_("Mark held"), id="sessions.held"),
         Binding("n", "add_participants", N_("Enrol"), id="participants.add"),
         Binding("s", "enrolment_status", N_("Status"), id="participants.status"),
         Binding("v", "cover_hours", N_("Cover hours"), id="participants.hours"),
@@ -325,6 +326,10 @@ class CourseScreen(Screen[None]):
     async def action_delete_session(self) -> None:
         if (session := self.query_one(SessionsPane).selected()) is not None:
             await session_forms.delete_session(self, session)
+
+    @work(group="dialog")
+    async def action_mark_held(self) -> None:
+        await session_forms.mark_days_held(self)
 
     @work(group="dialog")
     async def action_generate(self) -> None:

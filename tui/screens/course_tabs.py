@@ -22,11 +22,13 @@ from tui.domain.courses import (
     EnrolmentStatus,
     Session,
     SessionStatus,
+    effective_status,
 )
 from tui.domain.parse import format_date, format_hours, format_time, weekday_name
 from tui.domain.people import Person
 from tui.domain.places import Institution, InstitutionKind, Place
 from tui.domain.programmes import Programme
+from tui.domain.rules import completion_text
 from tui.domain.schedule import holiday_warnings, practice_periods
 from tui.i18n import N_, Message, _
 from tui.screens.courses import place_label
@@ -62,6 +64,8 @@ class CourseData:
     people: dict[str, Person] = field(default_factory=dict)
     institutions: dict[str, Institution] = field(default_factory=dict)
     holidays: dict[dt.date, list[Message]] = field(default_factory=dict)
+    # Sessions someone was marked as attending: they count as held (effective_status).
+    attended: frozenset[str] = frozenset()
 
     def session(self, session_id: str) -> Session | None:
         return next((s for s in self.sessions if s.id == session_id), None)
@@ -85,7 +89,8 @@ def load_course(store: Store, course_id: str) -> CourseData | None:
         course=course, programme=store.programmes.find(course.programme_id),
         places={p.id: p for p in store.places.all()}, sessions=sessions,
         enrolments=enrolments, people=people,
-        institutions={i.id: i for i in store.institutions.all()}, holidays=holidays)
+        institutions={i.id: i for i in store.institutions.all()}, holidays=holidays,
+        attended=frozenset(store.attended_sessions(course_id)))
 
 
 def _warning_date(warning: Message, sessions: Iterable[Session]) -> dt.date:
@@ -121,7 +126,7 @@ def overview_table(data: CourseData) -> Table:
     row(_("Programme"), programme.name if programme else c.programme_id)
     row(_("Form"), forms.get(c.form_key, c.form_key))
     row(_("Status"), c.status.label)
-    row(_("Place"), place_label(place) if place else "")
+    row(_("Place"), place_label(place, data.places) if place else "")
     row(_("Venue"), c.venue)
     row(_("Trainers"), ", ".join(c.trainers))
     row(_("Provider"), c.provider)
@@ -132,8 +137,10 @@ def overview_table(data: CourseData) -> Table:
     row(_("Days"), days)
     row(_("Reading"), _("{n} pages").format(n=c.reading_pages)
         if c.reading_pages is not None else "")
-    row(_("To complete"), _("at least {n} of {days} days").format(
-        n=c.completion.min_sessions, days=len(active)) if c.completion.min_sessions else "")
+    rule = c.completion
+    row(_("To complete"), completion_text(rule) if rule.in_hours
+        else _("at least {n} of {days} days").format(n=rule.min_sessions, days=len(active))
+        if rule.min_sessions else "")
     rule = c.eligibility
     who = [", ".join(r.label for r in rule.roles),
            ", ".join(q.label for q in rule.qualifications),
@@ -238,7 +245,7 @@ def session_rows(data: CourseData) -> list[tuple[str, tuple[str, ...]]]:
         rows.append((s.id, (
             _short_day(s.date), _time_span(s),
             format_hours(s.hours) if s.hours is not None else "",
-            _where(data, s), s.status.label,
+            _where(data, s), effective_status(s, data.attended).label,
             _postponed_note(data, s) or _holiday_note(data, s))))
         if s.id in periods:
             _following, days = periods[s.id]

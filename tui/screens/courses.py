@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
@@ -30,13 +30,15 @@ from tui.domain.courses import CompletionRule, Course, CourseStatus, CourseSumma
 from tui.domain.parse import (
     Parsed,
     format_date,
+    format_hours,
     labels_of,
+    parse_hours,
     parse_int,
     parse_name,
     parse_qualification,
     parse_role,
 )
-from tui.domain.places import InstitutionKind, Place
+from tui.domain.places import InstitutionKind, Place, distinct_names
 from tui.domain.programmes import Programme, Topic
 from tui.domain.records import LabelledEnum
 from tui.domain.rules import (
@@ -45,10 +47,11 @@ from tui.domain.rules import (
     next_statuses,
     validate_course,
 )
-from tui.domain.schedule import ScheduleError
+from tui.domain.schedule import ScheduleError, copy_course
 from tui.i18n import N_, Message, _, msg
 from tui.screens.overview import natural_key
 from tui.store.errors import StaleRecord, StoreError
+from tui.store.ids import new_id
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import Field, FormScreen
@@ -108,8 +111,12 @@ def programme_short(programme: Programme | None) -> str:
     return programme.name.split(":", 1)[0].strip()
 
 
-def place_label(place: Place) -> str:
-    return f"{place.name} ({place.kind.label.lower()})"
+def place_label(place: Place, places: Mapping[str, Place] | None = None) -> str:
+    """Name and kind, and the municipality when known: Greenland has two Aappilattoq and
+    two Tasiusaq, told apart only by it."""
+    kind = place.kind.label.lower()
+    owner = (places or {}).get(place.municipality_id or "")
+    return f"{place.name} ({kind}, {owner.name})" if owner else f"{place.name} ({kind})"
 
 
 # -- reading --------------------------------------------------------------------------
@@ -154,7 +161,7 @@ class CourseListReader:
         places = sorted(store.places.all(), key=lambda p: natural_key(p.name))
         summaries = {s.id: s for s in store.course_summaries.all()}
         by_programme = {p.id: p for p in programmes}
-        place_names = {p.id: p.name for p in places}
+        place_names = distinct_names(places)
         courses = sorted(store.courses.all(), key=lambda c: (
             natural_key(by_programme[c.programme_id].name if c.programme_id in by_programme
                         else ""), natural_key(c.name)))
@@ -191,6 +198,7 @@ class Filters:
 
 def filter_form(data: CourseList, current: Filters) -> FormScreen:
     used_places = {r.course.place_id for r in data.rows}
+    by_id = {p.id: p for p in data.places}
     forms: dict[str, str] = {}
     for programme in data.programmes:
         for form in programme.forms:
@@ -201,7 +209,8 @@ def filter_form(data: CourseList, current: Filters) -> FormScreen:
         Field("status", _("Status"), value=current.status or "",
               choices=[(s.label, s) for s in CourseStatus]),
         Field("place_id", _("Place"), value=current.place_id or "",
-              choices=[(place_label(p), p.id) for p in data.places if p.id in used_places]),
+              choices=[(place_label(p, by_id), p.id) for p in data.places
+                       if p.id in used_places]),
         Field("form_key", _("Form"), value=current.form_key or "",
               choices=[(name, key) for key, name in forms.items()]),
     ])
@@ -261,6 +270,10 @@ def _optional_count(text: str) -> Parsed[int]:
     return parse_int(text, 0, 100_000, required=False)
 
 
+def _optional_hours_total(text: str) -> Parsed[float]:
+    return parse_hours(text, 10_000.0, required=False)
+
+
 def _labels(members: Iterable[LabelledEnum]) -> str:
     return ", ".join(m.label for m in members)
 
@@ -286,7 +299,8 @@ def course_form(programme: Programme, places: list[Place], course: Course | None
         Field("form_key", _("Form"), value=c.form_key,
               choices=[(f.name, f.key) for f in programme.forms]),
         Field("place_id", _("Place"), value=c.place_id or "",
-              choices=[(place_label(p), p.id) for p in places]),
+              choices=[(place_label(p, {q.id: q for q in places}), p.id)
+                       for p in places]),
         Field("venue", _("Venue"), value=c.venue),
         Field("trainers", _("Trainers (separated by commas)"), value=", ".join(c.trainers)),
         Field("provider", _("Provider"), value=c.provider),
@@ -297,6 +311,11 @@ def course_form(programme: Programme, places: list[Place], course: Course | None
         Field("min_sessions", _("Days a participant must attend to complete"),
               _optional_count, str(c.completion.min_sessions) if c.completion.min_sessions
               else ""),
+        Field("min_hours", _("Or hours a participant must attend (instead of days)"),
+              _optional_hours_total, "" if c.completion.min_hours is None
+              else format_hours(c.completion.min_hours)),
+        Field("capacity", _("Places (empty: no limit; beyond them, the waiting list)"),
+              _optional_count, "" if c.capacity is None else str(c.capacity)),
     ]
     if topics:
         catalogue = "\n".join(f"  {i} {t.name}" for i, t in enumerate(topics, 1))
@@ -338,6 +357,19 @@ def course_form(programme: Programme, places: list[Place], course: Course | None
     return FormScreen(title, fields, check=check, save=save)
 
 
+def copy_form(course: Course) -> FormScreen:
+    """Name and move of a copy; a name ending in a year gets the next year's."""
+    year = re.search(r"(\d{4})(?!.*\d)", course.name)
+    name = (course.name[:year.start()] + str(int(year[1]) + 1) + course.name[year.end():]
+            if year else course.name + " " + _("(copy)"))
+    return FormScreen(_("Copy {name} with its days").format(name=literal(course.name)), [
+        Field("name", _("Name"), lambda t: parse_name(t, N_("Name")), name, required=True),
+        # 52 weeks keeps every day on its weekday, one year (less a day or two) later.
+        Field("weeks", _("Move the days by (weeks)"), lambda t: parse_int(t, -520, 520),
+              "52", required=True),
+    ])
+
+
 # Where validate_course's reasons go in the form.
 _FORM_FIELD = {"programme_id": "name", "completion": "min_sessions",
                "eligibility": "institution_kinds", "phase_plan": "before"}
@@ -360,8 +392,10 @@ def apply_course_values(course: Course, values: dict[str, Any],
         provider=values.get("provider") or "",
         status=CourseStatus(values.get("status") or course.status),
         reading_pages=values.get("reading_pages"),
+        capacity=values.get("capacity"),
         topic_keys=values.get("topic_keys", course.topic_keys),
-        completion=CompletionRule(min_sessions=values.get("min_sessions") or 0),
+        completion=CompletionRule(min_sessions=values.get("min_sessions") or 0,
+                                  min_hours=values.get("min_hours")),
         eligibility=dataclasses.replace(
             course.eligibility, roles=values.get("roles") or [],
             qualifications=values.get("qualifications") or [],
@@ -383,6 +417,7 @@ class CoursesScreen(Screen[None]):
         Binding("enter", "open", N_("Open"), id="courses.open", priority=True),
         Binding("n", "new", N_("New"), id="courses.new"),
         Binding("e", "edit", N_("Edit"), id="courses.edit"),
+        Binding("y", "copy", N_("Copy"), id="courses.copy"),
         Binding("delete,D", "delete", N_("Delete"), id="courses.delete"),
         Binding("f", "filter", N_("Filter"), id="courses.filter"),
         Binding("slash", "search", N_("Search"), id="courses.search"),
@@ -474,7 +509,7 @@ class CoursesScreen(Screen[None]):
     def _show_filters(self, shown: int | None = None) -> None:
         f = self.filters
         names = {p.id: programme_short(p) for p in self.data.programmes}
-        places = {p.id: p.name for p in self.data.places}
+        places = distinct_names(self.data.places)
         parts = [names.get(f.programme_id, "") if f.programme_id else "",
                  f.status.label if f.status else "",
                  places.get(f.place_id, "") if f.place_id else "",
@@ -601,6 +636,32 @@ class CoursesScreen(Screen[None]):
         if await self.app.push_screen_wait(form) is None:
             return
         self._after_write(course.id, _("Saved."))
+
+    @work(group="dialog")
+    async def action_copy(self) -> None:
+        course = self.selected()
+        if course is None:
+            return
+        values = await self.app.push_screen_wait(copy_form(course))
+        if values is None:
+            return
+        store = self.store
+
+        def work_fn() -> Course:
+            copy, days = copy_course(course, store.sessions(course.id).all(),
+                                     name=values["name"],
+                                     offset=dt.timedelta(weeks=values["weeks"]), new_id=new_id)
+            with store.transaction():
+                store.courses.add(copy)
+                store.sessions(copy.id).add_many(days)
+            return copy
+
+        try:
+            copy = await in_thread(self, work_fn)
+        except (StoreError, OSError) as error:
+            self.notify(error_text(error), severity="error", markup=False)
+            return
+        self._after_write(copy.id, _("Course copied: {name}").format(name=copy.name))
 
     @work(group="dialog")
     async def action_delete(self) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from tui.domain.courses import PostponeReason, Session
 from tui.domain.parse import format_date
+from tui.domain.places import distinct_names
 from tui.i18n import N_, _
 from tui.store.errors import StoreError
 from tui.widgets.keys import translate_bindings
@@ -145,7 +146,7 @@ class DrillDownScreen(Screen[None]):
 
 def _people_rows(store: Any, drill: Drill) -> list[Row]:
     wanted = set(drill.ids)
-    places = {p.id: p.name for p in store.places.all()}
+    places = distinct_names(store.places.all())
     institutions = {i.id: i for i in store.institutions.all()}
     rows = []
     for person in store.people.all():

@@ -21,10 +21,17 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
-from tui.domain.courses import Course, Enrolment, EnrolmentStatus
-from tui.domain.parse import Parsed, format_hours, parse_hours
+from tui.domain.courses import (
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    next_on_waiting_list,
+    places_taken,
+)
+from tui.domain.expectation import default_enrolment_date
+from tui.domain.parse import Parsed, format_date, format_hours, parse_date, parse_hours
 from tui.domain.people import Person
-from tui.domain.places import InstitutionKind
+from tui.domain.places import InstitutionKind, distinct_names
 from tui.domain.rules import (
     ENROLMENT_TRANSITIONS,
     can_transition_enrolment,
@@ -79,7 +86,7 @@ class Registry:
 
 def load_registry(store: Store, leave_out: set[str]) -> Registry:
     institutions = {i.id: i for i in store.institutions.all()}
-    places = {p.id: p.name for p in store.places.all()}
+    places = distinct_names(store.places.all())
     people = {p.id: p for p in store.people.all() if p.id not in leave_out}
     candidates = []
     kinds: dict[str, InstitutionKind] = {}
@@ -270,13 +277,27 @@ def reasons_text(registry: Registry, ineligible: dict[str, list[Message]]) -> st
     return "\n".join(lines)
 
 
+def _enrolment_date(text: str) -> Parsed[dt.date]:
+    return parse_date(text)
+
+
 def enrol_form(course: Course, count: int, hours: float | None,
-               reasons: str | None) -> FormScreen:
+               reasons: str | None, start: dt.date, taken: int = 0) -> FormScreen:
     title = _("Enrol {n} in {course}").format(n=count, course=literal(course.name))
+    full = course.capacity is not None and taken + count > course.capacity
+    if full:
+        title += "\n" + _("The course has {places} places and {taken} are taken: beyond "
+                          "them, people go on the waiting list.").format(
+            places=course.capacity, taken=taken)
     fields = [
-        Field("status", _("Status"), value=EnrolmentStatus.ENROLLED, required=True,
+        Field("status", _("Status"), required=True,
+              value=EnrolmentStatus.WAITLISTED if full else EnrolmentStatus.ENROLLED,
               choices=[(s.label, s) for s in (EnrolmentStatus.ENROLLED,
                                               EnrolmentStatus.WAITLISTED)]),
+        # Days before this date expect nobody of them: the sheet, the grid, completion
+        # and the summary all read it.
+        Field("enrolled_on", _("Enrolled from"), _enrolment_date, format_date(start),
+              required=True),
         Field("substitute_hours", _("Substitute cover hours each"), _cover_hours,
               format_hours(hours) if hours is not None else ""),
     ]
@@ -309,12 +330,14 @@ async def add_participants(screen: CourseScreen) -> None:
         registry.people[pid], course, registry.kinds.get(pid)))}
     values = await screen.app.push_screen_wait(enrol_form(
         course, len(chosen), total_hours(data.sessions),
-        reasons_text(registry, ineligible) if ineligible else None))
+        reasons_text(registry, ineligible) if ineligible else None,
+        default_enrolment_date(data.sessions, dt.date.today()),
+        places_taken(data.enrolments)))
     if values is None:
         return
     enrolments = [Enrolment(
         id=new_id(), course_id=course.id, person_id=pid, status=values["status"],
-        enrolled_on=dt.date.today(), substitute_hours=values["substitute_hours"],
+        enrolled_on=values["enrolled_on"], substitute_hours=values["substitute_hours"],
         eligibility_override=values["note"] if pid in ineligible else "")
         for pid in chosen]
     problems = [reason for e in enrolments
@@ -357,21 +380,55 @@ async def change_status(screen: CourseScreen, enrolment: Enrolment) -> None:
         refused = can_transition_enrolment(enrolment.status, values["status"])
         return [("status", refused)] if refused else []
 
+    start = enrolment.enrolled_on
     values = await screen.app.push_screen_wait(FormScreen(
         _("Status of {name}'s enrolment").format(name=literal(_name(screen, enrolment))),
         [Field("status", _("Status"), value=enrolment.status, required=True,
                choices=[(s.label, s) for s in next_statuses(ENROLMENT_TRANSITIONS,
-                                                            enrolment.status)])],
+                                                            enrolment.status)]),
+         Field("enrolled_on", _("Enrolled from"), lambda t: parse_date(t, required=False),
+               format_date(start) if start else "")],
         check=check))
-    if values is None or values["status"] == enrolment.status:
+    if values is None or (values["status"] == enrolment.status
+                          and values["enrolled_on"] == start):
         return
     status = EnrolmentStatus(values["status"])
+    withdrawn_on = enrolment.withdrawn_on if status is enrolment.status else None
+    if status is EnrolmentStatus.WITHDRAWN and withdrawn_on is None:
+        withdrawn_on = dt.date.today()
     changed = dataclasses.replace(
-        enrolment, status=status,
-        withdrawn_on=dt.date.today() if status is EnrolmentStatus.WITHDRAWN else None)
+        enrolment, status=status, enrolled_on=values["enrolled_on"],
+        withdrawn_on=withdrawn_on if status is EnrolmentStatus.WITHDRAWN else None)
+    problems = validate_enrolment(changed)
+    if problems:
+        screen.notify(str(problems[0][1]), severity="error", markup=False)
+        return
     repo = screen.store.enrolments(enrolment.course_id)
     await _write(screen, lambda: repo.save(changed, expected_version=enrolment.version),
                  _("Saved."), select=enrolment.id)
+    if status is EnrolmentStatus.WITHDRAWN:
+        await offer_free_place(screen)
+
+
+async def offer_free_place(screen: CourseScreen) -> None:
+    """A place came free: offer it to the first on the waiting list."""
+    data = screen.data
+    if data is None:
+        return
+    waiting = next_on_waiting_list(data.course, data.enrolments)
+    if waiting is None:
+        return
+    name = _name(screen, waiting)
+    if not await screen.app.push_screen_wait(ConfirmScreen(literal(_(
+            "A place is free. Enrol {name}, the first on the waiting list?").format(name=name)),
+            yes=_("Enrol"), no=_("Not now"))):
+        return
+    start = default_enrolment_date(data.sessions, dt.date.today())
+    changed = dataclasses.replace(waiting, status=EnrolmentStatus.ENROLLED,
+                                  enrolled_on=max(start, waiting.enrolled_on or start))
+    repo = screen.store.enrolments(waiting.course_id)
+    await _write(screen, lambda: repo.save(changed, expected_version=waiting.version),
+                 _("{name} has the place.").format(name=name), select=waiting.id)
 
 
 async def edit_cover_hours(screen: CourseScreen, enrolment: Enrolment) -> None:
@@ -406,3 +463,4 @@ async def remove(screen: CourseScreen, enrolment: Enrolment) -> None:
 
     await _write(screen, work_fn, _("Removed from the course: {name}").format(
         name=_name(screen, enrolment)), select=None)
+    await offer_free_place(screen)

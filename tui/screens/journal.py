@@ -19,7 +19,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.suggester import SuggestFromList
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, ListItem, ListView, Select, Static, TextArea
 
@@ -42,7 +41,7 @@ from tui.i18n import N_, _
 from tui.store.errors import RecordNotFound, StaleRecord, StoreError
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
-from tui.widgets.form import Field, FormScreen
+from tui.widgets.form import Field, FormScreen, PromptScreen
 from tui.widgets.keys import translate_bindings
 from tui.widgets.phase_stepper import PhaseStepper
 
@@ -308,6 +307,8 @@ class JournalScreen(Screen[None]):
             if entry is not None:
                 self.cycle, self.phase = entry.cycle, Phase(entry.phase)
                 return
+        # Entries only: the goals tick phases 3 and 8, but the writer left off where they
+        # last wrote.
         progress = journal_progress(self.journal_id, self.entries)
         self.cycle = max(self.cycles())
         current = progress.cycle(self.cycle)
@@ -338,7 +339,7 @@ class JournalScreen(Screen[None]):
         journal = self.journal
         if journal is None:
             return
-        progress = journal_progress(self.journal_id, self.entries)
+        progress = journal_progress(self.journal_id, self.entries, self.goals)
         cycles = self.cycles()
         head = Text(no_wrap=True, overflow="ellipsis")
         # The cycle and the owner first: a long title is what the line may lose.
@@ -438,7 +439,7 @@ class JournalScreen(Screen[None]):
         await self._show()
 
     def _may_start_cycle(self) -> bool:
-        progress = journal_progress(self.journal_id, self.entries)
+        progress = journal_progress(self.journal_id, self.entries, self.goals)
         return can_start_new_cycle(progress) and progress.current_cycle == max(self.cycles())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -513,7 +514,7 @@ class JournalScreen(Screen[None]):
 
     @work(group="journal-form")
     async def action_add_goal(self) -> None:
-        values = await self.app.push_screen_wait(FormScreen(
+        values = await self.app.push_screen_wait(PromptScreen(
             _("New goal in cycle {n}").format(n=self.cycle),
             [Field("text", _("Goal"), _parse_goal, required=True,
                    placeholder=_("A concrete goal that can be evaluated"))]))
@@ -536,7 +537,7 @@ class JournalScreen(Screen[None]):
     async def _edit_goal(self, goal: JournalGoal) -> None:
         text = goal.text
         while True:
-            values = await self.app.push_screen_wait(FormScreen(
+            values = await self.app.push_screen_wait(PromptScreen(
                 _("Goal in cycle {n}").format(n=goal.cycle),
                 [Field("text", _("Goal"), _parse_goal, value=text, required=True)]))
             if values is None:
@@ -715,9 +716,15 @@ class EntryScreen(Screen[str | None]):
                          placeholder="24-11-2026")
             date.border_title = _("Date")
             yield date
-            author = Input(entry.author, id="entry-author", placeholder=_("Who wrote it"),
-                           suggester=SuggestFromList(self.members, case_sensitive=False)
-                           if self.members else None)
+            author: Input | Select[str]
+            if self.members:
+                # A group's entry is by one of its members: picked, never misspelt.
+                names = list(dict.fromkeys([*self.members, *(
+                    [entry.author] if entry.author else [])]))
+                author = Select([(n, n) for n in names], id="entry-author",
+                                value=entry.author or Select.NULL, prompt=_("Who wrote it"))
+            else:
+                author = Input(entry.author, id="entry-author", placeholder=_("Who wrote it"))
             author.border_title = _("Author")
             yield author
         with Horizontal(id="entry-row-2"):
@@ -754,6 +761,10 @@ class EntryScreen(Screen[str | None]):
     @on(Input.Changed, "#entry-author")
     def _author_changed(self, event: Input.Changed) -> None:
         self._changed(author=event.value.strip())
+
+    @on(Select.Changed, "#entry-author")
+    def _author_picked(self, event: Select.Changed) -> None:
+        self._changed(author="" if event.value is Select.NULL else str(event.value))
 
     @on(Input.Changed, "#entry-date")
     def _date_changed(self, event: Input.Changed) -> None:

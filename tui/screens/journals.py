@@ -219,7 +219,7 @@ class JournalsScreen(Screen[None]):
         rows = []
         for journal in sorted(data.journals,
                               key=lambda j: journal_title(j, data.names).casefold()):
-            progress = journal_progress(journal.id, data.entries).current
+            progress = journal_progress(journal.id, data.entries, data.goals).current
             open_goals = sum(len(g) for g in
                              goals_lacking_evaluation(data.goals, journal.id).values())
             # Cells are read as markup: people's text is escaped, so "[" stays "[".

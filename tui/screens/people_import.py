@@ -25,7 +25,13 @@ from textual.widgets import Button, Footer, Header, Input, Static
 from tui.i18n import N_, _, msg
 from tui.screens.people import error_text
 from tui.store.errors import StoreError
-from tui.store.people_import import FIELD_LABELS, ImportPlan, apply_import, plan_import
+from tui.store.people_import import (
+    FIELD_LABELS,
+    ImportPlan,
+    apply_import,
+    change_text,
+    plan_import,
+)
 from tui.store.store import Store
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
@@ -52,6 +58,11 @@ class ImportScreen(Screen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "apply", N_("Import"), id="import.apply", priority=True),
         Binding("escape", "cancel", N_("Cancel"), id="import.cancel"),
+        # At 80x24 the preview is longer than the screen: each list is a key away.
+        Binding("b", "jump('bad')", N_("Bad rows"), id="import.bad"),
+        Binding("d", "jump('duplicates')", N_("Duplicates"), id="import.duplicates"),
+        Binding("w", "jump('warnings')", N_("Warnings"), id="import.warnings"),
+        Binding("c", "jump('updates')", N_("Changes"), id="import.changes"),
     ]
 
     def __init__(self, store: Store) -> None:
@@ -72,6 +83,8 @@ class ImportScreen(Screen[int | None]):
         with VerticalScroll(id="import-preview"):
             yield Static(id="import-summary")
             yield RecordTable(GOOD_COLUMNS, id="import-good")
+            for section in SECTIONS:
+                yield Static(id=f"import-{section}", classes="import-section")
             yield Static(id="import-problems")
         with Horizontal(id="import-actions"):
             yield Static(_("ctrl+s imports, escape cancels"), id="import-hint",
@@ -142,15 +155,16 @@ class ImportScreen(Screen[int | None]):
         button = self.query_one("#import-apply", Button)
         preview.display = plan is not None
         count = len(plan.rows) if plan else 0
-        button.disabled = not count
+        work_to_do = bool(plan and plan.has_work)
+        button.disabled = not work_to_do
         button.label = (_("Import {count} people").format(count=count) if count
-                        else _("Import"))
+                        else _("Save the changes") if work_to_do else _("Import"))
         self.refresh_bindings()
         if plan is None:
             self._message(_("Type the path and press enter to read the file. Nothing is "
                             "saved until you import."))
             return
-        if count:
+        if count or plan.has_work:
             self._message(_("Nothing is saved yet. Check the preview, then import the "
                             "{count} good rows.").format(count=count))
         else:
@@ -159,12 +173,18 @@ class ImportScreen(Screen[int | None]):
         self.query_one("#import-summary", Static).update(summary_text(plan))
         table = self.query_one("#import-good", RecordTable)
         table.display = bool(plan.rows)
+        names = self.institution_names | {i.id: i.name for i in plan.new_institutions}
         table.show_rows(
             (str(row.line), (str(row.line), row.person.name, row.person.role.label,
                              row.person.qualification.label,
-                             self.institution_names.get(row.person.institution_id or "", "")))
+                             names.get(row.person.institution_id or "", "")))
             for row in plan.rows[:PREVIEW_ROWS])
-        self.query_one("#import-problems", Static).update(problems_text(plan))
+        for section, content in section_texts(plan).items():
+            widget = self.query_one(f"#import-{section}", Static)
+            widget.update(content or "")
+            widget.display = content is not None
+        self.query_one("#import-problems", Static).update(
+            "" if any(section_texts(plan).values()) else _("Every row can be imported."))
         preview.scroll_home(animate=False)
         preview.focus()
 
@@ -172,8 +192,16 @@ class ImportScreen(Screen[int | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "apply":
-            return bool(self.plan and self.plan.rows and not self.applying)
+            return bool(self.plan and self.plan.has_work and not self.applying)
+        if action == "jump":
+            return self.plan is not None and self.query_one(
+                f"#import-{parameters[0]}", Static).display
         return True
+
+    def action_jump(self, section: str) -> None:
+        widget = self.query_one(f"#import-{section}", Static)
+        self.query_one("#import-preview", VerticalScroll).scroll_to_widget(
+            widget, animate=False, top=True)
 
     @on(Button.Pressed, "#import-apply")
     def _pressed(self) -> None:
@@ -181,7 +209,7 @@ class ImportScreen(Screen[int | None]):
 
     def action_apply(self) -> None:
         plan = self.plan
-        if plan is None or not plan.rows or self.applying:
+        if plan is None or not plan.has_work or self.applying:
             return
         self.applying = True
         self.query_one("#import-apply", Button).disabled = True
@@ -240,27 +268,40 @@ def summary_text(plan: ImportPlan) -> Text:
     return Text("\n".join(lines))
 
 
-def problems_text(plan: ImportPlan) -> RenderableType:
-    """Every row left out or warned about, its line number beside the reason so that a
-    reason running over several lines stays readable at 80 columns."""
-    sections: list[tuple[str, list[tuple[int, object]]]] = [
-        (_("Bad rows (not imported):"), [(b.line, b.reason) for b in plan.bad_rows]),
-        (_("Duplicates (not imported):"), [(d.line, d.reason) for d in plan.duplicates]),
-        (_("Warnings (imported anyway):"), [(w.line, w.message) for w in plan.warnings]),
-    ]
-    parts: list[RenderableType] = []
-    for heading, items in sections:
-        if not items:
+SECTIONS = ("bad", "duplicates", "warnings", "updates", "institutions", "readings")
+
+
+def section_texts(plan: ImportPlan) -> dict[str, RenderableType | None]:
+    """Every row left out, warned about or changing someone registered, its line number
+    beside the reason so that a reason over several lines stays readable at 80 columns;
+    then the institutions made and how the file's words were read. None: nothing to say."""
+    items: dict[str, tuple[str, list[tuple[str, object]]]] = {
+        "bad": (_("Bad rows (not imported):"),
+                [(_line(b.line), b.reason) for b in plan.bad_rows]),
+        "duplicates": (_("Duplicates (not imported):"),
+                       [(_line(d.line), d.reason) for d in plan.duplicates]),
+        "warnings": (_("Warnings (imported anyway):"),
+                     [(_line(w.line), w.message) for w in plan.warnings]),
+        "updates": (_("Changes to people already registered:"),
+                    [(_line(u.line), change_text(u)) for u in plan.updates]),
+        "institutions": (_("New institutions, made with the import:"),
+                         [("", f"{i.name} ({i.kind.label})") for i in plan.new_institutions]),
+        "readings": (_("Read as:"), [(f'"{r.text}"', f"{msg(FIELD_LABELS[r.field])}: {r.label}")
+                                     for r in plan.readings]),
+    }
+    texts: dict[str, RenderableType | None] = {}
+    for section, (heading, rows) in items.items():
+        if not rows:
+            texts[section] = None
             continue
-        if parts:
-            parts.append(Text(""))
-        parts.append(Text(heading, style="bold"))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column()
-        for line, reason in items:
-            grid.add_row(" " + _("line {line}:").format(line=line), Text(str(reason)))
-        parts.append(grid)
-    if not parts:
-        return Text(_("Every row can be imported."))
-    return Group(*parts)
+        for left, right in rows:
+            grid.add_row(" " + left, Text(str(right)))
+        texts[section] = Group(Text(""), Text(heading, style="bold"), grid)
+    return texts
+
+
+def _line(line: int) -> str:
+    return _("line {line}:").format(line=line)

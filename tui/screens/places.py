@@ -34,10 +34,11 @@ from textual.widgets.option_list import Option
 
 from tui.domain.parse import parse_name
 from tui.domain.places import Institution, InstitutionKind, Place, PlaceKind
-from tui.i18n import N_, Message, _, msg
+from tui.i18n import N_, Message, _, msg, ngettext
 from tui.resources import load_json
 from tui.screens.people import error_text, fold, place_choices, sort_key
 from tui.store.errors import StaleRecord, StoreError
+from tui.store.shipped_places import add_places, missing_places
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import Field, FormScreen
@@ -100,6 +101,7 @@ class PlacesScreen(Screen[None]):
         # Short words: seven keys and the app's three share 80 columns.
         Binding("n", "new_place", N_("Place"), id="places.new"),
         Binding("m", "add_dk", N_("DK list"), id="places.add_dk"),
+        Binding("g", "add_gl", N_("GL list"), id="places.add_gl"),
         Binding("i", "new_institution", N_("Daycare"), id="places.new_institution"),
         Binding("e", "edit", N_("Edit"), id="places.edit"),
         Binding("w", "wishes", N_("Wishes"), id="places.wishes"),
@@ -297,7 +299,7 @@ class PlacesScreen(Screen[None]):
         # to the upper one; each list offers its own, which keeps the footer in 80 columns.
         if action == "wishes":
             return self._institutions_focused()
-        if action in ("new_place", "add_dk"):
+        if action in ("new_place", "add_dk", "add_gl"):
             return not self._institutions_focused()
         return True
 
@@ -409,6 +411,43 @@ class PlacesScreen(Screen[None]):
                                         kind=PlaceKind.MUNICIPALITY, country="DK"), None)
 
         self._push(MunicipalityPicker(missing, len(shipped)), picked)
+
+    # -- Greenland's places ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="places-write")
+    def action_add_gl(self) -> None:
+        try:
+            missing = missing_places(self.store, "places_gl.json")
+        except (StoreError, OSError) as error:
+            self.app.call_from_thread(self._write_failed, error)
+            return
+        self.app.call_from_thread(self._offer_gl, missing)
+
+    def _offer_gl(self, missing: list[Place]) -> None:
+        if not missing:
+            self.notify(_("All of Greenland's places are in the list already."))
+            return
+        question = ngettext(
+            "Add {n} place in Greenland (municipalities, towns, settlements and sheep "
+            "farms)?", "Add {n} places in Greenland (municipalities, towns, settlements "
+            "and sheep farms)?", len(missing)).format(n=len(missing))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write_gl(missing)
+
+        self._push(ConfirmScreen(question, yes=_("Add"), no=_("Cancel")), answered)
+
+    @work(thread=True, group="places-write")
+    def _write_gl(self, places: list[Place]) -> None:
+        try:
+            added = add_places(self.store, places)
+        except (StoreError, OSError) as error:
+            self.app.call_from_thread(self._write_failed, error)
+            return
+        self.app.call_from_thread(self.notify, ngettext(
+            "{n} place added.", "{n} places added.", added).format(n=added))
+        self.app.call_from_thread(lambda: self._load(people=False))
 
     # -- institutions ----------------------------------------------------------------------
 

@@ -23,13 +23,30 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import RowDoesNotExist
 
-from tui.domain.parse import Parsed, format_date, parse_date, parse_int, parse_name
-from tui.domain.programmes import CourseForm, Depth, LearningGoal, Programme, Topic
+from tui.domain.parse import (
+    Parsed,
+    format_date,
+    parse_date,
+    parse_name,
+    parse_target,
+)
+from tui.domain.programmes import (
+    CourseForm,
+    Depth,
+    LearningGoal,
+    Programme,
+    Topic,
+    audience_choices,
+    audience_label,
+    target_share,
+    target_text,
+)
 from tui.domain.rules import validate_programme
 from tui.i18n import N_, Message, _, language, msg
 from tui.resources import load_json
 from tui.screens.people import error_text, sort_key
 from tui.store.errors import StaleRecord, StoreError
+from tui.store.exports import report_from_store
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import Field, FormScreen
@@ -117,6 +134,7 @@ class ProgrammesScreen(Screen[None]):
         translate_bindings(self)
         self.programmes: dict[str, Programme] = {}
         self.course_counts: Counter[str] = Counter()
+        self.trained: dict[str, int] = {}  # people trained per programme, once counted
 
     @property
     def kuffert(self) -> KuffertApp:
@@ -150,6 +168,21 @@ class ProgrammesScreen(Screen[None]):
             self.app.call_from_thread(self._problem, error_text(error))
             return
         self.app.call_from_thread(self._loaded, programmes, counts, select)
+        # Progress toward the targets needs every course's marks: read after the list
+        # shows, so a big database does not keep the list waiting.
+        try:
+            report = report_from_store(self.store)
+        except (StoreError, OSError):
+            return
+        trained: dict[str, set[str]] = {}
+        for figures in report.courses.values():
+            trained.setdefault(figures.programme_id, set()).update(figures.completed)
+        self.app.call_from_thread(self._trained_known, {k: len(v) for k, v in trained.items()})
+
+    def _trained_known(self, trained: dict[str, int]) -> None:
+        if self.is_attached:
+            self.trained = trained
+            self._detail()
 
     def _problem(self, text: str) -> None:
         self.query_one("#programmes-detail", Static).update(
@@ -163,8 +196,7 @@ class ProgrammesScreen(Screen[None]):
         table = self.query_one(RecordTable)
         table.show_rows(
             (p.id, (p.name, p.owner, format_period(p.period_start, p.period_end),
-                    p.target_participants if p.target_participants is not None else "",
-                    counts.get(p.id, 0)))
+                    target_text(p), counts.get(p.id, 0)))
             for p in programmes)
         if select and select in self.programmes:
             table.move_cursor(row=table.get_row_index(select), animate=False)
@@ -185,10 +217,16 @@ class ProgrammesScreen(Screen[None]):
             _("Topics: {n}").format(n=len(programme.topics)),
             _("Course forms: {n}").format(n=len(programme.forms)),
             _("Learning goals: {n}").format(n=len(programme.learning_goals))
-            + (" (" + ", ".join(f"{a} {n}" for a, n in goals.items()) + ")" if goals else ""),
+            + (" (" + ", ".join(f"{audience_label(a, programme)} {n}"
+                                for a, n in goals.items()) + ")" if goals else ""),
         ]
         if programme.funding_pool:
             parts.append(_("Pool: {pool}").format(pool=programme.funding_pool))
+        if programme.target_participants and programme.id in self.trained:
+            done = self.trained[programme.id]
+            parts.append(_("Trained {n} of the target {target} ({share} %)").format(
+                n=done, target=target_text(programme),
+                share=target_share(done, programme)))
         detail.update(" · ".join(parts))
 
     def _key_for(self, binding_id: str) -> str:
@@ -222,9 +260,8 @@ class ProgrammesScreen(Screen[None]):
                   format_date(p.period_end) if p and p.period_end else "",
                   placeholder="31-12-2027"),
             Field("funding_pool", _("Funding pool"), value=p.funding_pool if p else ""),
-            Field("target_participants", _("Target number of participants"),
-                  lambda t: parse_int(t, required=False),
-                  value(p.target_participants) if p else ""),
+            Field("target_participants", _("Target number of participants (e.g. 60 or 60-70)"),
+                  parse_target, target_text(p) if p else ""),
             Field("substitute_hourly_rate", _("Substitute cover, kroner per hour"),
                   parse_amount, format_amount(p.substitute_hourly_rate) if p else ""),
         ]
@@ -236,7 +273,8 @@ class ProgrammesScreen(Screen[None]):
             base, name=values["name"] or "", owner=values.get("owner") or "",
             period_start=values.get("period_start"), period_end=values.get("period_end"),
             funding_pool=values.get("funding_pool") or "",
-            target_participants=values.get("target_participants"),
+            target_participants=(values.get("target_participants") or (None, None))[0],
+            target_max=(values.get("target_participants") or (None, None))[1],
             substitute_hourly_rate=values.get("substitute_hourly_rate"))
 
     def _check(self, values: dict[str, Any]) -> list[tuple[str, Message]]:
@@ -739,7 +777,7 @@ class GoalsScreen(CatalogueScreen[LearningGoal]):
     ATTRIBUTE = "learning_goals"
 
     def cells(self, item: LearningGoal) -> Sequence[Cell]:
-        return (item.audience, item.text, item.key)
+        return (audience_label(item.audience, self.programme), item.text, item.key)
 
     def label(self, item: LearningGoal) -> str:
         text = item.text if len(item.text) <= 60 else item.text[:59] + "…"
@@ -752,23 +790,18 @@ class GoalsScreen(CatalogueScreen[LearningGoal]):
 
     def hint(self) -> str:
         counts = Counter(g.audience for g in self.items())
-        per = ", ".join(f"{audience}: {n}" for audience, n in counts.items())
+        per = ", ".join(f"{audience_label(audience, self.programme)}: {n}"
+                        for audience, n in counts.items())
         text = _("Participants rate each goal of their audience before and after the course.")
         return f"{text} {per}" if per else text
 
-    def _audiences(self) -> list[str]:
-        assert self.programme is not None
-        seen = [f.audience for f in self.programme.forms] + [g.audience for g in self.items()]
-        return list(dict.fromkeys(a for a in seen if a))
-
     def fields(self, item: LearningGoal | None) -> list[Field]:
         current = item or self.current()
-        audiences = self._audiences()
-        hint = (_("for example {audiences}").format(audiences=", ".join(audiences))
-                if audiences else _("for example leaders, staff, nursery"))
+        assert self.programme is not None
         return [
-            Field("audience", _("Audience"), lambda t: parse_name(t, N_("Audience")),
-                  current.audience if current else "", placeholder=hint, required=True),
+            # Picked from a list: a typed key ("staff") would split one audience in two.
+            Field("audience", _("Audience"), value=current.audience if current else "",
+                  choices=audience_choices(self.programme), required=True),
             Field("text", _("The goal"), lambda t: parse_name(t, N_("The goal"), max_length=500),
                   item.text if item else "", multiline=True, required=True),
         ]

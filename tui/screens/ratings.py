@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from tui.domain.journaling import rating_changes
 from tui.domain.journals import GoalRating
 from tui.domain.parse import RATING_MAX, RATING_MIN, Parsed, parse_rating
-from tui.domain.programmes import LearningGoal
+from tui.domain.programmes import LearningGoal, audience_label
 from tui.i18n import N_, _, language
 from tui.screens.journals import participants
 from tui.store.errors import StaleRecord, StoreError
@@ -111,7 +111,7 @@ class RatingsScreen(Screen[None]):
         empty.display = not has_goals
         empty.update(_("The programme has no learning goals for this course's audience "
                        "({audience}), so there is nothing to rate.").format(
-            audience=course.audience or "–"))
+            audience=audience_label(course.audience) if course.audience else "–"))
         self._fill()
 
     def _fill(self) -> None:

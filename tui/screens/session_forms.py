@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,7 @@ from tui.domain.schedule import (
     holiday_warnings,
     postpone,
 )
-from tui.i18n import Message, _, msg
+from tui.i18n import Message, _, msg, ngettext
 from tui.screens.courses import error_text, in_thread, literal
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.ids import new_id
@@ -121,28 +122,59 @@ def new_session(course: Course) -> Session:
 # -- a generated schedule ------------------------------------------------------------
 
 
-def generator_form() -> FormScreen:
+def _gaps(text: str) -> Parsed[list[int]]:
+    parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
+    if not parts:
+        return Parsed(error=msg("Give the weeks between the days, for example 3 or 5, 3, 3."))
+    gaps: list[int] = []
+    for part in parts:
+        parsed = parse_int(part, 0, 52)
+        if parsed.error:
+            return Parsed(error=parsed.error)
+        gaps.append(parsed.value or 0)
+    return Parsed(value=gaps)
+
+
+def generator_form(typed: dict[str, Any] | None = None) -> FormScreen:
+    """``typed``: the texts of an earlier try, so that going back loses nothing."""
     def check(values: dict[str, Any]) -> _Problems:
         start, end = values["start"], values["end"]
         if start is not None and end is not None and end <= start:
             return [("end", msg("The session must end after it starts ({start}).",
                                 start=_time_text(start)))]
         sample = Session(course_id="-", date=values["first_date"], start=start, end=end,
-                         hours=values["hours"])
+                         hours=generated_hours(values))
         return [(name, reason) for name, reason in validate_session(sample)
                 if name == "hours"]
 
-    return FormScreen(_("Plan the course's days"), [
+    fields = [
         Field("days", _("Number of days"), lambda t: parse_int(t, 1, 60), "5"),
         Field("first_date", _("First day"), parse_date),
         Field("weekday", _("Weekday (empty: the first day's)"), choices=weekday_choices()),
-        Field("spacing", _("Weeks between the days"), lambda t: parse_int(t, 1, 52), "3"),
+        Field("spacing", _("Weeks between the days (e.g. 3, or 5, 3, 3; 0: the next day)"),
+              _gaps, "3"),
         Field("start", _("Start"), parse_time, DEFAULT_START),
         Field("end", _("End"), parse_time, DEFAULT_END),
-        Field("hours", _("Hours per day"), _optional_hours, format_hours(DEFAULT_HOURS)),
+        Field("hours", _("Hours per day (follows the times unless changed)"),
+              _optional_hours, format_hours(DEFAULT_HOURS)),
         Field("last_weekday", _("The last day on another weekday (empty: the same)"),
               choices=weekday_choices()),
-    ], check=check)
+    ]
+    if typed:
+        fields = [dataclasses.replace(f, value=typed.get(f.name, f.value)) for f in fields]
+    return FormScreen(_("Plan the course's days"), fields, check=check)
+
+
+def generated_hours(values: dict[str, Any]) -> float | None:
+    """The default 7.4 goes with the default times (a teaching day is credited as a full
+    working day); other times than those, with the hours left alone, give their span."""
+    hours = values.get("hours")
+    start, end = values.get("start"), values.get("end")
+    if hours == DEFAULT_HOURS and (_time_text(start), _time_text(end)) != (
+            DEFAULT_START, DEFAULT_END) and start and end and end > start:
+        span = session_hours(Session(course_id="-", date=dt.date.min, start=start, end=end))
+        return round(span, 2) if span else None
+    return hours
 
 
 def generate_from(course: Course, values: dict[str, Any]) -> list[Session]:
@@ -151,7 +183,7 @@ def generate_from(course: Course, values: dict[str, Any]) -> list[Session]:
     last = int(values["last_weekday"]) if values.get("last_weekday") else None
     return generate(course.id, days=values["days"], first_date=first, weekday=weekday,
                     spacing_weeks=values["spacing"], start=values["start"], end=values["end"],
-                    hours=values["hours"], last_weekday=last)
+                    hours=generated_hours(values), last_weekday=last)
 
 
 def other_courses_sessions(store: Store, course_id: str,
@@ -320,26 +352,32 @@ async def delete_session(screen: CourseScreen, session: Session) -> None:
 
 async def generate_sessions(screen: CourseScreen) -> None:
     course = screen.data.course
-    values = await screen.app.push_screen_wait(generator_form())
-    if values is None:
-        return
-    try:
-        sessions = [dataclasses.replace(s, id=new_id()) for s in generate_from(course, values)]
-    except ScheduleError as error:
-        screen.notify(str(error), severity="error", markup=False)
-        return
-    dates = [s.date for s in sessions]
-    try:
-        others, courses = await in_thread(
-            screen, lambda: other_courses_sessions(screen.store, course.id, dates))
-    except (StoreError, OSError) as error:
-        screen.notify(error_text(error), severity="error", markup=False)
-        return
-    warnings = holiday_warnings(dates) + clashes(sessions, others, courses)
-    if not await screen.app.push_screen_wait(ConfirmScreen(
-            literal(preview_text(sessions, warnings)), yes=_("Add the days"),
-            no=_("Cancel"))):
-        return
+    typed: dict[str, Any] | None = None
+    while True:
+        form = generator_form(typed)
+        values = await screen.app.push_screen_wait(form)
+        if values is None:
+            return
+        typed = form.typed
+        try:
+            sessions = [dataclasses.replace(s, id=new_id())
+                        for s in generate_from(course, values)]
+        except ScheduleError as error:
+            screen.notify(str(error), severity="error", markup=False)
+            continue
+        dates = [s.date for s in sessions]
+        try:
+            others, courses = await in_thread(
+                screen, lambda dates=dates: other_courses_sessions(screen.store, course.id, dates))
+        except (StoreError, OSError) as error:
+            screen.notify(error_text(error), severity="error", markup=False)
+            return
+        warnings = holiday_warnings(dates) + clashes(sessions, others, courses)
+        # "No" goes back to the form as it was typed, to change a date or a gap.
+        if await screen.app.push_screen_wait(ConfirmScreen(
+                literal(preview_text(sessions, warnings)), yes=_("Add the days"),
+                no=_("Back to the form"))):
+            break
     repo = screen.store.sessions(course.id)
 
     def work_fn() -> None:
@@ -394,3 +432,32 @@ def total_hours(sessions: Sequence[Session]) -> float | None:
               if s.status in (SessionStatus.PLANNED, SessionStatus.HELD)]
     known = [h for h in active if h is not None]
     return round(sum(known), 2) if known else None
+
+
+async def mark_days_held(screen: CourseScreen) -> None:
+    """Set every planned day up to today held at once (a course entered afterwards)."""
+    data = screen.data
+    if data is None:
+        return
+    today = dt.date.today()
+    days = [s for s in data.in_order()
+            if s.status is SessionStatus.PLANNED and s.date <= today]
+    if not days:
+        screen.notify(_("No planned day up to today is left to mark held."), markup=False)
+        return
+    question = ngettext("Mark {n} day held: {days}?", "Mark {n} days held: {days}?",
+                        len(days)).format(n=len(days),
+                                          days=", ".join(format_date(s.date) for s in days))
+    if not await screen.app.push_screen_wait(
+            ConfirmScreen(literal(question), yes=_("Mark held"), no=_("Cancel"))):
+        return
+    repo = screen.store.sessions(data.course.id)
+
+    def work_fn() -> None:
+        with screen.store.transaction():
+            for session in days:
+                repo.save(dataclasses.replace(session, status=SessionStatus.HELD),
+                          expected_version=session.version)
+
+    await _write(screen, work_fn, ngettext("{n} day marked held.", "{n} days marked held.",
+                                           len(days)).format(n=len(days)), select=None)

@@ -23,8 +23,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from tui.domain.courses import Course, CourseStatus
 from tui.domain.parse import Parsed, format_date, parse_date
 from tui.domain.places import Institution
-from tui.domain.programmes import Programme, Topic, TopicWish
-from tui.i18n import N_, Message, _, msg
+from tui.domain.programmes import Programme, Topic, TopicWish, WishStatus
+from tui.i18n import N_, Message, _, msg, ngettext
 from tui.screens.people import error_text, sort_key
 from tui.screens.programmes import format_period, short_name
 from tui.store.errors import StaleRecord, StoreError
@@ -126,7 +126,8 @@ class WishesScreen(Screen[None]):
         yield Header(icon="")
         yield Static(_("Reading the wishes …"), id="wishes-title", classes="section-title")
         yield RecordTable((other, Column(N_("Topics"), min_width=16),
-                           Column(N_("Period"), 21)), id="wishes-table")
+                           Column(N_("Period"), 21), Column(N_("Status"), 15)),
+                          id="wishes-table")
         yield Static("", id="wishes-detail", classes="quiet")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -166,7 +167,7 @@ class WishesScreen(Screen[None]):
         self.wishes = {w.id: w for w in wishes}
         table = self.query_one(RecordTable)
         table.show_rows((w.id, (self._other(w), self._topic_names(w),
-                                format_period(w.period_start, w.period_end)))
+                                format_period(w.period_start, w.period_end), w.status.label))
                         for w in wishes)
         if select in self.wishes:
             table.move_cursor(row=table.get_row_index(select), animate=False)
@@ -201,11 +202,19 @@ class WishesScreen(Screen[None]):
                 key=self._key_for("wishes.new")))
             return
         parts = [self._topic_names(wish)]
+        form = self._form_name(wish)
+        if form:
+            parts.append(_("Form: {form}").format(form=form))
         if wish.note:
             parts.append(_("Note: {note}").format(note=wish.note))
         parts.append(_("{key} makes a course of this wish.").format(
             key=self._key_for("wishes.course")))
         detail.update(" · ".join(parts))
+
+    def _form_name(self, wish: TopicWish) -> str:
+        programme = self.programmes.get(wish.programme_id)
+        forms = {f.key: f.name for f in programme.forms} if programme else {}
+        return forms.get(wish.form_key, wish.form_key)
 
     def _key_for(self, binding_id: str) -> str:
         return key_for(self, binding_id)
@@ -236,6 +245,8 @@ class WishesScreen(Screen[None]):
             Field("period_end", _("To"), lambda t: parse_date(t, required=False),
                   format_date(wish.period_end) if wish and wish.period_end else "",
                   placeholder="30-11-2026"),
+            Field("form_key", _("Course form"), value=wish.form_key if wish else "",
+                  choices=[(f.name, f.key) for f in programme.forms]),
             Field("note", _("Note"), value=wish.note if wish else "", multiline=True),
         ]
         if self.programme_id and wish is None:
@@ -286,7 +297,8 @@ class WishesScreen(Screen[None]):
             programme_id=programme.id,
             institution_id=self.institution_id or values["institution_id"],
             topic_keys=values["topic_keys"], period_start=values["period_start"],
-            period_end=values["period_end"], note=values["note"] or "")
+            period_end=values["period_end"], note=values["note"] or "",
+            form_key=values["form_key"] or "")
         self._write(wish, None)
 
     @work(exclusive=True, group="wishes-form")
@@ -306,7 +318,8 @@ class WishesScreen(Screen[None]):
             return
         changed = dataclasses.replace(
             wish, topic_keys=values["topic_keys"], period_start=values["period_start"],
-            period_end=values["period_end"], note=values["note"] or "")
+            period_end=values["period_end"], note=values["note"] or "",
+            form_key=values["form_key"] or "")
         self._write(changed, wish.version)
 
     @work(thread=True, group="wishes-write")
@@ -371,22 +384,36 @@ class WishesScreen(Screen[None]):
                           "database."), severity="warning")
             return
         name = course_name(programme, institution, wish)
+        form = next((f for f in programme.forms if f.key == wish.form_key), None)
         course = Course(programme_id=programme.id, name=name,
                         topic_keys=list(wish.topic_keys), place_id=institution.place_id,
-                        status=CourseStatus.PLANNED)
+                        status=CourseStatus.PLANNED, form_key=wish.form_key,
+                        audience=form.audience if form else "")
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._add_course(course)
+                self._add_course(wish, course)
 
-        self.app.push_screen(ConfirmScreen(
-            _("Create the planned course {name} with the wish's topics?").format(name=name),
-            yes=_("Create"), no=_("Cancel")), answered)
+        question = _("Create the planned course {name} with the wish's topics?").format(
+            name=name)
+        if wish.status is WishStatus.COURSE_CREATED:
+            # Twice is usually a slip of the finger, but a wish can be big enough for two.
+            question = ngettext(
+                "A course was already made from this wish. Create another, {name}?",
+                "{n} courses were already made from this wish. Create another, {name}?",
+                max(len(wish.course_ids), 1)).format(n=len(wish.course_ids), name=name)
+        self.app.push_screen(ConfirmScreen(question, yes=_("Create"), no=_("Cancel")),
+                             answered)
 
     @work(thread=True, group="wishes-write")
-    def _add_course(self, course: Course) -> None:
+    def _add_course(self, wish: TopicWish, course: Course) -> None:
         try:
-            added = self.store.courses.add(course)
+            with self.store.transaction():
+                added = self.store.courses.add(course)
+                current = self.store.topic_wishes.get(wish.id)
+                self.store.topic_wishes.save(dataclasses.replace(
+                    current, status=WishStatus.COURSE_CREATED,
+                    course_ids=[*current.course_ids, added.id]))
         except (StoreError, OSError) as error:
             self.app.call_from_thread(self._told, error_text(error))
             return
@@ -394,6 +421,7 @@ class WishesScreen(Screen[None]):
 
     def _course_added(self, course: Course) -> None:
         self.notify(_("Created the course {name}.").format(name=course.name))
+        self._reload()
         try:
             self.kuffert.open_course(course.id)
         except (ImportError, AttributeError):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from tui.domain.courses import summarise
 from tui.i18n import Message, msg
 from tui.store import commit, person_index
 from tui.store.database import SCHEMA_VERSION
@@ -103,7 +102,7 @@ def check(store: Store) -> list[Finding]:
         course_findings, sessions = _check_course(store, course.id, people)
         findings.extend(course_findings)
         if sessions is not None:
-            findings.extend(_check_summary(store, course.id, sessions))
+            findings.extend(_check_summary(store, course.id))
         if not course_findings and (
                 index.get(course.id, []) != person_index.people_named(
                     store.db.course_file(course.id).storage.read())):
@@ -120,9 +119,12 @@ def check(store: Store) -> list[Finding]:
     return findings
 
 
-def _check_summary(store: Store, course_id: str, sessions: list) -> list[Finding]:
-    expected = summarise(course_id, sessions)
-    stored = store.course_summaries.find(course_id)
+def _check_summary(store: Store, course_id: str) -> list[Finding]:
+    try:
+        expected = store.summarise_course(course_id)
+        stored = store.course_summaries.find(course_id)
+    except StoreError:
+        return []  # the course file's own problem is reported by _check_course
     if stored is not None and encode_fields(stored) == encode_fields(expected):
         return []
     if stored is None and expected.session_count == 0:

@@ -11,8 +11,10 @@ from collections import Counter
 from pathlib import Path
 
 from tui.domain.courses import Course, EnrolmentStatus, Session, SessionStatus
+from tui.domain.cover import COVER_RULE
 from tui.domain.parse import format_date, format_number, weekday_name
 from tui.domain.reports import Report, build_report, share
+from tui.domain.rules import completion_text
 from tui.domain.text import printable
 from tui.i18n import _
 from tui.store.exports import UnknownCourse, md_text
@@ -107,13 +109,12 @@ def course_summary_markdown(store: Store, course_id: str) -> str:
         lines.append("")
 
     lines += [f"## {_('Completion')}", "",
-              f"- **{_('Completion rule')}:** "
-              + _("at least {count} days attended").format(
-                  count=max(course.completion.min_sessions, 1)),
+              f"- **{_('Completion rule')}:** " + completion_text(course.completion),
               f"- **{_('Completed')}:** {share(figures.completion)}", ""]
 
     lines += [f"## {_('Substitute cover')}", "",
-              f"- **{_('Hours')}:** {format_number(figures.substitute_hours, 1)}"]
+              f"- **{_('Hours')}:** {format_number(figures.substitute_hours, 1)}",
+              f"- **{_('Rule')}:** {_(COVER_RULE)}"]
     rate = programme.substitute_hourly_rate if programme else None
     if rate is not None:
         lines.append(f"- **{_('Cost')}:** "

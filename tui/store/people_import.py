@@ -9,12 +9,16 @@ Decisions a person should know about:
 - A bad row (no name, unknown role or qualification) is reported by the line in the
   file where it starts, header being line 1, so it can be found in an editor even when
   an earlier cell spans several lines.
-- A duplicate (same name and institution as a person already registered, or as an
-  earlier row) is listed and not imported; it is never merged.
-- An institution or place that is not in the database does not stop the row: the person
-  is imported without the link, and a warning quotes the name from the file, so the
-  institution can be created and the person linked by hand. Refusing the row would lose
-  the rest of the person's data over a spelling difference.
+- A person already registered (the same e-mail address, else the same name and
+  institution) is updated with what the row says differently, each change listed in the
+  plan first; an empty cell never blanks what is registered. A row repeating an earlier
+  row of the same file, or saying nothing new, is a duplicate and changes nothing.
+- An institution that is not in the database is made with the import (its kind read from
+  its name, e.g. "Vuggestuen ..." a nursery) and listed in the plan; a place that is not
+  does not stop the row: the person is imported without it and a warning quotes the name.
+- Job and training words are read generously (PAU, pædagogmedhjælper, studerende ...),
+  one column standing in for the other when it is missing, and the plan lists how each
+  word was read.
 - An e-mail address or phone number that does not parse is left out with a warning.
 """
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import re
 import unicodedata
@@ -39,10 +44,12 @@ from tui.domain.parse import (
     parse_role,
 )
 from tui.domain.people import Person
-from tui.domain.places import Institution, Place
+from tui.domain.places import Institution, InstitutionKind, Place
+from tui.domain.records import LabelledEnum
 from tui.domain.text import has_controls, printable
 from tui.i18n import N_, Message, msg
 from tui.store.errors import StoreError
+from tui.store.ids import new_id
 from tui.store.store import Store
 
 E = TypeVar("E")
@@ -73,6 +80,7 @@ FIELD_LABELS: dict[str, str] = {
     "phone": N_("Phone"),
 }
 REQUIRED_FIELDS = ("name", "role", "qualification")
+FIELD_LABELS |= {"first_name": N_("First name"), "last_name": N_("Last name")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +131,32 @@ class DuplicateRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    field: str  # a key of FIELD_LABELS
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateRow:
+    """A person already registered (same e-mail, else same name and institution) whose
+    row in the file says something new: each change is shown before it is made."""
+
+    line: int
+    person: Person  # as it will be saved, with the version it was read at
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How a word of the file was understood, e.g. "PAU" as pedagogical assistant."""
+
+    field: str
+    text: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class RowWarning:
     line: int
     message: Message
@@ -139,6 +173,12 @@ class ImportPlan:
     bad_rows: list[BadRow] = field(default_factory=list)
     duplicates: list[DuplicateRow] = field(default_factory=list)
     warnings: list[RowWarning] = field(default_factory=list)
+    updates: list[UpdateRow] = field(default_factory=list)
+    # Institutions named in the file but not registered: created with the import.
+    new_institutions: list[Institution] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
+    # Updates apply_import left out: someone changed the person after the file was read.
+    stale: list[UpdateRow] = field(default_factory=list)
 
     @property
     def people(self) -> list[Person]:
@@ -146,7 +186,11 @@ class ImportPlan:
 
     @property
     def rows_read(self) -> int:
-        return len(self.rows) + len(self.bad_rows) + len(self.duplicates)
+        return len(self.rows) + len(self.bad_rows) + len(self.duplicates) + len(self.updates)
+
+    @property
+    def has_work(self) -> bool:
+        return bool(self.rows or self.updates)
 
     @property
     def encoding_label(self) -> Message:
@@ -161,6 +205,8 @@ class ImportPlan:
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("navn", "name", "fuldtnavn", "fullname"),
+    "first_name": ("fornavn", "fornavne", "firstname", "givenname"),
+    "last_name": ("efternavn", "lastname", "surname", "familyname"),
     "role": ("rolle", "role", "stilling", "funktion", "position"),
     "qualification": ("uddannelse", "kvalifikation", "qualification", "education"),
     "institution": ("institution", "dagtilbud", "daycare", "arbejdssted", "workplace"),
@@ -307,7 +353,10 @@ def plan_import(store: Store, path: Path) -> ImportPlan:
             plan.columns[found] = heading.strip()
         elif heading.strip():
             plan.ignored_columns.append(heading.strip())
-    missing = [name for name in REQUIRED_FIELDS if name not in positions]
+    missing = [name for name in REQUIRED_FIELDS if name not in positions
+               and not (name == "name" and "first_name" in positions)
+               # One word often says both, e.g. "pædagogmedhjælper" in a job column.
+               and not (name == "qualification" and "role" in positions)]
     if missing:
         raise ImportFileError(
             msg(
@@ -324,8 +373,18 @@ def plan_import(store: Store, path: Path) -> ImportPlan:
     by_institution = _index(institutions)
     institution_names = {i.id: i.name for i in institutions}
     by_place = _index(store.places.all())
-    existing = {_people_key(p.name, p.institution_id): p for p in store.people.all()}
+    people = store.people.all()
+    existing = {_people_key(p.name, p.institution_id): p for p in people}
+    by_email = {p.email.casefold(): p for p in people if p.email}
     earlier: dict[tuple[str, str | None, str], int] = {}
+    created: dict[str, Institution] = {}
+    seen_readings: set[tuple[str, str]] = set()
+
+    def read_as(field_name: str, text: str, member: LabelledEnum) -> None:
+        key = (field_name, _fold(text))
+        if text and key not in seen_readings:
+            seen_readings.add(key)
+            plan.readings.append(Reading(field_name, text, str(member.label)))
 
     for line, cells in rows:
         if not any(cell.strip() for cell in cells):
@@ -355,41 +414,48 @@ def plan_import(store: Store, path: Path) -> ImportPlan:
                     "unquoted {delimiter} in a value?", count=len(cells), columns=len(header),
                     delimiter=msg(DELIMITER_LABELS[delimiter]))
             )
-        name = parse_name(cell("name"), FIELD_LABELS["name"])
+        full_name = cell("name") or " ".join(
+            part for part in (cell("first_name"), cell("last_name")) if part)
+        name = parse_name(full_name, FIELD_LABELS["name"])
         if name.error:
             reasons.append(name.error)
-        role = _choice(cell("role"), "role", parse_role, reasons)
-        qualification = _choice(cell("qualification"), "qualification",
+        role_text, qualification_text = cell("role"), cell("qualification")
+        # A job title such as "pædagogmedhjælper" also says the training, and a training
+        # such as "pædagog" the job, when the other column is missing or empty.
+        if not qualification_text and parse_qualification(role_text).value is not None:
+            qualification_text = role_text
+        if not role_text and parse_role(qualification_text).value is not None:
+            role_text = qualification_text
+        role = _choice(role_text, "role", parse_role, reasons)
+        qualification = _choice(qualification_text, "qualification",
                                 parse_qualification, reasons)
         if reasons or name.value is None or role is None or qualification is None:
             plan.bad_rows.append(BadRow(line, tuple(reasons)))
             continue
+        read_as("role", role_text, role)
+        read_as("qualification", qualification_text, qualification)
 
         warnings: list[Message] = []
         institution, place_id = _link(cell("institution"), cell("place"), by_institution,
-                                      by_place, warnings)
+                                      by_place, warnings, created)
+        if (institution is not None and institution.id not in institution_names
+                and institution not in plan.new_institutions):
+            plan.new_institutions.append(institution)
         institution_id = institution.id if institution else None
-        key = _people_key(name.value, institution_id)
-        # Unknown institutions are told apart by the text in the file within the file.
-        file_key = (*key, "" if institution else _fold(cell("institution")))
-        if key in existing:
-            found = existing[key]
-            plan.duplicates.append(DuplicateRow(
-                line, name.value, institution_names.get(found.institution_id or "", ""),
-                existing_id=found.id))
-            continue
-        if file_key in earlier:
-            plan.duplicates.append(DuplicateRow(line, name.value, first_line=earlier[file_key]))
-            continue
-        earlier[file_key] = line
-
         email = parse_email(cell("email"))
         phone = parse_phone(cell("phone"))
         for parsed in (email, phone):
             if parsed.error:
                 warnings.append(msg("{problem} The person is imported without it.",
                                     problem=parsed.error))
-        plan.rows.append(ImportRow(line, Person(
+        key = _people_key(name.value, institution_id)
+        # Unknown institutions are told apart by the text in the file within the file.
+        file_key = (*key, "" if institution else _fold(cell("institution")))
+        if file_key in earlier:
+            plan.duplicates.append(DuplicateRow(line, name.value, first_line=earlier[file_key]))
+            continue
+        earlier[file_key] = line
+        person = Person(
             name=name.value,
             role=role,
             qualification=qualification,
@@ -397,12 +463,65 @@ def plan_import(store: Store, path: Path) -> ImportPlan:
             place_id=place_id,
             email=email.value or "",
             phone=phone.value or "",
-        )))
+        )
         if cleaned:
             warnings.append(msg("Control characters (such as terminal escape codes) were "
                                 "removed from the text."))
+        found = by_email.get(person.email.casefold()) if person.email else None
+        found = found or existing.get(key)
+        if found is not None:
+            changes = _changes(found, person, institution_names, plan.new_institutions)
+            if changes:
+                plan.updates.append(UpdateRow(line, _updated(found, person), changes))
+            else:
+                plan.duplicates.append(DuplicateRow(
+                    line, name.value, institution_names.get(found.institution_id or "", ""),
+                    existing_id=found.id))
+            plan.warnings += [RowWarning(line, warning) for warning in warnings]
+            continue
+        plan.rows.append(ImportRow(line, person))
         plan.warnings += [RowWarning(line, warning) for warning in warnings]
     return plan
+
+
+def change_text(update: UpdateRow) -> str:
+    """"Karen Berg: Qualification Unskilled → Pedagogue", for the preview."""
+    return f"{update.person.name}: " + "; ".join(
+        f"{msg(FIELD_LABELS[c.field])} {c.old or '–'} → {c.new}" for c in update.changes)
+
+
+# Only what the file says is changed: an empty cell never blanks what is registered.
+_UPDATABLE = ("name", "role", "qualification", "institution_id", "place_id", "email", "phone")
+
+
+def _updated(found: Person, person: Person) -> Person:
+    values = {f: getattr(person, f) for f in _UPDATABLE if getattr(person, f)}
+    if _fold(person.name) == _fold(found.name):
+        values.pop("name")
+    return dataclasses.replace(found, **values)
+
+
+def _changes(found: Person, person: Person, institution_names: dict[str, str],
+             new_institutions: list[Institution]) -> tuple[Change, ...]:
+    names = institution_names | {i.id: i.name for i in new_institutions}
+
+    def shown(field_name: str, value: object) -> str:
+        if value is None or value == "":
+            return ""
+        if field_name == "institution_id":
+            return names.get(str(value), str(value))
+        label = getattr(value, "label", None)
+        return str(label) if label is not None else str(value)
+
+    changes: list[Change] = []
+    for f in _UPDATABLE:
+        new, old = getattr(person, f), getattr(found, f)
+        if f == "name" and _fold(new) == _fold(old):
+            continue  # "åse HØJGAARD" is how the file spells the registered Åse Højgaard
+        if new and new != old and f != "place_id":
+            field_name = "institution" if f == "institution_id" else f
+            changes.append(Change(field_name, shown(f, old), shown(f, new)))
+    return tuple(changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,21 +555,27 @@ def _link(
     by_institution: dict[str, list[Institution]],
     by_place: dict[str, list[Place]],
     warnings: list[Message],
+    created: dict[str, Institution],
 ) -> tuple[Institution | None, str | None]:
-    """The institution and place named in a row, matched by name; warnings otherwise."""
+    """The institution and place named in a row, matched by name; an institution not
+    registered is made (``created``, one per name) and shown in the preview."""
     places: list[Place] = by_place.get(_fold(place_text), []) if place_text else []
     candidates: list[Institution] = (
         by_institution.get(_fold(institution_text), []) if institution_text else []
     )
+    if institution_text and not candidates:
+        if _fold(institution_text) not in created:
+            created[_fold(institution_text)] = Institution(
+                id=new_id(), name=" ".join(institution_text.split()),
+                kind=_kind_from_name(institution_text),
+                place_id=places[0].id if len(places) == 1 else None)
+        candidates = [created[_fold(institution_text)]]
     if len(candidates) > 1 and places:
         # Two daycares may share a name in different towns; the place column decides.
         place_ids = {p.id for p in places}
         candidates = [i for i in candidates if i.place_id in place_ids] or candidates
     institution = candidates[0] if len(candidates) == 1 else None
-    if institution_text and not candidates:
-        warnings.append(msg('The institution "{name}" is not in the database; the person is '
-                            "imported without one.", name=institution_text))
-    elif len(candidates) > 1:
+    if len(candidates) > 1:
         warnings.append(msg('There are {count} institutions named "{name}"; the person is '
                             "imported without one.", count=len(candidates),
                             name=institution_text))
@@ -470,16 +595,31 @@ def _link(
     return institution, None
 
 
+_KIND_WORDS = (("vuggestue", InstitutionKind.NURSERY), ("børnehave", InstitutionKind.KINDERGARTEN),
+               ("dagpleje", InstitutionKind.CHILDMINDING))
+
+
+def _kind_from_name(name: str) -> InstitutionKind:
+    """"Vuggestuen Måge" is a nursery; a name that says nothing is taken as integrated
+    (the commonest kind), which the preview shows and a person can correct."""
+    folded = _fold(name)
+    return next((kind for word, kind in _KIND_WORDS if word in folded),
+                InstitutionKind.INTEGRATED)
+
+
 # --- applying ------------------------------------------------------------------------
 
 
 def apply_import(store: Store, plan: ImportPlan) -> int:
-    """Add the plan's good rows in one transaction; returns how many were added.
+    """Make the plan's institutions, add its new people and save its updates, in one
+    transaction; returns how many people were added.
 
     The plan was made without the lock, so another user may have added some of the same
-    people since; those are checked again under the lock and left out, not doubled.
+    people since; those are checked again under the lock and left out, not doubled. An
+    update of a person someone else changed meanwhile is left out too (``plan.stale``).
     """
-    if not plan.rows:
+    plan.stale = []
+    if not plan.has_work:
         return 0
     with store.transaction():
         existing = {_people_key(p.name, p.institution_id) for p in store.people.all()}
@@ -487,7 +627,18 @@ def apply_import(store: Store, plan: ImportPlan) -> int:
             person for person in plan.people
             if _people_key(person.name, person.institution_id) not in existing
         ]
+        used = {p.institution_id for p in fresh} | {
+            u.person.institution_id for u in plan.updates}
+        known = {i.id for i in store.institutions.all()}
+        for institution in plan.new_institutions:
+            if institution.id in used and institution.id not in known:
+                store.institutions.add(institution)
         if fresh:
             store.people.add_many(fresh)
+        for update in plan.updates:
+            current = store.people.find(update.person.id)
+            if current is None or current.version != update.person.version:
+                plan.stale.append(update)
+                continue
+            store.people.save(update.person, expected_version=update.person.version)
     return len(fresh)
-

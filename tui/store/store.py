@@ -12,6 +12,7 @@ from typing import Any
 from tinydb.table import Document
 
 from tui.domain.courses import (
+    ATTENDED_MARKS,
     Attendance,
     Course,
     CourseSummary,
@@ -98,10 +99,23 @@ class Store:
         person_index.update(self.db.main.table(person_index.TABLE), course_id,
                             self.db.course_file(course_id).storage.read())
 
+    def attended_sessions(self, course_id: str) -> set[str]:
+        """Ids of the course's sessions where someone was marked as attending."""
+        # From the raw documents: every write summarises, and decoding a national
+        # course's 16,000 marks each time would make marking slow.
+        wanted = {m.value for m in ATTENDED_MARKS}
+        return {d["session_id"] for _id, d in self.attendance(course_id).raw()
+                if d.get("mark") in wanted and isinstance(d.get("session_id"), str)}
+
+    def summarise_course(self, course_id: str) -> CourseSummary:
+        return summarise(course_id, self.sessions(course_id).all(),
+                         self.attended_sessions(course_id))
+
     def _summarise_course(self, course_id: str) -> None:
-        # Only a change of the sessions changes the summary; a mark leaves the main file
-        # alone, so marking attendance stays a one-file write.
-        summary = summarise(course_id, self.sessions(course_id).all())
+        # Only a change of the sessions, or a day's first attending mark (which makes it
+        # held), changes the summary; other marks leave the main file alone, so marking
+        # attendance stays a one-file write.
+        summary = self.summarise_course(course_id)
         current = self.course_summaries.find(course_id)
         if current is None:
             self.course_summaries.add(summary)

@@ -66,6 +66,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         self.check = check
         self.save = save
         self.saved: object = None
+        self.typed: dict[str, Any] = {}
         self._start = {f.name: f.value for f in self.fields}
 
     def compose(self) -> ComposeResult:
@@ -168,6 +169,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 self._show("problem", str(error) + " " + _("Nothing you typed is lost."))
                 self.query_one("#form-problem").scroll_visible()
                 return
+        # What was typed, for a caller that may show the form again (a preview said no).
+        self.typed = {f.name: self.raw(f.name) for f in self.fields}
         self.dismiss(values)
 
     def action_cancel(self) -> None:
@@ -190,3 +193,13 @@ def _unset(start: str, f: Field) -> Any:
     if f.choices is not None:
         return start if start in [v for _l, v in f.choices] else None
     return start
+
+
+class PromptScreen(FormScreen):
+    """A one-field form: enter in the field saves, as anyone expects of a prompt (a plain
+    form would move the focus on and leave what was typed unsaved)."""
+
+    @on(Input.Submitted)
+    async def _submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        await self.action_save()

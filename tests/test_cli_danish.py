@@ -1,0 +1,100 @@
+"""No English in the Danish interface of the command: `kuffert --help`, every
+subcommand's `--help` and the usage errors, as a real process prints them."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+import pytest
+
+from tests.conftest import run_kuffert
+from tui.cli.main import build_parser
+from tui.i18n import set_language
+
+# Words that are English and not Danish; any of them in the Danish output is a miss.
+ENGLISH = set("""
+usage options optional positional arguments argument show this help message exit
+program's version number error errors following are required invalid choice choose
+from unrecognized expected one most least ambiguous could match not allowed with
+ignored explicit unexpected option string can't open unknown parser choices the and of
+to in is on by an or as it its your you which what when where who will would without
+only each all any make new load list take now write read file files default folder
+group readable shared servers language into empty restore course courses people person
+session sessions day days sign sheet summary report export calendar name names row
+rows heading headings dry run changing anything instead screen page funders ministry
+trained attendance journals period first last place municipality commas dates give
+given programme programmes confirmation ask integrity
+""".split())
+# Words that are Danish as well (at, for, data, database, format, id, held, journal,
+# import, interface, ...) are left out of the list on purpose.
+# Placeholders (FILE, ID), option names (--dry-run), choice lists ({text,json,csv}) and
+# command names are the command's own vocabulary, the same in every language.
+_NOT_WORDS = re.compile(r"--?[\w-]+|\{[^}]*\}|\b[A-Z][A-Z.]+\b|'[^']*'|\S+\.(?:pdf|md|ics)\b")
+
+
+def _commands() -> list[list[str]]:
+    """Every subcommand path: [], ["check"], ["import"], ["import", "people"], ..."""
+    set_language("da")
+    found: list[list[str]] = [[]]
+
+    def walk(parser: argparse.ArgumentParser, path: list[str]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    found.append([*path, name])
+                    walk(child, [*path, name])
+
+    walk(build_parser(), [])
+    set_language("en")
+    return found
+
+
+COMMANDS = _commands()
+
+
+def english_in(text: str, commands: set[str]) -> list[str]:
+    words = re.findall(r"[A-Za-zÆØÅæøå']+", _NOT_WORDS.sub(" ", text))
+    return sorted({w for w in words if w.lower() in ENGLISH and w not in commands})
+
+
+def danish(*args: str) -> tuple[int, str]:
+    done = run_kuffert(*args, env={"KUFFERT_LANG": "da"})
+    assert "Traceback" not in done.stderr
+    return done.returncode, done.stdout + done.stderr
+
+
+NAMES = {name for path in COMMANDS for name in path}
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "kuffert")
+def test_help_is_danish(path: list[str]) -> None:
+    code, text = danish(*path, "--help")
+    assert code == 0
+    assert "brug: kuffert" in text and "vis denne hjælp og afslut" in text
+    assert english_in(text, NAMES) == [], text
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["restore"], "disse argumenter mangler: NAME"),
+    (["import"], "disse argumenter mangler: WHAT"),
+    (["import", "people"], "disse argumenter mangler: FILE"),
+    (["report", "--format", "pdf"], "ugyldigt valg: 'pdf'"),
+    (["--bogus"], "ukendte argumenter: --bogus"),
+    (["nonsense"], "ugyldigt valg: 'nonsense'"),
+    (["sheet", "s1"], "disse argumenter mangler: --out"),
+    (["report", "--out"], "kræver én værdi"),
+])
+def test_usage_errors_are_danish(args: list[str], expected: str) -> None:
+    code, text = danish(*args)
+    assert code == 2
+    assert "kuffert" in text and ": fejl: " in text and expected in text, text
+    assert english_in(text, NAMES) == [], text
+
+
+def test_the_check_finds_english() -> None:
+    # The test above would pass on anything if the word list did not catch English.
+    assert english_in("usage: kuffert [-h]\nerror: the following arguments are required",
+                      NAMES) == ["are", "arguments", "error", "following", "required",
+                                 "the", "usage"]
+    assert english_in("brug: kuffert [--dry-run] FILE {text,json}", NAMES) == []

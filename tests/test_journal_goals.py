@@ -1,0 +1,49 @@
+"""A group journal by keys: enter saves a goal, phase 3 gets its tick from it, and the
+author of an entry is one of the group's members, picked from a list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Select
+
+from tests.test_journals_screen import NURSERY, db, run, table_rows, type_text, until  # noqa: F401
+from tui.screens.journal import EntryScreen, JournalScreen
+from tui.store.store import Store
+from tui.widgets.phase_stepper import PhaseStepper
+
+GROUP = "j-hd-vg-plf"
+
+
+def test_enter_saves_a_goal_and_the_author_is_picked_from_the_members(db: Path) -> None:  # noqa: F811
+    store = Store.open(db)
+    members = {p.id: p.name for p in store.people.all()
+               if p.id in ("p-hd-vg-01", "p-hd-vg-02", "p-hd-vg-03")}
+    before = len(store.journal_goals(NURSERY).where(journal_id=GROUP))
+
+    async def steps(pilot) -> None:
+        rows = table_rows(pilot, "#journals-table")
+        index = next(i for i, r in enumerate(rows) if "PLF" in " ".join(r))
+        await pilot.press(*["down"] * index, "enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, JournalScreen))
+        await pilot.pause()
+        screen = pilot.app.screen
+        await pilot.press("g")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "PromptScreen")
+        await type_text(pilot, "Alle børn siger noget ved bordet")
+        await pilot.press("enter")  # saves, as a prompt does
+        await until(pilot, lambda: pilot.app.screen is screen)
+        await until(pilot, lambda: len(Store.open(db).journal_goals(NURSERY).where(
+            journal_id=GROUP)) == before + 1)
+        assert "3✓" in str(screen.query_one(PhaseStepper).render())
+
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(pilot.app.screen, EntryScreen))
+        author = pilot.app.screen.query_one("#entry-author")
+        assert isinstance(author, Select)
+        assert sorted(str(label) for label, _v in author._options if _v is not Select.BLANK
+                      and _v != Select.NULL) == sorted(members.values())
+
+    run(db, NURSERY, steps)
+    texts = [g.text for g in Store.open(db).journal_goals(NURSERY).where(journal_id=GROUP)]
+    assert "Alle børn siger noget ved bordet" in texts
