@@ -13,7 +13,7 @@ from tui.cli.main import build_parser
 from tui.i18n import set_language
 
 # Words that are English and not Danish; any of them in the Danish output is a miss.
-ENGLISH = set("""
+_WORDS = """
 usage options optional positional arguments argument show this help message exit
 program's version number error errors following are required invalid choice choose
 from unrecognized expected one most least ambiguous could match not allowed with
@@ -25,7 +25,8 @@ session sessions day days sign sheet summary report export calendar name names r
 rows heading headings dry run changing anything instead screen page funders ministry
 trained attendance journals period first last place municipality commas dates give
 given programme programmes confirmation ask integrity
-""".split())
+"""
+ENGLISH = set(_WORDS.split())
 # Words that are Danish as well (at, for, data, database, format, id, held, journal,
 # import, interface, ...) are left out of the list on purpose.
 # Placeholders (FILE, ID), option names (--dry-run), choice lists ({text,json,csv}) and
