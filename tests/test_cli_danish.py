@@ -99,3 +99,19 @@ def test_the_check_finds_english() -> None:
                       NAMES) == ["are", "arguments", "error", "following", "required",
                                  "the", "usage"]
     assert english_in("brug: kuffert [--dry-run] FILE {text,json}", NAMES) == []
+
+
+def test_one_is_singular_in_danish(tmp_path) -> None:
+    staff = tmp_path / "liste.csv"
+    staff.write_text("Navn;Stilling;Uddannelse\nAne Berg;medarbejder;PAU\n", encoding="utf-8")
+    db = tmp_path / "k.json"
+    done = run_kuffert("import", "people", str(staff), db=db, env={"KUFFERT_LANG": "da"})
+    assert done.returncode == 0, done.stderr
+    assert f"1 person importeret i {db}." in done.stdout  # not "1 personer"
+    set_language("da")
+    try:
+        from tui.i18n import ngettext
+        assert ngettext("{n} day", "{n} days", 1).format(n=1) == "1 dag"
+        assert ngettext("{n} day", "{n} days", 2).format(n=2) == "2 dage"
+    finally:
+        set_language("en")

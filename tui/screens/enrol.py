@@ -39,7 +39,7 @@ from tui.domain.rules import (
     next_statuses,
     validate_enrolment,
 )
-from tui.i18n import N_, Message, _, msg
+from tui.i18n import N_, Message, _, msg, ngettext
 from tui.screens.courses import error_text, fold, in_thread, literal
 from tui.screens.session_forms import total_hours
 from tui.store.errors import StoreError
@@ -353,7 +353,9 @@ async def add_participants(screen: CourseScreen) -> None:
             for enrolment in enrolments:
                 repo.add(enrolment)
 
-    done = _("{n} enrolled.").format(n=len(enrolments))
+    done = ngettext("{n} person enrolled.",
+                    "{n} enrolled.",
+                    len(enrolments)).format(n=len(enrolments))
     if values["status"] is EnrolmentStatus.WAITLISTED:
         done = _("{n} put on the waiting list.").format(n=len(enrolments))
     await _write(screen, work_fn, done, select=enrolments[0].id)
