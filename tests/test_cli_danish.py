@@ -115,3 +115,26 @@ def test_one_is_singular_in_danish(tmp_path) -> None:
         assert ngettext("{n} day", "{n} days", 2).format(n=2) == "2 dage"
     finally:
         set_language("en")
+
+
+def test_names_are_sorted_in_danish_order_with_ae_oe_aa_after_z(tmp_path) -> None:
+    from tui.domain.courses import Course, Enrolment
+    from tui.domain.people import Person, Qualification, Role
+    from tui.domain.programmes import Programme
+    from tui.store.store import Store
+
+    store = Store.open(tmp_path / "k.json")
+    store.programmes.add(Programme(id="p", name="Program"))
+    store.courses.add(Course(id="c", programme_id="p", name="Kursus"))
+    names = ["Åse Holm", "Zara Berg", "Ærø Lund", "anna Dahl", "Øster Bro"]
+    for n, name in enumerate(names):
+        store.people.add(Person(id=f"p{n}", name=name, role=Role.EMPLOYEE,
+                                qualification=Qualification.OTHER))
+        store.enrolments("c").add(Enrolment(course_id="c", person_id=f"p{n}"))
+    out = tmp_path / "resume.md"
+    done = run_kuffert("summary", "--course", "c", "--out", str(out), db=store.path,
+                       env={"KUFFERT_LANG": "da"})
+    assert done.returncode == 0, done.stderr
+    listed = [line.split("|")[1].strip() for line in out.read_text().splitlines()
+              if line.startswith("| ") and any(n in line for n in names)]
+    assert listed == ["anna Dahl", "Zara Berg", "Ærø Lund", "Øster Bro", "Åse Holm"]

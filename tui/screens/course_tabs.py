@@ -16,6 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
+from tui.domain.attendance import name_key
 from tui.domain.courses import (
     Course,
     Enrolment,
@@ -384,4 +385,4 @@ def participant_rows(data: CourseData) -> list[tuple[str, tuple[str, ...]]]:
             person.role.label if person else "", person.qualification.label if person else "",
             e.status.label,
             format_hours(e.substitute_hours) if e.substitute_hours is not None else "")))
-    return sorted(rows, key=lambda r: r[1][0].removeprefix(OVERRIDE_MARK + " ").casefold())
+    return sorted(rows, key=lambda r: name_key(r[1][0].removeprefix(OVERRIDE_MARK + " ")))

@@ -21,6 +21,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
+from tui.domain.attendance import name_key
 from tui.domain.courses import (
     Course,
     Enrolment,
@@ -90,7 +91,7 @@ def load_registry(store: Store, leave_out: set[str]) -> Registry:
     people = {p.id: p for p in store.people.all() if p.id not in leave_out}
     candidates = []
     kinds: dict[str, InstitutionKind] = {}
-    for person in sorted(people.values(), key=lambda p: p.name.casefold()):
+    for person in sorted(people.values(), key=lambda p: name_key(p.name)):
         institution = institutions.get(person.institution_id or "")
         if institution is not None:
             kinds[person.id] = institution.kind
