@@ -19,7 +19,7 @@ from tui.i18n import N_, _, set_language
 from tui.screens.commands import KuffertCommands
 from tui.screens.dashboard import DashboardScreen
 from tui.store.store import Store
-from tui.widgets.keys import translate_bindings
+from tui.widgets.keys import translate_bindings, translate_textual_bindings
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -71,6 +71,7 @@ class KuffertApp(App[None]):
         poll_interval: float = 2.0,
     ) -> None:
         set_language(language)
+        translate_textual_bindings()
         super().__init__()
         translate_bindings(self)
         self.store = store
