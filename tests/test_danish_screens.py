@@ -58,3 +58,33 @@ def test_home_and_end_in_the_grid_go_to_the_first_and_last_person(tmp_path) -> N
             assert (grid.cursor_row, grid.cursor_column) == (0, column)
 
     asyncio.run(main())
+
+
+def test_someone_elses_change_is_told_in_words_and_local_time(tmp_path) -> None:
+    import datetime as dt
+    import re
+
+    from tui.domain.people import Person, Qualification, Role
+    from tui.i18n import set_language
+    from tui.store.errors import StaleRecord
+
+    store = Store.open(tmp_path / "k.json")
+    read = store.people.add(Person(name="Ane", role=Role.EMPLOYEE,
+                                   qualification=Qualification.OTHER))
+    store.people.save(read, expected_version=read.version)  # someone else, meanwhile
+    set_language("da")
+    try:
+        try:
+            store.people.save(read, expected_version=read.version)
+        except StaleRecord as stale:
+            text = str(stale)
+        else:
+            raise AssertionError("the second save should have been refused")
+    finally:
+        set_language("en")
+    assert text.startswith("Personen blev ændret af ")
+    assert "people" not in text and "+00:00" not in text
+    shown = re.search(r"(\d\d-\d\d-\d{4} \d\d:\d\d)", text)
+    assert shown is not None
+    assert abs(dt.datetime.strptime(shown[1], "%d-%m-%Y %H:%M") - dt.datetime.now()
+               ) < dt.timedelta(minutes=2)  # the reader's own clock, not UTC

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
-from tui.i18n import Message, msg
+from tui.i18n import N_, Message, msg
 
 
 class StoreError(Exception):
@@ -64,16 +66,42 @@ class RecordNotFound(StoreError):
         super().__init__(msg("No {kind} with id {id}.", kind=kind, id=record_id))
 
 
+# What each table holds, as the subject of a sentence ("The person was changed ...").
+RECORD_KINDS: dict[str, str] = {
+    "people": N_("The person"), "courses": N_("The course"),
+    "programmes": N_("The programme"), "places": N_("The place"),
+    "institutions": N_("The institution"), "sessions": N_("The day"),
+    "enrolments": N_("The enrolment"), "attendance": N_("The mark"),
+    "journals": N_("The journal"), "journal_entries": N_("The journal entry"),
+    "journal_goals": N_("The goal"), "ratings": N_("The rating"),
+    "transfer_notes": N_("The transfer note"), "topic_wishes": N_("The topic wish"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _When:
+    """A stored UTC time, shown as the reader's local date and time, dd-mm-yyyy HH:MM."""
+
+    stamp: str
+
+    def __str__(self) -> str:
+        try:
+            moment = dt.datetime.fromisoformat(self.stamp).astimezone()
+        except ValueError:
+            return self.stamp
+        return f"{moment:%d-%m-%Y %H:%M}"
+
+
 class StaleRecord(StoreError):
     """Someone else saved the record after this copy was read."""
 
     def __init__(self, kind: str, record_id: str, by: str, at: str) -> None:
         super().__init__(
             msg(
-                "This {kind} was changed by {by} at {at} after you opened it.",
-                kind=kind,
+                "{kind} was changed by {by} at {at}, while you had it open.",
+                kind=msg(RECORD_KINDS.get(kind, N_("The record"))),
                 by=by,
-                at=at,
+                at=_When(at),
             )
         )
         self.record_id = record_id
