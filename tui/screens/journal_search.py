@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tui.domain.journaling import Hit, search
+from tui.domain.journaling import Hit, search, searchable
 from tui.i18n import N_, _
 from tui.store.errors import StoreError
 from tui.store.store import Store
@@ -57,7 +57,8 @@ class JournalSearchScreen(Screen[None]):
         try:
             courses = self.store.courses.all()
             for done, course in enumerate(courses, start=1):
-                entries = self.store.journal_entries(course.id).all()
+                entries = searchable(self.store.journal_entries(course.id).all(),
+                                     self.store.journal_goals(course.id).all())
                 hits = search(entries, self.search_for, width=SNIPPET_WIDTH) if entries else []
                 if hits:
                     titles = {j.id: j.title or j.group_name
