@@ -73,3 +73,28 @@ def test_search_finds_goals_and_evaluations_and_opens_their_phase(db: Path) -> N
                                        for r in table_rows(pilot, "#hits-table")))
 
     run(db, NURSERY, steps)
+
+
+def test_the_markdown_export_has_transfer_notes_and_goal_ratings(db: Path, tmp_path: Path) -> None:  # noqa: F811
+    from tests.conftest import run_kuffert
+    from tui.domain.journals import GoalRating, TransferNote, TransferStage
+
+    store = Store.open(db)
+    person = store.people.get("p-hd-vg-01")
+    programme = store.programmes.get(store.courses.get(NURSERY).programme_id)
+    goal = next(g for g in programme.learning_goals if g.audience == "nursery")
+    store.transfer_notes(NURSERY).add(TransferNote(
+        course_id=NURSERY, person_id=person.id, stage=TransferStage.AFTER,
+        answers={"anchoring": "Vi spiser nu i små grupper"}))
+    store.ratings(NURSERY).add(GoalRating(course_id=NURSERY, person_id=person.id,
+                                          goal_key=goal.key, before=2, after=4))
+    out = tmp_path / "journaler.md"
+    done = run_kuffert("export", "journals", "--format", "md", "--course", NURSERY,
+                       "--out", str(out), db=db)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "## Transfer notes" in text and f"### {person.name}" in text
+    assert ("- Anchoring: what do you keep doing in your practice? "
+            "Vi spiser nu i små grupper") in text
+    assert "## Learning-goal ratings" in text
+    assert f"| {person.name} | {goal.text} (Nursery staff) | 2 | 4 |" in text
