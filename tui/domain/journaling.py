@@ -173,6 +173,22 @@ def searchable(entries: Iterable[JournalEntry],
     return found
 
 
+TRANSFER_PREFIX = "transfer:"
+
+
+def searchable_transfer_notes(notes: Iterable[TransferNote]) -> list[JournalEntry]:
+    """Each answer of a transfer note as an entry with no journal, id "transfer:NOTE:KEY"
+    (``journal_id`` holds the participant's id, for the title)."""
+    found = []
+    for note in notes:
+        for key, text in note.answers.items():
+            if text.strip():
+                found.append(JournalEntry(id=f"{TRANSFER_PREFIX}{note.id}:{key}",
+                                          course_id=note.course_id, journal_id=note.person_id,
+                                          phase=Phase.WONDER, text=text))
+    return found
+
+
 def search(
     entries: Iterable[JournalEntry], query: str, *, width: int = SNIPPET_WIDTH
 ) -> list[Hit]:
