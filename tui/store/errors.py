@@ -63,7 +63,8 @@ class LockTimeout(StoreError):
 
 class RecordNotFound(StoreError):
     def __init__(self, kind: str, record_id: str) -> None:
-        super().__init__(msg("No {kind} with id {id}.", kind=kind, id=record_id))
+        super().__init__(msg("{kind} {id} is not in the database.",
+                             kind=msg(RECORD_KINDS.get(kind, N_("The record"))), id=record_id))
 
 
 # What each table holds, as the subject of a sentence ("The person was changed ...").
