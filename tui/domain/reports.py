@@ -626,7 +626,8 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "substitute_hours": round(report.substitute_hours, 2),
         "substitute_cost": _round(report.substitute_cost, 2),
         "substitute_hours_unpriced": round(report.substitute_hours_unpriced, 2),
-        "substitute_rule": _(COVER_RULE),
+        # In the source language: JSON is data, the same whatever the UI speaks.
+        "substitute_rule": COVER_RULE,
         "reach": {
             r.municipality_id: {
                 "name": r.name,
