@@ -46,7 +46,7 @@ def test_default_database_lives_in_the_user_data_folder(tmp_path: Path) -> None:
 
 def test_user_mistakes_get_messages_not_tracebacks(tmp_path: Path) -> None:
     cases = [
-        (("restore",), "name"),
+        (("restore",), "NAME"),
         (("frobnicate",), "invalid choice"),
         (("--lang", "fr"), "invalid choice"),
         (("check", "--db", str(tmp_path)), "is a folder"),

@@ -13,7 +13,7 @@ from tui.cli.main import build_parser
 from tui.i18n import set_language
 
 # Words that are English and not Danish; any of them in the Danish output is a miss.
-ENGLISH = set("""
+_WORDS = """
 usage options optional positional arguments argument show this help message exit
 program's version number error errors following are required invalid choice choose
 from unrecognized expected one most least ambiguous could match not allowed with
@@ -25,7 +25,8 @@ session sessions day days sign sheet summary report export calendar name names r
 rows heading headings dry run changing anything instead screen page funders ministry
 trained attendance journals period first last place municipality commas dates give
 given programme programmes confirmation ask integrity
-""".split())
+"""
+ENGLISH = set(_WORDS.split())
 # Words that are Danish as well (at, for, data, database, format, id, held, journal,
 # import, interface, ...) are left out of the list on purpose.
 # Placeholders (FILE, ID), option names (--dry-run), choice lists ({text,json,csv}) and
@@ -98,3 +99,42 @@ def test_the_check_finds_english() -> None:
                       NAMES) == ["are", "arguments", "error", "following", "required",
                                  "the", "usage"]
     assert english_in("brug: kuffert [--dry-run] FILE {text,json}", NAMES) == []
+
+
+def test_one_is_singular_in_danish(tmp_path) -> None:
+    staff = tmp_path / "liste.csv"
+    staff.write_text("Navn;Stilling;Uddannelse\nAne Berg;medarbejder;PAU\n", encoding="utf-8")
+    db = tmp_path / "k.json"
+    done = run_kuffert("import", "people", str(staff), db=db, env={"KUFFERT_LANG": "da"})
+    assert done.returncode == 0, done.stderr
+    assert f"1 person importeret i {db}." in done.stdout  # not "1 personer"
+    set_language("da")
+    try:
+        from tui.i18n import ngettext
+        assert ngettext("{n} day", "{n} days", 1).format(n=1) == "1 dag"
+        assert ngettext("{n} day", "{n} days", 2).format(n=2) == "2 dage"
+    finally:
+        set_language("en")
+
+
+def test_names_are_sorted_in_danish_order_with_ae_oe_aa_after_z(tmp_path) -> None:
+    from tui.domain.courses import Course, Enrolment
+    from tui.domain.people import Person, Qualification, Role
+    from tui.domain.programmes import Programme
+    from tui.store.store import Store
+
+    store = Store.open(tmp_path / "k.json")
+    store.programmes.add(Programme(id="p", name="Program"))
+    store.courses.add(Course(id="c", programme_id="p", name="Kursus"))
+    names = ["Åse Holm", "Zara Berg", "Ærø Lund", "anna Dahl", "Øster Bro"]
+    for n, name in enumerate(names):
+        store.people.add(Person(id=f"p{n}", name=name, role=Role.EMPLOYEE,
+                                qualification=Qualification.OTHER))
+        store.enrolments("c").add(Enrolment(course_id="c", person_id=f"p{n}"))
+    out = tmp_path / "resume.md"
+    done = run_kuffert("summary", "--course", "c", "--out", str(out), db=store.path,
+                       env={"KUFFERT_LANG": "da"})
+    assert done.returncode == 0, done.stderr
+    listed = [line.split("|")[1].strip() for line in out.read_text().splitlines()
+              if line.startswith("| ") and any(n in line for n in names)]
+    assert listed == ["anna Dahl", "Zara Berg", "Ærø Lund", "Øster Bro", "Åse Holm"]

@@ -139,6 +139,7 @@ def test_a_course_entered_afterwards_counts_its_days_people_and_cover(store: Sto
     # count gave him 22.2 too). 74.5 h at 250 kr = 18,625 kr.
     assert report["substitute_hours"] == 74.5
     assert report["substitute_cost"] == 18625.0
+    assert report["substitute_rule"].startswith("Cover counts enrolled people only")
 
     text = run_kuffert("report", db=store.path)
     assert text.returncode == 0, text.stderr

@@ -47,3 +47,54 @@ def test_enter_saves_a_goal_and_the_author_is_picked_from_the_members(db: Path) 
     run(db, NURSERY, steps)
     texts = [g.text for g in Store.open(db).journal_goals(NURSERY).where(journal_id=GROUP)]
     assert "Alle børn siger noget ved bordet" in texts
+
+
+def test_search_finds_goals_and_evaluations_and_opens_their_phase(db: Path) -> None:  # noqa: F811
+    from tui.domain.journals import GoalOutcome, JournalGoal, Phase
+
+    store = Store.open(db)
+    store.journal_goals(NURSERY).add(JournalGoal(
+        course_id=NURSERY, journal_id=GROUP, text="Flere samtaler om maden",
+        outcome=GoalOutcome.PARTLY, comment="Kun ved frokosten, ikke om eftermiddagen"))
+
+    async def steps(pilot) -> None:
+        await pilot.press("slash", *"samtaler om")
+        await until(pilot, lambda: any("3 Goals" in " ".join(r)
+                                       for r in table_rows(pilot, "#hits-table")))
+        screen = pilot.app.screen
+        await pilot.press("enter", "enter")  # from the field to the hits, and open
+        await until(pilot, lambda: isinstance(pilot.app.screen, JournalScreen))
+        await pilot.pause()
+        assert pilot.app.screen.phase is Phase.GOALS
+        await pilot.press("escape")
+        await until(pilot, lambda: pilot.app.screen is screen)
+        await pilot.press("slash", *["backspace"] * 11, *"eftermiddag")
+        await until(pilot, lambda: any("8 Evaluation" in " ".join(r)
+                                       for r in table_rows(pilot, "#hits-table")))
+
+    run(db, NURSERY, steps)
+
+
+def test_the_markdown_export_has_transfer_notes_and_goal_ratings(db: Path, tmp_path: Path) -> None:  # noqa: F811
+    from tests.conftest import run_kuffert
+    from tui.domain.journals import GoalRating, TransferNote, TransferStage
+
+    store = Store.open(db)
+    person = store.people.get("p-hd-vg-01")
+    programme = store.programmes.get(store.courses.get(NURSERY).programme_id)
+    goal = next(g for g in programme.learning_goals if g.audience == "nursery")
+    store.transfer_notes(NURSERY).add(TransferNote(
+        course_id=NURSERY, person_id=person.id, stage=TransferStage.AFTER,
+        answers={"anchoring": "Vi spiser nu i små grupper"}))
+    store.ratings(NURSERY).add(GoalRating(course_id=NURSERY, person_id=person.id,
+                                          goal_key=goal.key, before=2, after=4))
+    out = tmp_path / "journaler.md"
+    done = run_kuffert("export", "journals", "--format", "md", "--course", NURSERY,
+                       "--out", str(out), db=db)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "## Transfer notes" in text and f"### {person.name}" in text
+    assert ("- Anchoring: what do you keep doing in your practice? "
+            "Vi spiser nu i små grupper") in text
+    assert "## Learning-goal ratings" in text
+    assert f"| {person.name} | {goal.text} (Nursery staff) | 2 | 4 |" in text

@@ -32,3 +32,33 @@ def test_the_palette_searches_every_courses_journals(demo_store: Store) -> None:
             assert app.screen.course_id == "c-horsens-vuggestue"
 
     asyncio.run(scenario())
+
+
+def test_the_palette_finds_a_transfer_note_and_opens_the_transfer_notes(
+        demo_store: Store) -> None:
+    from tui.domain.journals import TransferNote, TransferStage
+    from tui.screens.transfer import TransferScreen
+
+    course = "c-horsens-vuggestue"
+    person = demo_store.people.get("p-hd-vg-02")
+    demo_store.transfer_notes(course).add(TransferNote(
+        course_id=course, person_id=person.id, stage=TransferStage.DURING,
+        answers={"observations": "Bordskånerne hjalp de små"}))
+    app = KuffertApp(demo_store, language="da", poll_interval=3600)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.press("ctrl+p", *"bordskånerne")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, JournalSearchScreen)
+                        and app.screen.hits)
+            table = app.screen.query_one("#journal-hits", RecordTable)
+            assert table.row_count == 1
+            _course, title, snippet = (str(c) for c in table.get_row_at(0))
+            assert "Bordskånerne" in snippet and title.startswith(person.name[:8])
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, TransferScreen))
+
+    asyncio.run(scenario())

@@ -21,7 +21,7 @@ from tui.i18n import N_, _, set_language
 from tui.screens.commands import KuffertCommands
 from tui.screens.dashboard import DashboardScreen
 from tui.store.store import Store
-from tui.widgets.keys import translate_bindings
+from tui.widgets.keys import translate_bindings, translate_textual_bindings
 from tui.widgets.terminal_safe import ControlFilter
 
 STYLES = Path(__file__).parent / "styles"
@@ -76,6 +76,7 @@ class KuffertApp(App[None]):
         low_bandwidth: bool = False,
     ) -> None:
         set_language(language)
+        translate_textual_bindings()
         super().__init__()
         translate_bindings(self)
         # The [keys] table of the settings file: binding id -> keys.

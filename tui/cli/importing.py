@@ -94,7 +94,9 @@ def import_people(args: argparse.Namespace, store: Store) -> int:
             echo(f'  "{reading.text}": {msg(FIELD_LABELS[reading.field])}: {reading.label}')
 
     if args.dry_run:
-        echo(_("Dry run: {count} people would be imported; nothing was written.").format(
+        echo(ngettext("Dry run: {count} person would be imported; nothing was written.",
+                       "Dry run: {count} people would be imported; nothing was written.",
+                       len(plan.rows)).format(
             count=len(plan.rows)))
         return EXIT_OK if plan.has_work else EXIT_PROBLEM
     if not plan.has_work:
@@ -104,7 +106,9 @@ def import_people(args: argparse.Namespace, store: Store) -> int:
     if added < len(plan.rows):
         echo(_("{count} people were added by someone else while the file was read; "
                 "they were left out.").format(count=len(plan.rows) - added))
-    echo(_("Imported {count} people into {path}.").format(count=added, path=store.path))
+    echo(ngettext("Imported {count} person into {path}.",
+                   "Imported {count} people into {path}.",
+                   added).format(count=added, path=store.path))
     if plan.updates:
         updated = len(plan.updates) - len(plan.stale)
         echo(ngettext("Updated {count} person.", "Updated {count} people.",

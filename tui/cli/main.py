@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(backup, top=False)
 
     restore = sub.add_parser("restore", help=_("restore a backup over the database"))
-    restore.add_argument("name", metavar="NAME", help=_("the backup's name, as 'kuffert backup' lists it"))
+    restore.add_argument("name", metavar="NAME",
+                         help=_("the backup's name, as 'kuffert backup' lists it"))
     restore.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     _common(restore, top=False)
 

@@ -152,6 +152,43 @@ class Hit:
     count: int
 
 
+GOAL_PREFIX, EVALUATION_PREFIX = "goal:", "evaluation:"
+
+
+def searchable(entries: Iterable[JournalEntry],
+               goals: Iterable[JournalGoal]) -> list[JournalEntry]:
+    """The entries, and each goal (phase 3) and its evaluation (phase 8) as an entry of
+    its own, so that a search finds what was written there too. Their ids say what
+    they are: "goal:ID" and "evaluation:ID"."""
+    found = list(entries)
+    for goal in goals:
+        found.append(JournalEntry(id=GOAL_PREFIX + goal.id, course_id=goal.course_id,
+                                  journal_id=goal.journal_id, phase=Phase.GOALS,
+                                  cycle=goal.cycle, text=goal.text))
+        if goal.comment.strip():
+            found.append(JournalEntry(
+                id=EVALUATION_PREFIX + goal.id, course_id=goal.course_id,
+                journal_id=goal.journal_id, phase=Phase.EVALUATION, cycle=goal.cycle,
+                text=goal.comment))
+    return found
+
+
+TRANSFER_PREFIX = "transfer:"
+
+
+def searchable_transfer_notes(notes: Iterable[TransferNote]) -> list[JournalEntry]:
+    """Each answer of a transfer note as an entry with no journal, id "transfer:NOTE:KEY"
+    (``journal_id`` holds the participant's id, for the title)."""
+    found = []
+    for note in notes:
+        for key, text in note.answers.items():
+            if text.strip():
+                found.append(JournalEntry(id=f"{TRANSFER_PREFIX}{note.id}:{key}",
+                                          course_id=note.course_id, journal_id=note.person_id,
+                                          phase=Phase.WONDER, text=text))
+    return found
+
+
 def search(
     entries: Iterable[JournalEntry], query: str, *, width: int = SNIPPET_WIDTH
 ) -> list[Hit]:

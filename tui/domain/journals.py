@@ -137,6 +137,27 @@ class TransferStage(LabelledEnum):
         return {cls.BEFORE: N_("Before"), cls.DURING: N_("During"), cls.AFTER: N_("After")}
 
 
+# The questions of each stage, by the key their answer is stored under.
+TRANSFER_QUESTIONS: dict[TransferStage, tuple[tuple[str, str], ...]] = {
+    TransferStage.BEFORE: (
+        ("own_practice", N_("Your own practice: what do you do today, and what works?")),
+        ("challenges", N_("Challenges: what do you find hard in your practice?")),
+        ("expectations", N_("Expectations: what do you want to learn, and how will your "
+                            "workplace use it?")),
+        ("leader_agreement", N_("Agreed with your leader before the start")),
+    ),
+    TransferStage.DURING: (
+        ("tried_in_practice", N_("Practice tasks between the days: what did you try?")),
+        ("observations", N_("What came of it? What did you notice?")),
+        ("support_needed", N_("Sparring or support you need")),
+    ),
+    TransferStage.AFTER: (
+        ("anchoring", N_("Anchoring: what do you keep doing in your practice?")),
+        ("shared_with_colleagues", N_("Shared with colleagues: what, how and with whom?")),
+        ("leader_follow_up", N_("The leader's follow-up: what was agreed?")),
+    ),
+}
+
 @dataclass(kw_only=True)
 class TransferNote(Record):
     """Transferskema: one participant's notes for one stage of the 20-30-50 structure."""

@@ -143,18 +143,6 @@ def format_date(d: dt.date) -> str:
     return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
 
 
-def format_moment(stamp: str) -> str:
-    """A stored UTC time stamp as the user's local date and time, Danish style."""
-    try:
-        moment = dt.datetime.fromisoformat(stamp)
-    except (TypeError, ValueError):
-        return str(stamp)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    local = moment.astimezone()
-    return f"{format_date(local.date())} {local.hour:02d}:{local.minute:02d}"
-
-
 def weekday_name(d: dt.date, *, short: bool = False) -> str:
     table = _WEEKDAYS_SHORT if short else _WEEKDAYS
     return _(table[d.weekday()])

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.domain.attendance import name_key
 from tui.domain.courses import (
     Attendance,
     CompletionRule,
@@ -515,7 +516,7 @@ def _reach(
             row(municipality).institutions_known.append(institution.id)
             if institution.id in reached_institutions:
                 row(municipality).institutions_reached.append(institution.id)
-    return sorted(rows.values(), key=lambda r: r.name)
+    return sorted(rows.values(), key=lambda r: name_key(r.name))
 
 
 def _goal_changes(
@@ -625,6 +626,8 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "substitute_hours": round(report.substitute_hours, 2),
         "substitute_cost": _round(report.substitute_cost, 2),
         "substitute_hours_unpriced": round(report.substitute_hours_unpriced, 2),
+        # In the source language: JSON is data, the same whatever the UI speaks.
+        "substitute_rule": COVER_RULE,
         "reach": {
             r.municipality_id: {
                 "name": r.name,

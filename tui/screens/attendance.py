@@ -73,7 +73,7 @@ from tui.domain.courses import (
 from tui.domain.parse import format_date, format_hours, parse_hours, weekday_name
 from tui.domain.people import Person
 from tui.domain.rules import session_hours
-from tui.i18n import N_, _, language
+from tui.i18n import N_, _, language, ngettext
 from tui.screens.walk_in import walk_in_form, walk_in_person
 from tui.store.errors import StoreError
 from tui.store.store import Store
@@ -1199,7 +1199,9 @@ class AttendanceScreen(Screen[None]):
             self.notify(error or "", title=_("The sign-in sheet was not written"),
                         severity="error", timeout=15)
             return
-        self.notify(_("Sign-in sheet with {count} people written to {path}").format(
+        self.notify(ngettext("Sign-in sheet with {count} person written to {path}",
+                             "Sign-in sheet with {count} people written to {path}",
+                             count).format(
             count=count, path=_display_path(path)), title=_("Sign-in sheet"), timeout=15)
         self.last_sheet = path
 

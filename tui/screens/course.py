@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tabs
 
+from tui.domain.attendance import name_key
 from tui.domain.courses import CourseStatus, SessionStatus
 from tui.domain.parse import Parsed
 from tui.domain.rules import COURSE_TRANSITIONS, can_transition_course, next_statuses
@@ -220,7 +221,7 @@ class CourseScreen(Screen[None]):
         active = sum(s.status in (SessionStatus.PLANNED, SessionStatus.HELD)
                      for s in data.sessions)
         values = await self.app.push_screen_wait(course_form(
-            data.programme, sorted(data.places.values(), key=lambda p: p.name.casefold()),
+            data.programme, sorted(data.places.values(), key=lambda p: name_key(p.name)),
             course, session_count=active))
         if values is not None:
             await self._save_course(apply_course_values(course, values, data.programme))

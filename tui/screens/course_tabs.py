@@ -16,6 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
+from tui.domain.attendance import name_key
 from tui.domain.courses import (
     Course,
     Enrolment,
@@ -30,7 +31,7 @@ from tui.domain.places import Institution, InstitutionKind, Place
 from tui.domain.programmes import Programme
 from tui.domain.rules import completion_text
 from tui.domain.schedule import holiday_warnings, practice_periods
-from tui.i18n import N_, Message, _
+from tui.i18n import N_, Message, _, ngettext
 from tui.screens.courses import place_label
 from tui.screens.session_forms import day_text
 from tui.store.store import Store
@@ -135,7 +136,7 @@ def overview_table(data: CourseData) -> Table:
         days += " (" + _("{first} to {last}").format(
             first=day_text(active[0].date), last=day_text(active[-1].date)) + ")"
     row(_("Days"), days)
-    row(_("Reading"), _("{n} pages").format(n=c.reading_pages)
+    row(_("Reading"), ngettext("{n} page", "{n} pages", c.reading_pages).format(n=c.reading_pages)
         if c.reading_pages is not None else "")
     rule = c.completion
     row(_("To complete"), completion_text(rule) if rule.in_hours
@@ -251,7 +252,9 @@ def session_rows(data: CourseData) -> list[tuple[str, tuple[str, ...]]]:
             _following, days = periods[s.id]
             # The task goes in the widest free column; the line under the table has it all.
             rows.append((PRACTICE + s.id, (
-                _("Practice period"), _("{n} days").format(n=days), "", "", "",
+                _("Practice period"), ngettext("{n} day",
+                                               "{n} days",
+                                               days).format(n=days), "", "", "",
                 s.practice_task or "–")))
     return rows
 
@@ -382,4 +385,4 @@ def participant_rows(data: CourseData) -> list[tuple[str, tuple[str, ...]]]:
             person.role.label if person else "", person.qualification.label if person else "",
             e.status.label,
             format_hours(e.substitute_hours) if e.substitute_hours is not None else "")))
-    return sorted(rows, key=lambda r: r[1][0].removeprefix(OVERRIDE_MARK + " ").casefold())
+    return sorted(rows, key=lambda r: name_key(r[1][0].removeprefix(OVERRIDE_MARK + " ")))

@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
+from tui.domain.attendance import name_key
 from tui.domain.courses import PostponeReason, Session
 from tui.domain.parse import format_date
 from tui.domain.places import distinct_names
@@ -158,7 +159,7 @@ def _people_rows(store: Any, drill: Drill) -> list[Row]:
             person.name, person.role.label, person.qualification.label,
             institution.name if institution else "", places.get(place_id or "", ""),
         )))
-    return sorted(rows, key=lambda row: (row[1][0].casefold(), row[0]))
+    return sorted(rows, key=lambda row: (name_key(row[1][0]), row[0]))
 
 
 def _reason(session: Session) -> str:
@@ -191,7 +192,7 @@ def _place_rows(store: Any, drill: Drill) -> list[Row]:
         (p.id, (p.name, p.kind.label, names.get(p.municipality_id or "", "")))
         for p in places if p.id in wanted
     ]
-    return sorted(rows, key=lambda row: (row[1][0].casefold(), row[0]))
+    return sorted(rows, key=lambda row: (name_key(row[1][0]), row[0]))
 
 
 READERS: dict[DrillKind, Any] = {

@@ -21,6 +21,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
+from tui.domain.attendance import name_key
 from tui.domain.courses import (
     Course,
     Enrolment,
@@ -39,7 +40,7 @@ from tui.domain.rules import (
     next_statuses,
     validate_enrolment,
 )
-from tui.i18n import N_, Message, _, msg
+from tui.i18n import N_, Message, _, msg, ngettext
 from tui.screens.courses import error_text, fold, in_thread, literal
 from tui.screens.session_forms import total_hours
 from tui.store.errors import StoreError
@@ -90,7 +91,7 @@ def load_registry(store: Store, leave_out: set[str]) -> Registry:
     people = {p.id: p for p in store.people.all() if p.id not in leave_out}
     candidates = []
     kinds: dict[str, InstitutionKind] = {}
-    for person in sorted(people.values(), key=lambda p: p.name.casefold()):
+    for person in sorted(people.values(), key=lambda p: name_key(p.name)):
         institution = institutions.get(person.institution_id or "")
         if institution is not None:
             kinds[person.id] = institution.kind
@@ -353,7 +354,9 @@ async def add_participants(screen: CourseScreen) -> None:
             for enrolment in enrolments:
                 repo.add(enrolment)
 
-    done = _("{n} enrolled.").format(n=len(enrolments))
+    done = ngettext("{n} person enrolled.",
+                    "{n} enrolled.",
+                    len(enrolments)).format(n=len(enrolments))
     if values["status"] is EnrolmentStatus.WAITLISTED:
         done = _("{n} put on the waiting list.").format(n=len(enrolments))
     await _write(screen, work_fn, done, select=enrolments[0].id)

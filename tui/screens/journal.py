@@ -24,6 +24,8 @@ from textual.widgets import Footer, Header, Input, ListItem, ListView, Select, S
 
 from tui.domain.courses import Session, SessionStatus
 from tui.domain.journaling import (
+    EVALUATION_PREFIX,
+    GOAL_PREFIX,
     can_start_new_cycle,
     goals_lacking_evaluation,
     journal_progress,
@@ -307,6 +309,14 @@ class JournalScreen(Screen[None]):
             if entry is not None:
                 self.cycle, self.phase = entry.cycle, Phase(entry.phase)
                 return
+            # A search hit in a goal or its evaluation opens on phase 3 or 8.
+            for prefix, phase in ((GOAL_PREFIX, Phase.GOALS),
+                                  (EVALUATION_PREFIX, Phase.EVALUATION)):
+                goal_id = self._start_entry.removeprefix(prefix)
+                goal = next((g for g in self.goals if g.id == goal_id), None)
+                if self._start_entry.startswith(prefix) and goal is not None:
+                    self.cycle, self.phase = goal.cycle, phase
+                    return
         # Entries only: the goals tick phases 3 and 8, but the writer left off where they
         # last wrote.
         progress = journal_progress(self.journal_id, self.entries)

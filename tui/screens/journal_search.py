@@ -11,7 +11,13 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tui.domain.journaling import Hit, search
+from tui.domain.journaling import (
+    TRANSFER_PREFIX,
+    Hit,
+    search,
+    searchable,
+    searchable_transfer_notes,
+)
 from tui.i18n import N_, _
 from tui.store.errors import StoreError
 from tui.store.store import Store
@@ -57,11 +63,19 @@ class JournalSearchScreen(Screen[None]):
         try:
             courses = self.store.courses.all()
             for done, course in enumerate(courses, start=1):
-                entries = self.store.journal_entries(course.id).all()
+                entries = searchable(self.store.journal_entries(course.id).all(),
+                                     self.store.journal_goals(course.id).all())
+                notes = searchable_transfer_notes(self.store.transfer_notes(course.id).all())
+                entries += notes
                 hits = search(entries, self.search_for, width=SNIPPET_WIDTH) if entries else []
                 if hits:
                     titles = {j.id: j.title or j.group_name
                               for j in self.store.journals(course.id).all()}
+                    if notes:  # a transfer note is titled by its participant
+                        people = self.store.course_people(course.id)
+                        titles |= {n.journal_id: _("{name} (transfer note)").format(
+                            name=people[n.journal_id].name if n.journal_id in people
+                            else n.journal_id) for n in notes}
                     for hit in hits[: MAX_HITS - len(rows)]:
                         found[hit.entry.id] = (course.id, hit)
                         rows.append((hit.entry.id, (course.name,
@@ -103,6 +117,11 @@ class JournalSearchScreen(Screen[None]):
         if found is None:
             return
         course_id, hit = found
+        if hit.entry.id.startswith(TRANSFER_PREFIX):
+            from tui.screens.transfer import TransferScreen
+
+            self.app.push_screen(TransferScreen(self.store, course_id))
+            return
         from tui.screens.journal import JournalScreen
 
         self.app.push_screen(JournalScreen(self.store, course_id, hit.entry.journal_id,

@@ -20,7 +20,13 @@ from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.domain.courses import EnrolmentStatus
-from tui.domain.journaling import Hit, goals_lacking_evaluation, journal_progress, search
+from tui.domain.journaling import (
+    Hit,
+    goals_lacking_evaluation,
+    journal_progress,
+    search,
+    searchable,
+)
 from tui.domain.journals import Journal, JournalEntry, JournalGoal, Phase
 from tui.domain.parse import Parsed
 from tui.i18n import N_, _, msg
@@ -277,7 +283,7 @@ class JournalsScreen(Screen[None]):
         data = self.data
         by_id = {j.id: j for j in data.journals}
         entries = sorted(
-            (e for e in data.entries if e.journal_id in by_id),
+            (e for e in searchable(data.entries, data.goals) if e.journal_id in by_id),
             key=lambda e: (journal_title(by_id[e.journal_id], data.names).casefold(),
                            e.cycle, int(e.phase), e.date or dt.date.min, e.id))
         width = max(20, self.size.width - 40)

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from tui.domain.attendance import name_key
 from tui.domain.courses import CourseStatus, CourseSummary
 from tui.domain.parse import format_date
 from tui.screens.sync_status import SyncStatus, read_status
@@ -74,7 +75,7 @@ def natural_key(text: str) -> SortKey:
     """Sort "Hold 2" before "Hold 10", and ignore case."""
     return tuple(
         (0, int(part)) if part.isdigit() else (1, part)
-        for part in _DIGITS.split(text.casefold()) if part
+        for part in _DIGITS.split(name_key(text)) if part
     )
 
 

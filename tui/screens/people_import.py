@@ -22,7 +22,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
-from tui.i18n import N_, _, msg
+from tui.i18n import N_, _, msg, ngettext
 from tui.screens.people import error_text
 from tui.store.errors import StoreError
 from tui.store.people_import import (
@@ -157,7 +157,9 @@ class ImportScreen(Screen[int | None]):
         count = len(plan.rows) if plan else 0
         work_to_do = bool(plan and plan.has_work)
         button.disabled = not work_to_do
-        button.label = (_("Import {count} people").format(count=count) if count
+        button.label = (ngettext("Import {count} person",
+                                 "Import {count} people",
+                                 count).format(count=count) if count
                         else _("Save the changes") if work_to_do else _("Import"))
         self.refresh_bindings()
         if plan is None:
@@ -235,7 +237,9 @@ class ImportScreen(Screen[int | None]):
 
     def _applied(self, plan: ImportPlan, added: int) -> None:
         self.applying = False
-        text = _("Imported {count} people.").format(count=added)
+        text = ngettext("Imported {count} person.",
+                        "Imported {count} people.",
+                        added).format(count=added)
         if added < len(plan.rows):
             text += " " + _("{count} people were added by someone else while the file was "
                             "read; they were left out.").format(count=len(plan.rows) - added)

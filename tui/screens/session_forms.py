@@ -202,7 +202,9 @@ def other_courses_sessions(store: Store, course_id: str,
 
 
 def preview_text(sessions: Sequence[Session], warnings: Sequence[Message]) -> str:
-    lines = [_("These {n} days will be added:").format(n=len(sessions))]
+    lines = [ngettext("This day will be added:",
+                      "These {n} days will be added:",
+                      len(sessions)).format(n=len(sessions))]
     dates = [day_text(s.date) for s in sessions]
     # Three a line keeps a long course on one screen.
     lines += ["  " + "   ".join(dates[i:i + 3]) for i in range(0, len(dates), 3)]
@@ -385,7 +387,9 @@ async def generate_sessions(screen: CourseScreen) -> None:
             for session in sessions:
                 repo.add(session)
 
-    await _write(screen, work_fn, _("{n} days added.").format(n=len(sessions)),
+    await _write(screen, work_fn, ngettext("{n} day added.",
+                                           "{n} days added.",
+                                           len(sessions)).format(n=len(sessions)),
                  select=sessions[0].id)
 
 

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.domain.journaling import transfer_completeness
-from tui.domain.journals import TransferNote, TransferStage
+from tui.domain.journals import TRANSFER_QUESTIONS, TransferNote, TransferStage
 from tui.i18n import N_, _
 from tui.screens.journals import participants
 from tui.store.errors import StaleRecord, StoreError
@@ -25,26 +25,7 @@ from tui.widgets.record_table import Column, RecordTable
 FILLED = "✓"
 MISSING = "–"
 
-# The questions of each stage, by the key their answer is stored under.
-QUESTIONS: dict[TransferStage, tuple[tuple[str, str], ...]] = {
-    TransferStage.BEFORE: (
-        ("own_practice", N_("Your own practice: what do you do today, and what works?")),
-        ("challenges", N_("Challenges: what do you find hard in your practice?")),
-        ("expectations", N_("Expectations: what do you want to learn, and how will your "
-                            "workplace use it?")),
-        ("leader_agreement", N_("Agreed with your leader before the start")),
-    ),
-    TransferStage.DURING: (
-        ("tried_in_practice", N_("Practice tasks between the days: what did you try?")),
-        ("observations", N_("What came of it? What did you notice?")),
-        ("support_needed", N_("Sparring or support you need")),
-    ),
-    TransferStage.AFTER: (
-        ("anchoring", N_("Anchoring: what do you keep doing in your practice?")),
-        ("shared_with_colleagues", N_("Shared with colleagues: what, how and with whom?")),
-        ("leader_follow_up", N_("The leader's follow-up: what was agreed?")),
-    ),
-}
+QUESTIONS = TRANSFER_QUESTIONS
 STAGES = tuple(TransferStage)
 COLUMNS = (
     Column(N_("Participant"), clip="middle"),

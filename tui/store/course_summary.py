@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
+from tui.domain.attendance import name_key
 from tui.domain.courses import Course, EnrolmentStatus, Session, SessionStatus
 from tui.domain.cover import COVER_RULE
 from tui.domain.parse import format_date, format_number, weekday_name
@@ -89,7 +90,7 @@ def course_summary_markdown(store: Store, course_id: str) -> str:
               for status in EnrolmentStatus if counts[status]]
     lines += ["", f"| {_('Name')} | {_('Institution')} | {_('Role')} | {_('Status')} |",
               "|---|---|---|---|"]
-    for enrolment in sorted(enrolments, key=lambda e: people[e.person_id].name
+    for enrolment in sorted(enrolments, key=lambda e: name_key(people[e.person_id].name)
                             if e.person_id in people else e.person_id):
         person = people.get(enrolment.person_id)
         if person is None:  # erased: nothing left to name

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.i18n import N_, Message, _, msg
+from tui.i18n import N_, Message, msg
 
 
 class StoreError(Exception):
@@ -66,39 +68,48 @@ class LockTimeout(StoreError):
         self.holder = holder
 
 
-# What a table holds, in words, for messages ("This people was changed" read badly).
-RECORD_KINDS = {
-    "people": N_("person"), "courses": N_("course"), "programmes": N_("programme"),
-    "places": N_("place"), "institutions": N_("institution"),
-    "topic_wishes": N_("topic wish"), "course_summaries": N_("course summary"),
-    "sessions": N_("session"), "enrolments": N_("enrolment"),
-    "attendance": N_("attendance mark"), "journals": N_("journal"),
-    "journal_entries": N_("journal entry"), "journal_goals": N_("journal goal"),
-    "ratings": N_("learning-goal rating"), "transfer_notes": N_("transfer note"),
+class RecordNotFound(StoreError):
+    def __init__(self, kind: str, record_id: str) -> None:
+        super().__init__(msg("{kind} {id} is not in the database.",
+                             kind=msg(RECORD_KINDS.get(kind, N_("The record"))), id=record_id))
+
+
+# What each table holds, as the subject of a sentence ("The person was changed ...").
+RECORD_KINDS: dict[str, str] = {
+    "people": N_("The person"), "courses": N_("The course"),
+    "programmes": N_("The programme"), "places": N_("The place"),
+    "institutions": N_("The institution"), "sessions": N_("The day"),
+    "enrolments": N_("The enrolment"), "attendance": N_("The mark"),
+    "journals": N_("The journal"), "journal_entries": N_("The journal entry"),
+    "journal_goals": N_("The goal"), "ratings": N_("The rating"),
+    "transfer_notes": N_("The transfer note"), "topic_wishes": N_("The topic wish"),
 }
 
 
-def record_kind(table: str) -> str:
-    return _(RECORD_KINDS.get(table, table))
+@dataclass(frozen=True, slots=True)
+class _When:
+    """A stored UTC time, shown as the reader's local date and time, dd-mm-yyyy HH:MM."""
 
+    stamp: str
 
-class RecordNotFound(StoreError):
-    def __init__(self, kind: str, record_id: str) -> None:
-        super().__init__(msg("No {kind} with id {id}.", kind=record_kind(kind), id=record_id))
+    def __str__(self) -> str:
+        try:
+            moment = dt.datetime.fromisoformat(self.stamp).astimezone()
+        except ValueError:
+            return self.stamp
+        return f"{moment:%d-%m-%Y %H:%M}"
 
 
 class StaleRecord(StoreError):
     """Someone else saved the record after this copy was read."""
 
     def __init__(self, kind: str, record_id: str, by: str, at: str) -> None:
-        from tui.domain.parse import format_moment
-
         super().__init__(
             msg(
-                "This record ({kind}) was changed by {by} at {at} after you opened it.",
-                kind=record_kind(kind),
+                "{kind} was changed by {by} at {at}, while you had it open.",
+                kind=msg(RECORD_KINDS.get(kind, N_("The record"))),
                 by=by,
-                at=format_moment(at),
+                at=_When(at),
             )
         )
         self.record_id = record_id

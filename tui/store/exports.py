@@ -36,6 +36,7 @@ from tui.store.errors import StoreError
 from tui.store.ids import now
 from tui.store.layout import Layout
 from tui.store.outputs import check_output, private_output, write_private
+from tui.store.participant_notes_md import participant_notes_markdown
 from tui.store.store import Store
 
 Progress = Callable[[int, int], None]
@@ -603,6 +604,8 @@ def journals_markdown(store: Store, *, course_id: str | None = None,
             parts.append(journal_markdown(journal, entries[journal.id], goals[journal.id],
                                           people=people, session_dates=session_dates))
             count += 1
+        if journal_id is None:  # the whole course: its participants' notes and ratings too
+            parts.append(participant_notes_markdown(store, course, people))
         _tick(progress, done, len(courses))
     if journal_id is not None and count == 0:
         raise UnknownJournal(journal_id)

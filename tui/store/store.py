@@ -19,6 +19,7 @@ from tui.domain.courses import (
     Enrolment,
     Mark,
     Session,
+    SessionStatus,
     attendance_id,
     summarise,
 )
@@ -108,8 +109,11 @@ class Store:
                 if d.get("mark") in wanted and isinstance(d.get("session_id"), str)}
 
     def summarise_course(self, course_id: str) -> CourseSummary:
-        return summarise(course_id, self.sessions(course_id).all(),
-                         self.attended_sessions(course_id))
+        sessions = self.sessions(course_id).all()
+        # Marks matter only for days still planned; without any, the marks are not read.
+        planned = any(s.status is SessionStatus.PLANNED for s in sessions)
+        return summarise(course_id, sessions,
+                         self.attended_sessions(course_id) if planned else set())
 
     def _summarise_course(self, course_id: str) -> None:
         # Only a change of the sessions, or a day's first attending mark (which makes it

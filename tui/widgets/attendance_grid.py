@@ -129,6 +129,17 @@ class AttendanceGrid(QuietTable):
         super().__init__(id=id, cursor_type="cell", header_height=2, zebra_stripes=False)
         self.cursor_columns = 0
 
+    # Home and End go to the first and last person, as the help says of every table
+    # (Textual's cell tables go to the first and last column instead); the session
+    # under the cursor stays, since that is the column being marked.
+    def action_scroll_home(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0, column=self.cursor_column)
+
+    def action_scroll_end(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1, column=self.cursor_column)
+
     def validate_cursor_coordinate(self, value: Coordinate) -> Coordinate:
         value = super().validate_cursor_coordinate(value)
         if 0 < self.cursor_columns <= value.column:

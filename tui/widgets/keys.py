@@ -6,10 +6,11 @@ import dataclasses
 from dataclasses import dataclass
 
 from textual.app import App
+from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from tui.i18n import _
+from tui.i18n import N_, _
 
 
 def translate_bindings(node: DOMNode) -> None:
@@ -24,6 +25,33 @@ def translate_bindings(node: DOMNode) -> None:
             dataclasses.replace(b, description=_(b.description)) if b.description else b
             for b in bindings
         ]
+
+
+# Textual's own bindings that a footer shows (a choice's open list, the command palette),
+# in English in Textual; N_ puts them in Kuffert's catalogue.
+TEXTUAL_TEXTS = (N_("Dismiss menu"), N_("Exit the command palette"))
+_textual_originals: dict[type, dict[str, list[Binding]]] = {}
+
+
+def translate_textual_bindings() -> None:
+    """Put Textual's own footer texts into the current language (call after setting it).
+
+    Their classes keep merged bindings that every new widget copies, so those are
+    rewritten, always from the originals, so that a change of language works both ways.
+    """
+    from textual.command import CommandPalette
+    from textual.widgets._select import SelectOverlay
+
+    for cls in (SelectOverlay, CommandPalette):
+        merged = cls._merged_bindings
+        if merged is None:
+            continue
+        originals = _textual_originals.setdefault(
+            cls, {k: list(v) for k, v in merged.key_to_bindings.items()})
+        for key, bindings in originals.items():
+            merged.key_to_bindings[key] = [
+                dataclasses.replace(b, description=_(b.description)) if b.description else b
+                for b in bindings]
 
 
 @dataclass(frozen=True, slots=True)
