@@ -27,6 +27,7 @@ from tests.field_trip import (
 from tui.domain.courses import Mark
 from tui.store import sync
 from tui.store.bundle import BundleError, encrypt, read_bundle
+from tui.store.database import SCHEMA_VERSION
 from tui.store.store import Store
 
 
@@ -54,7 +55,7 @@ def test_a_bundle_carries_only_the_courses_and_what_they_name(trip, tmp_path: Pa
     assert len(bundle.records) == 23
     m = bundle.manifest
     assert m["database_id"] == sync.identity(office)["database_id"]
-    assert m["courses"] == ["c1"] and m["schema_version"] == 1 and "@" in m["made_by"]
+    assert m["courses"] == ["c1"] and m["schema_version"] == SCHEMA_VERSION and "@" in m["made_by"]
     assert m["versions"]["course:c1/attendance/" + d1p1()] == 1
     assert len(m["checksum"]) == 64
     assert stat.S_IMODE((tmp_path / "out.kuf").stat().st_mode) == 0o600
@@ -354,3 +355,19 @@ def test_an_erasure_reaches_the_copies_a_conflict_keeps(trip, tmp_path: Path) ->
     assert sync.reviews(office) == []
     raw = json.loads(office.db.layout.main.read_text(encoding="utf-8"))
     assert raw["sync_conflicts"] == {} and raw["sync_reviews"] == {}
+
+
+def test_text_from_a_bundle_never_drives_the_terminal(trip, tmp_path: Path) -> None:
+    office, field = trip
+    field.mark("c1", "d2", "p1", Mark.PRESENT)
+    sync.export_changes(field, tmp_path / "b.kuf", PASS)
+    real = read_bundle(tmp_path / "b.kuf", PASS)
+    # Whoever holds the passphrase can write anything into the manifest.
+    evil = dict(real.manifest, made_by="\x1b]0;owned\x07\x1b[2Jtrainer@felt")
+    (tmp_path / "evil.kuf").write_bytes(encrypt(evil, real.records, PASS))
+    (tmp_path / "pw").write_text(PASS)
+    result = run_kuffert("bundle", "import", str(tmp_path / "evil.kuf"), "--passphrase-file",
+                         str(tmp_path / "pw"), db=office.path)
+    assert result.returncode == 0, result.stderr
+    assert "trainer@felt" in result.stdout
+    assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout

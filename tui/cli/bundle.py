@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tui.cli.echo import echo
 from tui.i18n import N_, _, msg
 
 EXIT_OK, EXIT_PROBLEM = 0, 1
@@ -75,7 +76,7 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
 
 
 def _problem(text: object) -> int:
-    print(f"kuffert: {text}", file=sys.stderr)
+    echo(f"kuffert: {text}", err=True)
     return EXIT_PROBLEM
 
 
@@ -146,7 +147,7 @@ def cmd_export(args: argparse.Namespace, store: Any) -> int:
                                    db=str(store.path)))
             phrase = _passphrase(args, confirm=True)
             count = sync.export_changes(store, out, phrase)
-            print(_("{n} changed record(s) written to {path}.").format(n=count, path=args.out))
+            echo(_("{n} changed record(s) written to {path}.").format(n=count, path=args.out))
             return EXIT_OK
         course_ids = list(dict.fromkeys(args.course))
         if args.programme:
@@ -162,7 +163,7 @@ def cmd_export(args: argparse.Namespace, store: Any) -> int:
         made = sync.export_courses(store, course_ids, out, phrase, carrier=args.carrier)
     except (_Refused, StoreError) as error:
         return _problem(error.args[0] if isinstance(error, _Refused) else error.message)
-    print(_("Bundle written to {path}: {courses} course(s), {people} people, {records} "
+    echo(_("Bundle written to {path}: {courses} course(s), {people} people, {records} "
             "records.").format(path=args.out, courses=len(made.courses), people=made.people,
                                records=made.records))
     return EXIT_OK
@@ -197,7 +198,7 @@ def cmd_import(args: argparse.Namespace, store: Any) -> int:
         bundle = read_bundle(Path(args.file), phrase)
         if bundle.manifest.get("kind") == "courses":
             count = sync.open_field_copy(store, bundle, args.file)
-            print(_("Field copy {db} made from {file}: {n} records. Work on it as usual; "
+            echo(_("Field copy {db} made from {file}: {n} records. Work on it as usual; "
                     "bring the changes back with 'kuffert bundle export --changes'.").format(
                         db=store.path, file=args.file, n=count))
             return EXIT_OK
@@ -205,21 +206,23 @@ def cmd_import(args: argparse.Namespace, store: Any) -> int:
     except (_Refused, StoreError) as error:
         return _problem(error.args[0] if isinstance(error, _Refused) else error.message)
     if args.format == "json":
-        print(json.dumps(receipt.to_json(), ensure_ascii=False, indent=2))
+        # ASCII escapes keep control characters in stored text from the terminal, and
+        # the data as it is for a script.
+        echo(json.dumps(receipt.to_json(), indent=2))
         return EXIT_OK
     if receipt.already_imported is not None:
-        print(_("{file} was merged before ({at}); nothing was changed.").format(
+        echo(_("{file} was merged before ({at}); nothing was changed.").format(
             file=args.file, at=_when(receipt.already_imported)))
         return EXIT_OK
-    print(_("Merged changes from {who} (made {at}):").format(
+    echo(_("Merged changes from {who} (made {at}):").format(
         who=receipt.made_by, at=_when(receipt.made_at)))
-    print("  " + _("taken: {counts}").format(counts=_counts(receipt.taken)))
-    print("  " + _("already present: {counts}").format(counts=_counts(receipt.present)))
+    echo("  " + _("taken: {counts}").format(counts=_counts(receipt.taken)))
+    echo("  " + _("already present: {counts}").format(counts=_counts(receipt.present)))
     if receipt.conflicts:
-        print("  " + _("conflicts: {n}, both versions kept; see 'kuffert conflicts'").format(
+        echo("  " + _("conflicts: {n}, both versions kept; see 'kuffert conflicts'").format(
             n=len(receipt.conflicts)))
     else:
-        print("  " + _("conflicts: 0"))
+        echo("  " + _("conflicts: 0"))
     if receipt.dropped:
         why = []
         if receipt.reasons.get(sync.ERASED):
@@ -228,12 +231,12 @@ def cmd_import(args: argparse.Namespace, store: Any) -> int:
         if receipt.reasons.get(sync.COURSE_GONE):
             why.append(_("{n} of a course deleted in the office").format(
                 n=receipt.reasons[sync.COURSE_GONE]))
-        print("  " + _("dropped: {counts}: {why}").format(
+        echo("  " + _("dropped: {counts}: {why}").format(
             counts=_counts(receipt.dropped), why=", ".join(why)))
     else:
-        print("  " + _("dropped: 0"))
+        echo("  " + _("dropped: 0"))
     if receipt.reviews:
-        print("  " + _("to review: {n} walk-in(s) with the name and institution of a "
+        echo("  " + _("to review: {n} walk-in(s) with the name and institution of a "
                        "registered person, kept apart: {ids}").format(
                            n=len(receipt.reviews), ids=", ".join(receipt.reviews)))
     return EXIT_OK
@@ -251,21 +254,21 @@ def cmd_conflicts(args: argparse.Namespace, store: Any) -> int:
 
     found = sync.conflicts(store)
     if args.format == "json":
-        print(json.dumps([c.to_json() for c in found], ensure_ascii=False, indent=2))
+        echo(json.dumps([c.to_json() for c in found], indent=2))
         return EXIT_OK
     _print_reviews(store)
     if not found:
-        print(_("No conflicts."))
+        echo(_("No conflicts."))
         return EXIT_OK
     for c in found:
         where = f" ({_('course')} {c.loc.course})" if c.loc.course else ""
-        print(f"{c.id}  {_(TABLE_WORDS.get(c.loc.table, c.loc.table))} {c.loc.id}{where}")
+        echo(f"{c.id}  {_(TABLE_WORDS.get(c.loc.table, c.loc.table))} {c.loc.id}{where}")
         for v in c.versions:
             side = _("office") if v.origin == "office" else _("field")
             state = _("deleted") if v.deleted else _("version {n}").format(n=v.stamp[0])
             mark = "*" if v is c.shown else " "
-            print(f"  {mark} {side:7} {state:12} {v.stamp[2]}  {_when(v.stamp[1])}")
-    print(_("* is the version shown until resolved. Settle one with "
+            echo(f"  {mark} {side:7} {state:12} {v.stamp[2]}  {_when(v.stamp[1])}")
+    echo(_("* is the version shown until resolved. Settle one with "
             "'kuffert conflicts resolve ID --keep office|field'."))
     return EXIT_OK
 
@@ -276,10 +279,10 @@ def _print_reviews(store: Any) -> None:
     waiting = sync.reviews(store)
     if not waiting:
         return
-    print(_("Walk-ins with the name and institution of a registered person (kept apart; "
+    echo(_("Walk-ins with the name and institution of a registered person (kept apart; "
             "check them, then 'kuffert conflicts reviewed ID'):"))
     for review in sorted(waiting, key=lambda r: str(r.get("person_id"))):
-        print("  " + _("{id} looks like {matches}").format(
+        echo("  " + _("{id} looks like {matches}").format(
             id=review.get("person_id"), matches=", ".join(review.get("matches", []))))
 
 
@@ -291,7 +294,7 @@ def cmd_reviewed(args: argparse.Namespace, store: Any) -> int:
         sync.dismiss_review(store, args.person)
     except StoreError as error:
         return _problem(error.message)
-    print(_("Walk-in {id} is marked as checked.").format(id=args.person))
+    echo(_("Walk-in {id} is marked as checked.").format(id=args.person))
     return EXIT_OK
 
 
@@ -304,7 +307,7 @@ def cmd_resolve(args: argparse.Namespace, store: Any) -> int:
     except StoreError as error:
         return _problem(error.message)
     if args.keep == "office":
-        print(_("Conflict {id} resolved: the office's version is kept.").format(id=args.id))
+        echo(_("Conflict {id} resolved: the office's version is kept.").format(id=args.id))
     else:
-        print(_("Conflict {id} resolved: the field's version is kept.").format(id=args.id))
+        echo(_("Conflict {id} resolved: the field's version is kept.").format(id=args.id))
     return EXIT_OK
