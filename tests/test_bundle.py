@@ -268,7 +268,7 @@ def test_the_round_trip_through_the_command(tmp_path: Path) -> None:
     assert refused.returncode == 1 and "no course with the id nope" in refused.stderr
     refused = run_kuffert("bundle", "export", "--course", "c1", "--out", str(office_db),
                           "--passphrase-file", str(pw), db=office_db)
-    assert refused.returncode == 1 and "part of the database" in refused.stderr
+    assert refused.returncode == 1 and "the database's own file" in refused.stderr
     made = run_kuffert("bundle", "export", "--course", "c1", "--for", "Aviaja", "--out",
                        str(out), "--passphrase-file", str(pw), db=office_db)
     assert made.returncode == 0, made.stderr

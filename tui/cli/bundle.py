@@ -112,21 +112,11 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
 
 
 def _check_out(args: argparse.Namespace, store: Any) -> Path:
-    out = Path(args.out)
-    if out.is_dir():
-        raise _Refused(msg("{path} is a folder; --out names the file to write.", path=args.out))
-    if not out.parent.is_dir():
-        raise _Refused(msg("The folder {folder} does not exist; create it or choose another "
-                           "--out.", folder=str(out.parent)))
-    layout = store.db.layout
-    mine = {layout.main, layout.lock, layout.people}
-    resolved = out.resolve()
-    if (resolved in {p.resolve() for p in mine}
-            or layout.folder.resolve() in resolved.parents
-            or layout.backups.resolve() in resolved.parents):
-        raise _Refused(msg("{path} is part of the database; write the bundle elsewhere.",
-                           path=args.out))
-    return out
+    from tui.store.outputs import check_output
+
+    # Before the passphrase is asked for: a refused --out should not cost typing it.
+    check_output(Path(args.out), database=store.db.layout, shown=args.out)
+    return Path(args.out)
 
 
 def cmd_export(args: argparse.Namespace, store: Any) -> int:

@@ -40,11 +40,12 @@ from tui.domain.merge import (
     stamp_of,
 )
 from tui.i18n import msg
-from tui.store.bundle import Bundle, BundleError, encrypt, write_private
+from tui.store.bundle import Bundle, BundleError, encrypt
 from tui.store.codec import DecodeError, decode
 from tui.store.database import SAFE_ID, SCHEMA_VERSION
 from tui.store.errors import CorruptDatabase
 from tui.store.ids import now, who
+from tui.store.outputs import write_private
 from tui.store.store import COURSE_TABLES, MAIN_TABLES, PEOPLE_TABLES, Store
 
 SYNC, BASE, SENT = "sync", "sync_base", "sync_sent"
@@ -380,7 +381,7 @@ def export_courses(store: Store, course_ids: list[str], out: Path, passphrase: s
             "versions": {Loc(r["scope"], r["table"], r["id"], r["course"]).key: r["version"]
                          for r in records},
         }
-        write_private(out, encrypt(manifest, records, passphrase))
+        write_private(out, encrypt(manifest, records, passphrase), database=store.db.layout)
         _set_meta(store, OUT, bundle_id, {
             "courses": list(course_ids), "carrier": carrier, "made_at": manifest["made_at"],
             "made_by": manifest["made_by"], "people": sorted(people), "returned": [],
@@ -559,7 +560,7 @@ def export_changes(store: Store, out: Path, passphrase: str) -> int:
             "bundle_id": uuid.uuid4().hex, "made_by": who(), "made_at": made_at,
             "schema_version": SCHEMA_VERSION,
         }
-        write_private(out, encrypt(manifest, records, passphrase))
+        write_private(out, encrypt(manifest, records, passphrase), database=store.db.layout)
         for change, record in zip(changes, records, strict=True):
             mark = _sent_mark(change)
             if change.doc is None:
