@@ -6,8 +6,13 @@ Real databases in tmp_path, real bundle files; the CLI in real processes.
 from __future__ import annotations
 
 import json
+import os
+import pty
 import shutil
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -371,3 +376,47 @@ def test_text_from_a_bundle_never_drives_the_terminal(trip, tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert "trainer@felt" in result.stdout
     assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout
+
+
+def _with_terminal(args: list[str], typed: str) -> tuple[int, str]:
+    """Run kuffert with a terminal of its own (getpass reads /dev/tty), typing ``typed``."""
+    master, slave = pty.openpty()
+    name = os.ttyname(slave)
+
+    def take_terminal() -> None:  # in the child, after setsid: the pty becomes its tty
+        os.close(os.open(name, os.O_RDWR))
+
+    env = {**os.environ, "KUFFERT_LANG": "en", "KUFFERT_CONFIG": os.devnull}
+    child = subprocess.Popen([sys.executable, "-m", "tui", *args], stdin=slave, stdout=slave,
+                             stderr=slave, start_new_session=True, preexec_fn=take_terminal,
+                             env=env)
+    os.close(slave)
+    seen = b""
+    for line in typed.splitlines(keepends=True):
+        deadline = time.monotonic() + 30
+        while b"assphrase" not in seen.rsplit(b"\n", 1)[-1] and time.monotonic() < deadline:
+            seen += os.read(master, 1024)
+        os.write(master, line.encode())
+        seen += b"\n"
+    code = child.wait(timeout=60)
+    try:
+        while chunk := os.read(master, 4096):
+            seen += chunk
+    except OSError:
+        pass  # the terminal closed with the child
+    os.close(master)
+    return code, seen.decode(errors="replace")
+
+
+def test_the_passphrase_is_asked_for_twice_on_a_terminal(tmp_path: Path) -> None:
+    office_db = tmp_path / "office" / "k.json"
+    make_office(office_db)
+    out = tmp_path / "out.kuf"
+    code, said = _with_terminal(["--db", str(office_db), "bundle", "export", "--course", "c1",
+                                 "--out", str(out)], "ein Satz\nein Satz\n")
+    assert code == 0, said
+    assert "The same passphrase again" in said and "ein Satz" not in said  # not echoed
+    assert read_bundle(out, "ein Satz").manifest["courses"] == ["c1"]
+    code, said = _with_terminal(["--db", str(office_db), "bundle", "export", "--course", "c1",
+                                 "--out", str(tmp_path / "x.kuf")], "ein Satz\nanders\n")
+    assert code == 1 and "differ" in said and not (tmp_path / "x.kuf").exists()
