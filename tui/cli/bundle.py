@@ -120,7 +120,7 @@ def _check_out(args: argparse.Namespace, store: Any) -> Path:
 
 
 def cmd_export(args: argparse.Namespace, store: Any) -> int:
-    from tui.store import sync
+    from tui.store import sync, sync_records
     from tui.store.errors import StoreError
 
     try:
@@ -131,7 +131,7 @@ def cmd_export(args: argparse.Namespace, store: Any) -> int:
             if args.course or args.programme:
                 raise _Refused(msg("--changes brings back everything changed; it takes no "
                                    "--course or --programme."))
-            if sync.origin(store) is None:
+            if sync_records.origin(store) is None:
                 raise _Refused(msg("{db} is not a field copy: --changes brings back what "
                                    "changed in a database opened from a bundle.",
                                    db=str(store.path)))
@@ -240,9 +240,9 @@ def _when(stamp: str) -> str:
 
 
 def cmd_conflicts(args: argparse.Namespace, store: Any) -> int:
-    from tui.store import sync
+    from tui.store import conflicts
 
-    found = sync.conflicts(store)
+    found = conflicts.open_conflicts(store)
     if args.format == "json":
         echo(json.dumps([c.to_json() for c in found], indent=2))
         return EXIT_OK
@@ -264,9 +264,9 @@ def cmd_conflicts(args: argparse.Namespace, store: Any) -> int:
 
 
 def _print_reviews(store: Any) -> None:
-    from tui.store import sync
+    from tui.store import conflicts
 
-    waiting = sync.reviews(store)
+    waiting = conflicts.reviews(store)
     if not waiting:
         return
     echo(_("Walk-ins with the name and institution of a registered person (kept apart; "
@@ -277,11 +277,11 @@ def _print_reviews(store: Any) -> None:
 
 
 def cmd_reviewed(args: argparse.Namespace, store: Any) -> int:
-    from tui.store import sync
+    from tui.store import conflicts
     from tui.store.errors import StoreError
 
     try:
-        sync.dismiss_review(store, args.person)
+        conflicts.dismiss_review(store, args.person)
     except StoreError as error:
         return _problem(error.message)
     echo(_("Walk-in {id} is marked as checked.").format(id=args.person))
@@ -289,11 +289,11 @@ def cmd_reviewed(args: argparse.Namespace, store: Any) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace, store: Any) -> int:
-    from tui.store import sync
+    from tui.store import conflicts
     from tui.store.errors import StoreError
 
     try:
-        sync.resolve(store, args.id, keep=args.keep)
+        conflicts.resolve(store, args.id, keep=args.keep)
     except StoreError as error:
         return _problem(error.message)
     if args.keep == "office":
