@@ -420,3 +420,18 @@ def test_the_passphrase_is_asked_for_twice_on_a_terminal(tmp_path: Path) -> None
     code, said = _with_terminal(["--db", str(office_db), "bundle", "export", "--course", "c1",
                                  "--out", str(tmp_path / "x.kuf")], "ein Satz\nanders\n")
     assert code == 1 and "differ" in said and not (tmp_path / "x.kuf").exists()
+
+
+def test_a_programme_takes_all_its_courses_out(tmp_path: Path) -> None:
+    office_db = tmp_path / "office" / "k.json"
+    make_office(office_db)
+    pw = tmp_path / "pw"
+    pw.write_text(PASS)
+    out = tmp_path / "prog.kuf"
+    made = run_kuffert("bundle", "export", "--programme", "prog", "--out", str(out),
+                       "--passphrase-file", str(pw), db=office_db)
+    assert made.returncode == 0, made.stderr
+    # c1 (23 records) and c2: its header and p5's enrolment, p5, inst2 and pl2.
+    assert "2 course(s), 5 people, 28 records" in made.stdout
+    bundle = read_bundle(out, PASS)
+    assert bundle.manifest["courses"] == ["c1", "c2"]
