@@ -32,6 +32,8 @@ def _db(db: Path, keep: int = 2) -> Store:
                                             date=dt.date(2021, 8, 16)))
             store.enrolments(cid).add(Enrolment(id=f"{cid}p1", course_id=cid,
                                                 person_id="p1"))
+            # Marked once already (the day is held), as a course under way is.
+            store.mark(cid, f"{cid}d1", "p1", Mark.PRESENT)
     return store
 
 

@@ -57,3 +57,32 @@ def test_bad_keys_and_unknown_settings_are_told_in_words(tmp_path: Path) -> None
         result = run_kuffert("config", db=tmp_path / "k.json",
                              env={"KUFFERT_CONFIG": str(settings)})
         assert result.returncode == 2 and words in result.stderr, result.stderr
+
+
+def test_low_bandwidth_turns_the_cursor_blink_off(demo_store: Store) -> None:
+    from textual.widgets import Input
+
+    async def blink(low: bool) -> bool:
+        app = KuffertApp(demo_store, language="en", low_bandwidth=low)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("3", "slash")
+            await pilot.pause()
+            focused = app.focused
+            assert isinstance(focused, Input)
+            return focused.cursor_blink
+
+    assert asyncio.run(blink(False)) is True
+    assert asyncio.run(blink(True)) is False
+
+
+def test_low_bandwidth_is_on_over_ssh_unless_the_settings_say_no(tmp_path: Path) -> None:
+    settings = tmp_path / "config.toml"
+    settings.write_text("")
+    over_ssh = {"KUFFERT_CONFIG": str(settings), "SSH_CONNECTION": "10.0.0.2 5000 10.0.0.1 22"}
+    result = run_kuffert("config", db=tmp_path / "k.json", env=over_ssh)
+    assert any(line.split()[:2] == ["low_bandwidth", "yes"] for line in
+               result.stdout.splitlines()), result.stdout
+    settings.write_text("low_bandwidth = false\n")
+    result = run_kuffert("config", db=tmp_path / "k.json", env=over_ssh)
+    assert any(line.split()[:2] == ["low_bandwidth", "no"] for line in
+               result.stdout.splitlines()), result.stdout

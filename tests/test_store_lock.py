@@ -12,21 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_store_concurrency import WRITER
 from tui.store.errors import LockTimeout
 from tui.store.store import Store
-
-WRITER = r"""
-import sys
-from pathlib import Path
-from tui.domain.people import Person, Qualification, Role
-from tui.store.store import Store
-
-db, worker, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-store = Store.open(db)
-for n in range(count):
-    store.people.add(Person(id=f"w{worker}n{n}", name=f"Writer {worker} record {n}",
-                            role=Role.EMPLOYEE, qualification=Qualification.UNSKILLED))
-"""
 
 BURNER = "while True: pass"
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
@@ -72,12 +73,15 @@ class KuffertApp(App[None]):
         display_path: str | None = None,
         poll_interval: float = 2.0,
         keymap: Mapping[str, str] | None = None,
+        low_bandwidth: bool = False,
     ) -> None:
         set_language(language)
         super().__init__()
         translate_bindings(self)
         # The [keys] table of the settings file: binding id -> keys.
         self.set_keymap(dict(keymap or {}))
+        # Over a slow link every blink of a cursor is a repaint sent down the wire.
+        self.low_bandwidth = low_bandwidth
         self.store = store
         self.poll_interval = poll_interval
         self.sub_title = display_path or _short(store.path)
@@ -93,6 +97,10 @@ class KuffertApp(App[None]):
         # (journal entries) and the attendance writer finish its queue.
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self.low_bandwidth and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
 
     async def action_section(self, mode: str) -> None:
         await self.switch_mode(mode)

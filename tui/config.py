@@ -20,6 +20,8 @@ class Config:
     # Shared databases (several administrators on one server) are group-writable.
     shared: bool = False
     backups: int = 7
+    # No cursor blink or other repaints that only decorate; None: on over SSH.
+    low_bandwidth: bool | None = None
     # Binding id -> keys ("attendance.present" = "y"), applied with App.set_keymap.
     keys: dict[str, str] = field(default_factory=dict)
     # Settings the file itself set (the rest are defaults), for `kuffert config`.
@@ -27,7 +29,7 @@ class Config:
     path: Path | None = None
 
 
-KNOWN = ("lang", "db", "shared", "backups", "keys")
+KNOWN = ("lang", "db", "shared", "backups", "low_bandwidth", "keys")
 # A key as Textual names it: letters, digits, and names such as ctrl+s or f5, several
 # separated by commas.
 _KEY = re.compile(r"^[\w+\-]+(,[\w+\-]+)*$")
@@ -74,12 +76,17 @@ def load_config(path: Path | None = None) -> Config:
         # "false" in quotes is text, and any text is true to Python: say so instead.
         raise ConfigError(msg("In {path}, 'shared' must be true or false (without quotes).",
                               path=str(path)))
+    low_bandwidth = raw.get("low_bandwidth")
+    if low_bandwidth is not None and not isinstance(low_bandwidth, bool):
+        raise ConfigError(msg("In {path}, 'low_bandwidth' must be true or false (without "
+                              "quotes).", path=str(path)))
     unknown = sorted(set(raw) - set(KNOWN))
     if unknown:
         raise ConfigError(msg("{path} names a setting Kuffert does not know: {names}. "
                               "Known are: {known}.", path=str(path),
                               names=", ".join(unknown), known=", ".join(KNOWN)))
     return Config(lang=lang, db=db, shared=shared, backups=backups,
+                  low_bandwidth=low_bandwidth,
                   keys=_keys(path, raw.get("keys", {})), given=frozenset(raw), path=path)
 
 

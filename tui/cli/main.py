@@ -36,6 +36,9 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
                         help=_("language of the interface (da or en)"))
     parser.add_argument("--shared", action="store_true", default=default or False,
                         help=_("make new database files group-readable for shared servers"))
+    parser.add_argument("--low-bandwidth", action="store_true", default=default or False,
+                        help=_("no cursor blink or other repaints that only decorate (on "
+                               "by default over SSH)"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -274,13 +277,23 @@ def _removed_from_backups(n: int) -> str:
     return _("Backups the person was removed from: {n}.").format(n=n)
 
 
+def low_bandwidth(args: argparse.Namespace, config: Config) -> bool:
+    """Asked for, set in the settings, or (unless the settings say no) over SSH."""
+    if args.low_bandwidth:
+        return True
+    if config.low_bandwidth is not None:
+        return config.low_bandwidth
+    return bool(os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"))
+
+
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:
     store = _open_store(args, config)
     # Textual reads this at import; animations cost bytes on a slow SSH link.
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     from tui.app import KuffertApp
 
-    app = KuffertApp(store, language=args.lang or config.lang, keymap=config.keys)
+    app = KuffertApp(store, language=args.lang or config.lang, keymap=config.keys,
+                     low_bandwidth=low_bandwidth(args, config))
     app.run()
     return app.return_code or EXIT_OK
 

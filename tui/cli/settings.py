@@ -34,6 +34,7 @@ def cmd_config(args: argparse.Namespace, config: Config) -> int:
         ("db", str(db), _source(config, "db", cli=bool(args.db), env=ENV_VAR)),
         ("shared", *_shared(args, config, db)),
         ("backups", str(config.backups), _source(config, "backups")),
+        ("low_bandwidth", *_low_bandwidth(args, config)),
     ]
     width = max(len(name) for name, _v, _s in rows)
     for name, value, source in rows:
@@ -64,6 +65,17 @@ def _shared(args: argparse.Namespace, config: Config, db) -> tuple[str, str]:
     requested = args.shared or config.shared
     source = _source(config, "shared", cli=bool(args.shared))
     return (_("yes") if requested else _("no")), source
+
+
+def _low_bandwidth(args: argparse.Namespace, config: Config) -> tuple[str, str]:
+    from tui.cli.main import low_bandwidth
+
+    value = _("yes") if low_bandwidth(args, config) else _("no")
+    if args.low_bandwidth:
+        return value, _("command line")
+    if config.low_bandwidth is not None:
+        return value, _("settings file")
+    return value, _("default (on over SSH)")
 
 
 def binding_ids() -> set[str]:
