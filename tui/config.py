@@ -32,7 +32,7 @@ class Config:
 KNOWN = ("lang", "db", "shared", "backups", "low_bandwidth", "keys")
 # A key as Textual names it: letters, digits, and names such as ctrl+s or f5, several
 # separated by commas.
-_KEY = re.compile(r"^[\w+\-]+(,[\w+\-]+)*$")
+_KEY = re.compile(r"[\w+\-]+(,[\w+\-]+)*\Z")
 
 
 class ConfigError(Exception):

@@ -29,6 +29,7 @@ from tui.store.files import (
     lstat_dir,
     make_dir,
     read_regular,
+    real_folders,
     remove,
     set_dir_mode,
     write_temp,
@@ -172,7 +173,7 @@ def _snapshot_into(staging: Path, plan: Plan, mode: int) -> None:
     for path, rel, st, linked in plan:
         dest = staging / rel
         make_dir(dest.parent, mode)
-        if linked is not None and _link(linked, dest):
+        if linked is not None and _link(linked, dest, staging.parent):
             manifest[rel] = _stamp(st)
             continue
         found = read_regular(path)
@@ -186,9 +187,12 @@ def _snapshot_into(staging: Path, plan: Plan, mode: int) -> None:
     os.replace(temp, staging / _MANIFEST)
 
 
-def _link(source: Path, dest: Path) -> bool:
+def _link(source: Path, dest: Path, backups: Path) -> bool:
     try:
+        real_folders(source.parent, backups)
         st = os.lstat(source)
+    except UnsafeFile:
+        return False  # something planted in the older backup: copy instead
     except FileNotFoundError:
         return False
     if not stat.S_ISREG(st.st_mode):
@@ -208,7 +212,10 @@ def _newest_manifest(layout: Layout) -> tuple[Path | None, dict[str, Stamp]]:
     if not dailies:
         return None, {}
     newest = layout.backups / dailies[-1]
-    found = read_regular(newest / _MANIFEST)
+    try:
+        found = read_regular(newest / _MANIFEST)
+    except UnsafeFile:
+        found = None  # planted: then nothing is linked, everything copied and checked
     if found is None:
         return newest, {}
     try:
@@ -265,18 +272,23 @@ def list_backups(layout: Layout) -> list[Backup]:
 
 
 def backup_files(folder: Path) -> list[Path]:
-    """The regular ``.json`` files of a backup, relative to it, found without following
-    a single link."""
+    """The regular ``.json`` files of a backup, relative to it, where a backup keeps them
+    (the main file, and below it the ``.d`` folder with the people file and ``courses``),
+    found without following a single link."""
     found: list[Path] = []
-
-    def walk(current: Path, rel: Path) -> None:
-        for entry in os.scandir(current):
+    pending: list[tuple[Path, Path, int]] = [(folder, Path(), 0)]
+    while pending:
+        current, rel, depth = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except (FileNotFoundError, NotADirectoryError, PermissionError):
+            continue
+        for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                walk(Path(entry.path), rel / entry.name)
+                if depth < 2:
+                    pending.append((Path(entry.path), rel / entry.name, depth + 1))
             elif entry.name.endswith(".json") and entry.is_file(follow_symlinks=False):
                 found.append(rel / entry.name)
-
-    walk(folder, Path())
     return sorted(found)
 
 
@@ -285,6 +297,7 @@ def read_backup(source: Backup) -> dict[Path, bytes]:
     contents: dict[Path, bytes] = {}
     for rel in backup_files(source.path):
         path = source.path / rel
+        real_folders(path.parent, source.path)
         found = read_regular(path)
         if found is None:
             continue

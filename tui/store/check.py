@@ -40,6 +40,13 @@ def check(store: Store) -> list[Finding]:
     except StoreError as problem:
         return [Finding(problem.message)]
     if version is None:
+        left = layout.data_files()
+        if left:
+            # Someone removed (or moved) the main file; the rest is still there.
+            return [*findings, Finding(msg(
+                "The main file {path} is missing, but {n} other files of the database are "
+                "still there. Restore the newest backup (kuffert backup, kuffert restore "
+                "NAME).", path=str(store.path), n=len(left)))]
         return [Finding(msg("There is no database at {path} yet.", path=str(store.path)), False)]
     if version > SCHEMA_VERSION:
         return [Finding(msg("Schema {found} is newer than this program knows ({known}).",
@@ -112,12 +119,42 @@ def check(store: Store) -> list[Finding]:
                 "The index of who takes part in course {id} is out of date; the next "
                 "change to the course rewrites it. Until then, erase people with care.",
                 id=course.id)))
+    findings.extend(_check_backups(store))
     known = known_courses
     for orphan in sorted(set(store.db.course_ids_on_disk()) - known):
         findings.append(Finding(
             msg("The course file {name} belongs to no course; it is kept but not shown.",
                 name=str(store.db.layout.course(orphan))), error=False))
     return findings
+
+
+def _check_backups(store: Store) -> list[Finding]:
+    """Whether the newest daily backup holds the latest day's changes."""
+    import datetime as dt
+
+    from tui.store import backup
+
+    layout = store.db.layout
+    try:
+        dailies = [taken for name, taken in backup.names(layout) if len(name) == 17]
+    except StoreError as problem:
+        return [Finding(problem.message)]
+    changed = max((os.lstat(p).st_mtime for p in layout.data_files()), default=None)
+    if changed is None:
+        return []
+    last_change = dt.datetime.fromtimestamp(changed).date()
+    newest = max(dailies).date() if dailies else None
+    if newest is not None and newest >= last_change:
+        return []
+    if newest is None and last_change >= dt.date.today():
+        return []  # a new database: the first backup comes with the next day's work
+    return [Finding(msg(
+        "No backup holds the changes of {changed}; the newest daily backup is from "
+        "{newest}. A broken file, a full disk or something planted in {folder} stops "
+        "the daily backup: run 'kuffert backup --now' to see why.",
+        changed=last_change.strftime("%d-%m-%Y"),
+        newest=newest.strftime("%d-%m-%Y") if newest else "–",
+        folder=str(layout.backups)), error=False)]
 
 
 def _check_summary(store: Store, course_id: str, sessions: list) -> list[Finding]:

@@ -17,6 +17,7 @@ A one-file change needs no record: a rename is atomic by itself.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -24,12 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.i18n import msg
-from tui.store.errors import CorruptDatabase
+from tui.store.errors import CorruptDatabase, StoreError
 from tui.store.files import (
     TEMP_SUFFIX,
     atomic_write,
     fsync_dir,
     read_regular,
+    real_folders,
     remove,
     replace,
     write_temp,
@@ -37,15 +39,17 @@ from tui.store.files import (
 from tui.store.layout import Layout
 
 _FORMAT = "kuffert-commit-1"
-_COURSE_FILE = re.compile(r"^[A-Za-z0-9_-]{1,64}\.json$")
+_COURSE_FILE = re.compile(r"[A-Za-z0-9_-]{1,64}\.json\Z")
 
 
 @dataclass(frozen=True)
 class Step:
-    """Put ``temp`` at ``path``; with no temp, delete ``path``."""
+    """Put ``temp`` at ``path``; with no temp, delete ``path``. ``digest`` is the new
+    content's SHA-256: after a crash a missing temp file is only fine if it is in place."""
 
     path: Path
     temp: Path | None
+    digest: str = ""
 
 
 def prepare(writes: list[tuple[Path, bytes, int]], deletes: list[Path]) -> list[Step]:
@@ -53,7 +57,8 @@ def prepare(writes: list[tuple[Path, bytes, int]], deletes: list[Path]) -> list[
     steps: list[Step] = []
     try:
         for path, data, mode in writes:
-            steps.append(Step(path, write_temp(path.parent, path.name, data, mode)))
+            steps.append(Step(path, write_temp(path.parent, path.name, data, mode),
+                              hashlib.sha256(data).hexdigest()))
     except BaseException:
         abandon(steps)
         raise
@@ -83,18 +88,34 @@ def apply(layout: Layout, steps: list[Step], mode: int) -> None:
 
 def finish(layout: Layout, steps: list[Step]) -> None:
     """Carry out a committed change; safe to repeat after a crash at any point."""
+    root = layout.main.parent
     folders: set[Path] = set()
     for step in steps:
+        real_folders(step.path.parent, root)
         if step.temp is None:
             remove(step.path)
         elif os.path.lexists(step.temp):
             replace(step.temp, step.path)
+        elif step.digest and _digest(step.path) != step.digest:
+            # Neither the prepared file nor its content in place: someone removed it.
+            raise CorruptDatabase(layout.commit, msg(
+                "this change cannot be finished: the prepared new content of {name} is "
+                "gone. Restore the newest backup (kuffert backup, kuffert restore NAME)",
+                name=str(step.path)))
         folders.add(step.path.parent)
     for folder in sorted(folders):
         if folder.is_dir():
             fsync_dir(folder)
     remove(layout.commit)
     fsync_dir(layout.commit.parent)
+
+
+def _digest(path: Path) -> str:
+    try:
+        found = read_regular(path)
+    except StoreError:
+        return ""
+    return hashlib.sha256(found[0]).hexdigest() if found else ""
 
 
 def pending(layout: Layout) -> list[Step] | None:
@@ -110,7 +131,7 @@ def _encode(layout: Layout, steps: list[Step]) -> bytes:
     return json.dumps({
         "format": _FORMAT,
         "steps": [[str(s.path.relative_to(root)),
-                   s.temp.name if s.temp is not None else None] for s in steps],
+                   s.temp.name if s.temp is not None else None, s.digest] for s in steps],
     }).encode()
 
 
@@ -134,8 +155,10 @@ def _decode(layout: Layout, raw: bytes) -> list[Step]:
     root = layout.main.parent
     steps = []
     for item in items:
-        if (not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], str)
-                or not (item[1] is None or isinstance(item[1], str))):
+        if (not isinstance(item, list) or len(item) not in (2, 3)
+                or not isinstance(item[0], str)
+                or not (item[1] is None or isinstance(item[1], str))
+                or not isinstance(item[2] if len(item) == 3 else "", str)):
             raise broken(msg("is not one Kuffert wrote"))
         path = root / item[0]
         if not _is_data_file(layout, path):
@@ -147,7 +170,7 @@ def _decode(layout: Layout, raw: bytes) -> list[Step]:
                     or not name.endswith(TEMP_SUFFIX)):
                 raise broken(msg("names a file outside the database ({name})", name=name))
             temp = path.parent / name
-        steps.append(Step(path, temp))
+        steps.append(Step(path, temp, item[2] if len(item) == 3 else ""))
     return steps
 
 

@@ -20,6 +20,7 @@ from tui.store.files import (
     file_mode,
     is_temp,
     make_dir,
+    real_folders,
     remove_stale_temp_files,
     set_dir_mode,
 )
@@ -48,7 +49,8 @@ META_TABLE = "_meta"
 META_ID = "schema"
 # Course files are parsed on demand; keep the recently used ones, not all of them.
 OPEN_COURSE_FILES = 32
-SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# \Z, not $: "$" also matches before a final newline, and "evil\n" is no id.
+SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
 
 
 class BadCourseId(StoreError):
@@ -97,6 +99,7 @@ class Database:
         # What opening found and mended (an interrupted change, a killed writer's
         # leftovers): the integrity check reports it.
         self.recovered: list[Message] = []
+        self.backup_problem: Message | None = None
         # Called with a course's id when its file is about to be written, while the
         # transaction is still open: lets the store keep derived data in the main file.
         self.on_course_write: Callable[[str], None] | None = None
@@ -187,6 +190,7 @@ class Database:
     def source_of(self, path: Path) -> Path | None:
         """Where ``path``'s committed content is: while a committed change is still being
         put in place, its prepared file (None for a file it deletes)."""
+        real_folders(path.parent, self.layout.main.parent)
         try:
             st = os.lstat(self.layout.commit)
         except FileNotFoundError:
@@ -225,8 +229,14 @@ class Database:
             commit.finish(self.layout, steps)
             self.recovered.append(msg("An interrupted change (from a Kuffert that was "
                                       "stopped while saving) was completed."))
-        swept = sum(remove_stale_temp_files(folder) for folder in
-                    (self.layout.main.parent, self.layout.folder, self.layout.courses))
+        layout = self.layout
+        for folder in (layout.folder, layout.courses):
+            real_folders(folder, layout.main.parent)
+        # The folder the user chose may hold other databases and their live temp files.
+        own = (f".{layout.main.name}.", f".{layout.commit.name}.")
+        swept = (remove_stale_temp_files(layout.main.parent, own)
+                 + remove_stale_temp_files(layout.folder)
+                 + remove_stale_temp_files(layout.courses))
         if swept:
             self.recovered.append(msg("Unfinished temporary files from a stopped Kuffert "
                                       "were removed ({n}).", n=swept))
@@ -362,9 +372,14 @@ class Database:
         if self.backups_enabled and self._backup_checked != today:
             # A broken file is never backed up (it would push a good copy out); a restore
             # onto a broken database must still go ahead.
-            with contextlib.suppress(StoreError):
+            try:
                 if self.schema_version() is not None:
                     backup.daily(self.layout, keep=self.backups_keep, mode=self.mode)
+            except StoreError as problem:
+                # The change still goes ahead (a full disk or a planted file in the
+                # backups must not stop the day's work); `kuffert check` says that the
+                # day has no backup, and why.
+                self.backup_problem = problem.message
             self._backup_checked = today
         if not self.exists():
             self.main.table(META_TABLE).insert(_meta_doc({
@@ -394,6 +409,11 @@ class Database:
             changed.append(f)
         if not changed:
             return
+        if self._lock is not None and not self._lock.still_held():
+            raise StoreError(msg(
+                "The database's folder {folder} was moved or replaced while this change was "
+                "being saved, so the write lock no longer guards it. Nothing was saved; "
+                "try again.", folder=str(self.layout.folder)))
         if any(p.parent == self.layout.courses for p, _, _ in writes):
             make_dir(self.layout.courses, mode)
         steps = commit.prepare(writes, deletes)

@@ -143,6 +143,28 @@ def make_dir(folder: Path, mode: int) -> None:
         set_dir_mode(new, mode)
 
 
+def real_folders(folder: Path, root: Path) -> None:
+    """Every folder below ``root`` down to ``folder`` is a folder, not a link to one.
+
+    ``O_NOFOLLOW`` guards only the last part of a path: a link planted as the database's
+    ``.d`` or ``courses`` folder (or inside a backup) would send reads, deletes and the
+    sweep of temp files somewhere else. ``root`` is the folder the user chose, trusted.
+    """
+    try:
+        parts = folder.relative_to(root).parts
+    except ValueError:
+        raise UnsafeFile(folder, stat.S_IFLNK) from None
+    current = root
+    for part in parts:
+        current = current / part
+        try:
+            st = os.lstat(current)
+        except FileNotFoundError:
+            return  # nothing below it exists either
+        if not stat.S_ISDIR(st.st_mode):
+            raise UnsafeFile(current, st.st_mode)
+
+
 def lstat_dir(folder: Path) -> os.stat_result:
     st = os.lstat(folder)
     if not stat.S_ISDIR(st.st_mode):
@@ -228,18 +250,22 @@ def is_temp(name: str) -> bool:
     return name.startswith(".") and name.endswith(TEMP_SUFFIX)
 
 
-def remove_stale_temp_files(folder: Path, keep: frozenset[str] = frozenset()) -> int:
+def remove_stale_temp_files(folder: Path, prefixes: tuple[str, ...] = (".",)) -> int:
     """Temp files left by a killed writer hold nothing the real files lack.
 
-    Only safe while holding the write lock: no live writer has a temp file then.
+    Only safe while holding the write lock: no live writer has a temp file then. In a
+    folder shared with other files (the one the user chose) ``prefixes`` name this
+    database's own temp files, so another database's live ones beside it are left alone.
     """
     try:
-        names = os.listdir(folder)
-    except (FileNotFoundError, NotADirectoryError):
+        st = os.lstat(folder)
+    except FileNotFoundError:
         return 0
+    if not stat.S_ISDIR(st.st_mode):
+        raise UnsafeFile(folder, st.st_mode)
     removed = 0
-    for name in names:
-        if is_temp(name) and name not in keep:
+    for name in os.listdir(folder):
+        if is_temp(name) and name.startswith(prefixes):
             with contextlib.suppress(OSError):
                 os.unlink(folder / name)
                 removed += 1

@@ -78,13 +78,16 @@ class Layout:
         (``strays`` names them for the integrity check).
         """
         files = [p for p in self.course_files() if _regular(p)]
-        if _regular(self.people):
+        if _real_dir(self.folder) and _regular(self.people):
             files.append(self.people)
         if _regular(self.main):
             files.append(self.main)
         return files
 
     def course_files(self) -> list[Path]:
+        # Through a link planted as the .d or courses folder lie someone else's files.
+        if not (_real_dir(self.folder) and _real_dir(self.courses)):
+            return []
         try:
             names = os.listdir(self.courses)
         except (FileNotFoundError, NotADirectoryError):
@@ -92,9 +95,19 @@ class Layout:
         return [self.courses / n for n in sorted(names) if n.endswith(".json")]
 
     def strays(self) -> list[Path]:
-        """Anything at a data file's name that is not a regular file."""
+        """Anything at a data file's or folder's name that is not what it should be."""
+        folders = [p for p in (self.folder, self.courses, self.backups)
+                   if os.path.lexists(p) and not _real_dir(p)]
         candidates = [*self.course_files(), self.people, self.main, self.lock, self.commit]
-        return [p for p in candidates if os.path.lexists(p) and not _regular(p)]
+        return folders + [p for p in candidates if os.path.lexists(p) and not _regular(p)
+                          and not any(p.is_relative_to(f) for f in folders)]
+
+
+def _real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return True  # not there yet: nothing planted either
 
 
 def _regular(path: Path) -> bool:

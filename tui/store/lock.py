@@ -123,21 +123,31 @@ class WriteLock:
     def acquire(self) -> None:
         gate = _open_lock_file(self.lock_path, self.mode)
         try:
-            main = _open_folder(self.folder)
+            while True:
+                main = _open_folder(self.folder)
+                try:
+                    self._wait(gate, main)
+                except BaseException:
+                    os.close(main)
+                    raise
+                if _same_folder(main, self.folder):
+                    break
+                # The folder was replaced while we waited (moved away and copied back):
+                # the lock we got guards the old one. Take the new one's.
+                fcntl.flock(main, fcntl.LOCK_UN)
+                os.close(main)
         except BaseException:
             os.close(gate)
-            raise
-        try:
-            self._wait(gate, main)
-        except BaseException:
-            os.close(gate)
-            os.close(main)
             raise
         self._gate, self._main = gate, main
         self.previous_holder_died = read_holder(gate) is not None
         info = json.dumps({"who": who(), "host": socket.gethostname(), "pid": os.getpid(),
                            "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
         self._write_info(info.encode())
+
+    def still_held(self) -> bool:
+        """Whether the lock still guards the database's folder (nobody swapped it)."""
+        return self._main is not None and _same_folder(self._main, self.folder)
 
     def _wait(self, gate: int, main: int) -> None:
         watched: Holder | None = read_holder(gate)
@@ -179,6 +189,15 @@ class WriteLock:
         os.close(self._main)
         os.close(self._gate)
         self._main = self._gate = None
+
+
+def _same_folder(fd: int, folder: Path) -> bool:
+    try:
+        now = os.lstat(folder)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
 
 
 def _try(fd: int) -> bool:

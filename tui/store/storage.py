@@ -110,20 +110,28 @@ class JSONFile(Storage):
     def read(self) -> Tables | None:
         if self.dirty:
             return self._data
-        source = self._source(self.path)
-        identity = file_identity(source)
-        if identity is None or source is None:
-            self._identity, self._data = None, None
-            return None
-        if identity != self._identity or self._data is None:
+        # A writer may rename the prepared file into place between our two looks: then
+        # look again, where it is now (a few times at most; each look is a stat).
+        for _attempt in range(5):
+            source = self._source(self.path)
+            if source is None:
+                break
+            identity = file_identity(source)
+            if identity is None:
+                if source != self.path:
+                    continue  # the prepared file was just renamed into place
+                break
+            if identity == self._identity and self._data is not None:
+                return self._data
             found = read_regular(source)
             if found is None:
-                # Renamed into place between the two looks: read it where it is now.
-                return self.read()
+                continue
             raw, st = found
             self._data = decode_tables(self.path, raw)
             self._identity = (st.st_ino, st.st_size, st.st_mtime_ns)
-        return self._data
+            return self._data
+        self._identity, self._data = None, None
+        return None
 
     def write(self, data: Tables) -> None:
         if not self._in_transaction():
