@@ -6,8 +6,13 @@ Real databases in tmp_path, real bundle files; the CLI in real processes.
 from __future__ import annotations
 
 import json
+import os
+import pty
 import shutil
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -25,8 +30,9 @@ from tests.field_trip import (
     take_out,
 )
 from tui.domain.courses import Mark
-from tui.store import sync
+from tui.store import conflicts, sync, sync_records
 from tui.store.bundle import BundleError, encrypt, read_bundle
+from tui.store.database import SCHEMA_VERSION
 from tui.store.store import Store
 
 
@@ -53,8 +59,8 @@ def test_a_bundle_carries_only_the_courses_and_what_they_name(trip, tmp_path: Pa
     # + 4 enrolments + 4 marks + 1 journal + 1 entry + 1 rating + 1 transfer note
     assert len(bundle.records) == 23
     m = bundle.manifest
-    assert m["database_id"] == sync.identity(office)["database_id"]
-    assert m["courses"] == ["c1"] and m["schema_version"] == 1 and "@" in m["made_by"]
+    assert m["database_id"] == sync_records.identity(office)["database_id"]
+    assert m["courses"] == ["c1"] and m["schema_version"] == SCHEMA_VERSION and "@" in m["made_by"]
     assert m["versions"]["course:c1/attendance/" + d1p1()] == 1
     assert len(m["checksum"]) == 64
     assert stat.S_IMODE((tmp_path / "out.kuf").stat().st_mode) == 0o600
@@ -62,7 +68,7 @@ def test_a_bundle_carries_only_the_courses_and_what_they_name(trip, tmp_path: Pa
     # The field copy holds what came, knows its origin, and has nothing to bring back.
     assert {p.id for p in field.people.all()} == {"p1", "p2", "p3", "p4"}
     assert field.courses.find("c2") is None
-    assert sync.origin(field)["database_id"] == m["database_id"]
+    assert sync_records.origin(field)["database_id"] == m["database_id"]
     assert sync.field_changes(field) == []
     assert field.attendance("c1").get(d1p1()).version == 1
 
@@ -101,11 +107,11 @@ def test_changes_come_back_and_merge_record_by_record(trip, tmp_path: Path) -> N
     assert {p.id for p in office.people.all()} == {"p1", "p2", "p3", "p5", "w1", "w2"}
     assert office.people.get("w1").updated_by == field.people.get("w1").updated_by
     assert {e.id for e in office.enrolments("c1").all()} == {"e1", "e2", "e3", "ew1"}
-    assert [r["person_id"] for r in sync.reviews(office)] == ["w2"]
-    assert sync.reviews(office)[0]["matches"] == ["p2"]
+    assert [r["person_id"] for r in conflicts.reviews(office)] == ["w2"]
+    assert conflicts.reviews(office)[0]["matches"] == ["p2"]
 
     # Exactly one conflict, both versions kept; the field's version 3 shows until resolved.
-    (conflict,) = sync.conflicts(office)
+    (conflict,) = conflicts.open_conflicts(office)
     assert conflict.loc.id == d1p1()
     office_side, field_side = conflict.side("office"), conflict.side("field")
     assert office_side.doc["mark"] == "partial" and office_side.stamp[0] == 2
@@ -122,12 +128,12 @@ def test_changes_come_back_and_merge_record_by_record(trip, tmp_path: Path) -> N
     sync.export_changes(field, tmp_path / "back2.kuf", PASS)
     later = sync.merge_changes(office, read_bundle(tmp_path / "back2.kuf", PASS), "b2")
     assert sum(later.present.values()) == 8 and later.taken == {} and later.conflicts == []
-    assert len(sync.conflicts(office)) == 1
+    assert len(conflicts.open_conflicts(office)) == 1
 
-    kept = sync.resolve(office, conflict.id, keep="office")
+    kept = conflicts.resolve(office, conflict.id, keep="office")
     assert kept["mark"] == "partial" and kept["version"] == 4
     assert office.attendance("c1").get(d1p1()).mark is Mark.PARTIAL
-    assert sync.conflicts(office) == []
+    assert conflicts.open_conflicts(office) == []
     status = sync.out_in_field(office)
     assert [(s.courses, s.carrier) for s in status] == [(["c1"], "Aviaja")]
     assert status[0].returned_at is not None
@@ -142,11 +148,11 @@ def test_office_deletion_against_a_field_change_is_a_conflict(trip, tmp_path) ->
     sync.export_changes(field, tmp_path / "b.kuf", PASS)
     receipt = sync.merge_changes(office, read_bundle(tmp_path / "b.kuf", PASS), "b")
     assert len(receipt.conflicts) == 1
-    (conflict,) = sync.conflicts(office)
+    (conflict,) = conflicts.open_conflicts(office)
     assert conflict.side("office").deleted
     # A kept record shows before a deletion: nobody loses sight of the text.
     assert office.journal_entries("c1").get("je1").text == "Rettet i felten"
-    sync.resolve(office, conflict.id, keep="office")
+    conflicts.resolve(office, conflict.id, keep="office")
     assert office.journal_entries("c1").find("je1") is None
 
 
@@ -179,7 +185,7 @@ def test_two_field_copies_merge_to_the_same_database_in_either_order(tmp_path) -
     a = _merge_in_order(tmp_path / "a", [tmp_path / "one.kuf", tmp_path / "two.kuf"])
     b = _merge_in_order(tmp_path / "b", [tmp_path / "two.kuf", tmp_path / "one.kuf"])
     assert contents(a) == contents(b)
-    (conflict,) = sync.conflicts(a)
+    (conflict,) = conflicts.open_conflicts(a)
     assert [v.origin for v in conflict.versions] == ["field", "field"]
     assert {v.doc["mark"] for v in conflict.versions} == {"absent", "excused"}
     assert a.attendance("c1").get("d1.p2").mark is Mark.ABSENT
@@ -267,7 +273,7 @@ def test_the_round_trip_through_the_command(tmp_path: Path) -> None:
     assert refused.returncode == 1 and "no course with the id nope" in refused.stderr
     refused = run_kuffert("bundle", "export", "--course", "c1", "--out", str(office_db),
                           "--passphrase-file", str(pw), db=office_db)
-    assert refused.returncode == 1 and "part of the database" in refused.stderr
+    assert refused.returncode == 1 and "the database's own file" in refused.stderr
     made = run_kuffert("bundle", "export", "--course", "c1", "--for", "Aviaja", "--out",
                        str(out), "--passphrase-file", str(pw), db=office_db)
     assert made.returncode == 0, made.stderr
@@ -337,7 +343,7 @@ def test_a_course_deleted_in_the_office_is_not_brought_back_to_life(trip, tmp_pa
     assert dict(receipt.dropped) == {"attendance": 2}
     assert dict(receipt.reasons) == {sync.COURSE_GONE: 2}
     assert not office.db.layout.course("c1").exists()
-    assert sync.conflicts(office) == []
+    assert conflicts.open_conflicts(office) == []
 
 
 def test_an_erasure_reaches_the_copies_a_conflict_keeps(trip, tmp_path: Path) -> None:
@@ -346,11 +352,86 @@ def test_an_erasure_reaches_the_copies_a_conflict_keeps(trip, tmp_path: Path) ->
     change_office(office)
     sync.export_changes(field, tmp_path / "back.kuf", PASS)
     sync.merge_changes(office, read_bundle(tmp_path / "back.kuf", PASS), "back.kuf")
-    assert len(sync.conflicts(office)) == 1 and len(sync.reviews(office)) == 1
+    assert len(conflicts.open_conflicts(office)) == 1 and len(conflicts.reviews(office)) == 1
     office.erase_person("p1")  # the conflict is about p1's mark
-    assert sync.conflicts(office) == []
-    assert len(sync.reviews(office)) == 1
+    assert conflicts.open_conflicts(office) == []
+    assert len(conflicts.reviews(office)) == 1
     office.erase_person("p2")  # the walk-in w2 looked like p2: nothing left to compare
-    assert sync.reviews(office) == []
+    assert conflicts.reviews(office) == []
     raw = json.loads(office.db.layout.main.read_text(encoding="utf-8"))
     assert raw["sync_conflicts"] == {} and raw["sync_reviews"] == {}
+
+
+def test_text_from_a_bundle_never_drives_the_terminal(trip, tmp_path: Path) -> None:
+    office, field = trip
+    field.mark("c1", "d2", "p1", Mark.PRESENT)
+    sync.export_changes(field, tmp_path / "b.kuf", PASS)
+    real = read_bundle(tmp_path / "b.kuf", PASS)
+    # Whoever holds the passphrase can write anything into the manifest.
+    evil = dict(real.manifest, made_by="\x1b]0;owned\x07\x1b[2Jtrainer@felt")
+    (tmp_path / "evil.kuf").write_bytes(encrypt(evil, real.records, PASS))
+    (tmp_path / "pw").write_text(PASS)
+    result = run_kuffert("bundle", "import", str(tmp_path / "evil.kuf"), "--passphrase-file",
+                         str(tmp_path / "pw"), db=office.path)
+    assert result.returncode == 0, result.stderr
+    assert "trainer@felt" in result.stdout
+    assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout
+
+
+def _with_terminal(args: list[str], typed: str) -> tuple[int, str]:
+    """Run kuffert with a terminal of its own (getpass reads /dev/tty), typing ``typed``."""
+    master, slave = pty.openpty()
+    name = os.ttyname(slave)
+
+    def take_terminal() -> None:  # in the child, after setsid: the pty becomes its tty
+        os.close(os.open(name, os.O_RDWR))
+
+    env = {**os.environ, "KUFFERT_LANG": "en", "KUFFERT_CONFIG": os.devnull}
+    child = subprocess.Popen([sys.executable, "-m", "tui", *args], stdin=slave, stdout=slave,
+                             stderr=slave, start_new_session=True, preexec_fn=take_terminal,
+                             env=env)
+    os.close(slave)
+    seen = b""
+    for line in typed.splitlines(keepends=True):
+        deadline = time.monotonic() + 30
+        while b"assphrase" not in seen.rsplit(b"\n", 1)[-1] and time.monotonic() < deadline:
+            seen += os.read(master, 1024)
+        os.write(master, line.encode())
+        seen += b"\n"
+    code = child.wait(timeout=60)
+    try:
+        while chunk := os.read(master, 4096):
+            seen += chunk
+    except OSError:
+        pass  # the terminal closed with the child
+    os.close(master)
+    return code, seen.decode(errors="replace")
+
+
+def test_the_passphrase_is_asked_for_twice_on_a_terminal(tmp_path: Path) -> None:
+    office_db = tmp_path / "office" / "k.json"
+    make_office(office_db)
+    out = tmp_path / "out.kuf"
+    code, said = _with_terminal(["--db", str(office_db), "bundle", "export", "--course", "c1",
+                                 "--out", str(out)], "ein Satz\nein Satz\n")
+    assert code == 0, said
+    assert "The same passphrase again" in said and "ein Satz" not in said  # not echoed
+    assert read_bundle(out, "ein Satz").manifest["courses"] == ["c1"]
+    code, said = _with_terminal(["--db", str(office_db), "bundle", "export", "--course", "c1",
+                                 "--out", str(tmp_path / "x.kuf")], "ein Satz\nanders\n")
+    assert code == 1 and "differ" in said and not (tmp_path / "x.kuf").exists()
+
+
+def test_a_programme_takes_all_its_courses_out(tmp_path: Path) -> None:
+    office_db = tmp_path / "office" / "k.json"
+    make_office(office_db)
+    pw = tmp_path / "pw"
+    pw.write_text(PASS)
+    out = tmp_path / "prog.kuf"
+    made = run_kuffert("bundle", "export", "--programme", "prog", "--out", str(out),
+                       "--passphrase-file", str(pw), db=office_db)
+    assert made.returncode == 0, made.stderr
+    # c1 (23 records) and c2: its header and p5's enrolment, p5, inst2 and pl2.
+    assert "2 course(s), 5 people, 28 records" in made.stdout
+    bundle = read_bundle(out, PASS)
+    assert bundle.manifest["courses"] == ["c1", "c2"]

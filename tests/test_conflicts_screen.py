@@ -28,9 +28,10 @@ from tui.domain.courses import Mark
 from tui.domain.journals import JournalEntry, Phase
 from tui.screens.conflicts import ConflictsScreen
 from tui.screens.dashboard import DashboardScreen
-from tui.store import sync
+from tui.store import conflicts, sync
 from tui.store.bundle import read_bundle
 from tui.store.store import Store
+from tui.store.sync_records import Loc
 
 
 def _merged(tmp_path: Path, *, two: bool = False) -> tuple[Store, Store]:
@@ -51,6 +52,10 @@ def _merged(tmp_path: Path, *, two: bool = False) -> tuple[Store, Store]:
     sync.export_changes(field, tmp_path / "back.kuf", PASS)
     sync.merge_changes(office, read_bundle(tmp_path / "back.kuf", PASS), "back.kuf")
     return office, field
+
+
+def cell_conflict() -> str:
+    return conflicts.conflict_id(Loc("course", "attendance", d1p1(), "c1"))
 
 
 def run(app: KuffertApp, steps: Callable[[Pilot[None]], Awaitable[None]]) -> None:
@@ -77,8 +82,7 @@ def test_a_conflict_is_resolved_by_key_from_the_dashboard(tmp_path: Path) -> Non
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, ConflictsScreen))
         listed = rows(app, "conflict-list")
-        assert list(listed) == [sync.conflict_id(sync.Loc("course", "attendance", d1p1(),
-                                                          "c1"))]
+        assert list(listed) == [cell_conflict()]
         assert listed[next(iter(listed))][1:] == ["Kursus", "field"]
         fields = rows(app, "conflict-fields")
         # The field that differs comes first: partial (3 h) in the office, absent outside.
@@ -90,7 +94,7 @@ def test_a_conflict_is_resolved_by_key_from_the_dashboard(tmp_path: Path) -> Non
         assert re.search(r"Field copy: \S+@\S+, \d\d-\d\d-\d{4} \d\d:\d\d \(version 3\)",
                          who)
         await pilot.press("o")
-        await until(pilot, lambda: sync.conflicts(office) == [])
+        await until(pilot, lambda: conflicts.open_conflicts(office) == [])
         assert "No conflicts" in text_of(app, "#conflicts-message")
         mark = Store.open(office.path).attendance("c1").get(d1p1())
         assert (mark.mark, mark.hours, mark.version) == (Mark.PARTIAL, 3.0, 4)
@@ -105,15 +109,14 @@ def test_a_conflict_is_resolved_by_key_from_the_dashboard(tmp_path: Path) -> Non
 def test_edit_takes_each_field_from_the_side_chosen(tmp_path: Path) -> None:
     office, _field = _merged(tmp_path, two=True)
     app = KuffertApp(office, language="en")
-    entry_conflict = sync.conflict_id(sync.Loc("course", "journal_entries", "je1", "c1"))
+    entry_conflict = conflicts.conflict_id(Loc("course", "journal_entries", "je1", "c1"))
 
     async def steps(pilot: Pilot[None]) -> None:
         app.open_conflicts()
         await until(pilot, lambda: isinstance(app.screen, ConflictsScreen))
         await pilot.pause()
         listed = list(rows(app, "conflict-list"))
-        assert sorted(listed) == sorted([
-            entry_conflict, sync.conflict_id(sync.Loc("course", "attendance", d1p1(), "c1"))])
+        assert sorted(listed) == sorted([entry_conflict, cell_conflict()])
         while app.screen.selected().id != entry_conflict:
             await pilot.press("down")
         fields = rows(app, "conflict-fields")
@@ -124,7 +127,7 @@ def test_edit_takes_each_field_from_the_side_chosen(tmp_path: Path) -> None:
         keep = [r[3] for r in rows(app, "conflict-fields").values()]
         assert keep[:2] == ["field", "field"] and set(keep[2:]) == {""}  # only what differs
         await pilot.press("o", "f", "s")
-        await until(pilot, lambda: len(sync.conflicts(office)) == 1)
+        await until(pilot, lambda: len(conflicts.open_conflicts(office)) == 1)
         entry: JournalEntry = Store.open(office.path).journal_entries("c1").get("je1")
         assert (entry.phase, entry.text) == (Phase.WONDER, "Feltets ord")
 

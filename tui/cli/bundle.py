@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tui.cli.echo import echo
 from tui.i18n import N_, _, msg
 
 EXIT_OK, EXIT_PROBLEM = 0, 1
@@ -75,7 +76,7 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
 
 
 def _problem(text: object) -> int:
-    print(f"kuffert: {text}", file=sys.stderr)
+    echo(f"kuffert: {text}", err=True)
     return EXIT_PROBLEM
 
 
@@ -111,25 +112,15 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
 
 
 def _check_out(args: argparse.Namespace, store: Any) -> Path:
-    out = Path(args.out)
-    if out.is_dir():
-        raise _Refused(msg("{path} is a folder; --out names the file to write.", path=args.out))
-    if not out.parent.is_dir():
-        raise _Refused(msg("The folder {folder} does not exist; create it or choose another "
-                           "--out.", folder=str(out.parent)))
-    layout = store.db.layout
-    mine = {layout.main, layout.lock, layout.people}
-    resolved = out.resolve()
-    if (resolved in {p.resolve() for p in mine}
-            or layout.folder.resolve() in resolved.parents
-            or layout.backups.resolve() in resolved.parents):
-        raise _Refused(msg("{path} is part of the database; write the bundle elsewhere.",
-                           path=args.out))
-    return out
+    from tui.store.outputs import check_output
+
+    # Before the passphrase is asked for: a refused --out should not cost typing it.
+    check_output(Path(args.out), database=store.db.layout, shown=args.out)
+    return Path(args.out)
 
 
 def cmd_export(args: argparse.Namespace, store: Any) -> int:
-    from tui.store import sync
+    from tui.store import sync, sync_records
     from tui.store.errors import StoreError
 
     try:
@@ -140,13 +131,13 @@ def cmd_export(args: argparse.Namespace, store: Any) -> int:
             if args.course or args.programme:
                 raise _Refused(msg("--changes brings back everything changed; it takes no "
                                    "--course or --programme."))
-            if sync.origin(store) is None:
+            if sync_records.origin(store) is None:
                 raise _Refused(msg("{db} is not a field copy: --changes brings back what "
                                    "changed in a database opened from a bundle.",
                                    db=str(store.path)))
             phrase = _passphrase(args, confirm=True)
             count = sync.export_changes(store, out, phrase)
-            print(_("{n} changed record(s) written to {path}.").format(n=count, path=args.out))
+            echo(_("{n} changed record(s) written to {path}.").format(n=count, path=args.out))
             return EXIT_OK
         course_ids = list(dict.fromkeys(args.course))
         if args.programme:
@@ -162,7 +153,7 @@ def cmd_export(args: argparse.Namespace, store: Any) -> int:
         made = sync.export_courses(store, course_ids, out, phrase, carrier=args.carrier)
     except (_Refused, StoreError) as error:
         return _problem(error.args[0] if isinstance(error, _Refused) else error.message)
-    print(_("Bundle written to {path}: {courses} course(s), {people} people, {records} "
+    echo(_("Bundle written to {path}: {courses} course(s), {people} people, {records} "
             "records.").format(path=args.out, courses=len(made.courses), people=made.people,
                                records=made.records))
     return EXIT_OK
@@ -197,7 +188,7 @@ def cmd_import(args: argparse.Namespace, store: Any) -> int:
         bundle = read_bundle(Path(args.file), phrase)
         if bundle.manifest.get("kind") == "courses":
             count = sync.open_field_copy(store, bundle, args.file)
-            print(_("Field copy {db} made from {file}: {n} records. Work on it as usual; "
+            echo(_("Field copy {db} made from {file}: {n} records. Work on it as usual; "
                     "bring the changes back with 'kuffert bundle export --changes'.").format(
                         db=store.path, file=args.file, n=count))
             return EXIT_OK
@@ -205,21 +196,23 @@ def cmd_import(args: argparse.Namespace, store: Any) -> int:
     except (_Refused, StoreError) as error:
         return _problem(error.args[0] if isinstance(error, _Refused) else error.message)
     if args.format == "json":
-        print(json.dumps(receipt.to_json(), ensure_ascii=False, indent=2))
+        # ASCII escapes keep control characters in stored text from the terminal, and
+        # the data as it is for a script.
+        echo(json.dumps(receipt.to_json(), indent=2))
         return EXIT_OK
     if receipt.already_imported is not None:
-        print(_("{file} was merged before ({at}); nothing was changed.").format(
+        echo(_("{file} was merged before ({at}); nothing was changed.").format(
             file=args.file, at=_when(receipt.already_imported)))
         return EXIT_OK
-    print(_("Merged changes from {who} (made {at}):").format(
+    echo(_("Merged changes from {who} (made {at}):").format(
         who=receipt.made_by, at=_when(receipt.made_at)))
-    print("  " + _("taken: {counts}").format(counts=_counts(receipt.taken)))
-    print("  " + _("already present: {counts}").format(counts=_counts(receipt.present)))
+    echo("  " + _("taken: {counts}").format(counts=_counts(receipt.taken)))
+    echo("  " + _("already present: {counts}").format(counts=_counts(receipt.present)))
     if receipt.conflicts:
-        print("  " + _("conflicts: {n}, both versions kept; see 'kuffert conflicts'").format(
+        echo("  " + _("conflicts: {n}, both versions kept; see 'kuffert conflicts'").format(
             n=len(receipt.conflicts)))
     else:
-        print("  " + _("conflicts: 0"))
+        echo("  " + _("conflicts: 0"))
     if receipt.dropped:
         why = []
         if receipt.reasons.get(sync.ERASED):
@@ -228,12 +221,12 @@ def cmd_import(args: argparse.Namespace, store: Any) -> int:
         if receipt.reasons.get(sync.COURSE_GONE):
             why.append(_("{n} of a course deleted in the office").format(
                 n=receipt.reasons[sync.COURSE_GONE]))
-        print("  " + _("dropped: {counts}: {why}").format(
+        echo("  " + _("dropped: {counts}: {why}").format(
             counts=_counts(receipt.dropped), why=", ".join(why)))
     else:
-        print("  " + _("dropped: 0"))
+        echo("  " + _("dropped: 0"))
     if receipt.reviews:
-        print("  " + _("to review: {n} walk-in(s) with the name and institution of a "
+        echo("  " + _("to review: {n} walk-in(s) with the name and institution of a "
                        "registered person, kept apart: {ids}").format(
                            n=len(receipt.reviews), ids=", ".join(receipt.reviews)))
     return EXIT_OK
@@ -247,64 +240,64 @@ def _when(stamp: str) -> str:
 
 
 def cmd_conflicts(args: argparse.Namespace, store: Any) -> int:
-    from tui.store import sync
+    from tui.store import conflicts
 
-    found = sync.conflicts(store)
+    found = conflicts.open_conflicts(store)
     if args.format == "json":
-        print(json.dumps([c.to_json() for c in found], ensure_ascii=False, indent=2))
+        echo(json.dumps([c.to_json() for c in found], indent=2))
         return EXIT_OK
     _print_reviews(store)
     if not found:
-        print(_("No conflicts."))
+        echo(_("No conflicts."))
         return EXIT_OK
     for c in found:
         where = f" ({_('course')} {c.loc.course})" if c.loc.course else ""
-        print(f"{c.id}  {_(TABLE_WORDS.get(c.loc.table, c.loc.table))} {c.loc.id}{where}")
+        echo(f"{c.id}  {_(TABLE_WORDS.get(c.loc.table, c.loc.table))} {c.loc.id}{where}")
         for v in c.versions:
             side = _("office") if v.origin == "office" else _("field")
             state = _("deleted") if v.deleted else _("version {n}").format(n=v.stamp[0])
             mark = "*" if v is c.shown else " "
-            print(f"  {mark} {side:7} {state:12} {v.stamp[2]}  {_when(v.stamp[1])}")
-    print(_("* is the version shown until resolved. Settle one with "
+            echo(f"  {mark} {side:7} {state:12} {v.stamp[2]}  {_when(v.stamp[1])}")
+    echo(_("* is the version shown until resolved. Settle one with "
             "'kuffert conflicts resolve ID --keep office|field'."))
     return EXIT_OK
 
 
 def _print_reviews(store: Any) -> None:
-    from tui.store import sync
+    from tui.store import conflicts
 
-    waiting = sync.reviews(store)
+    waiting = conflicts.reviews(store)
     if not waiting:
         return
-    print(_("Walk-ins with the name and institution of a registered person (kept apart; "
+    echo(_("Walk-ins with the name and institution of a registered person (kept apart; "
             "check them, then 'kuffert conflicts reviewed ID'):"))
     for review in sorted(waiting, key=lambda r: str(r.get("person_id"))):
-        print("  " + _("{id} looks like {matches}").format(
+        echo("  " + _("{id} looks like {matches}").format(
             id=review.get("person_id"), matches=", ".join(review.get("matches", []))))
 
 
 def cmd_reviewed(args: argparse.Namespace, store: Any) -> int:
-    from tui.store import sync
+    from tui.store import conflicts
     from tui.store.errors import StoreError
 
     try:
-        sync.dismiss_review(store, args.person)
+        conflicts.dismiss_review(store, args.person)
     except StoreError as error:
         return _problem(error.message)
-    print(_("Walk-in {id} is marked as checked.").format(id=args.person))
+    echo(_("Walk-in {id} is marked as checked.").format(id=args.person))
     return EXIT_OK
 
 
 def cmd_resolve(args: argparse.Namespace, store: Any) -> int:
-    from tui.store import sync
+    from tui.store import conflicts
     from tui.store.errors import StoreError
 
     try:
-        sync.resolve(store, args.id, keep=args.keep)
+        conflicts.resolve(store, args.id, keep=args.keep)
     except StoreError as error:
         return _problem(error.message)
     if args.keep == "office":
-        print(_("Conflict {id} resolved: the office's version is kept.").format(id=args.id))
+        echo(_("Conflict {id} resolved: the office's version is kept.").format(id=args.id))
     else:
-        print(_("Conflict {id} resolved: the field's version is kept.").format(id=args.id))
+        echo(_("Conflict {id} resolved: the field's version is kept.").format(id=args.id))
     return EXIT_OK

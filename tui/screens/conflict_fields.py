@@ -14,7 +14,8 @@ from tui.domain.parse import format_date, format_hours, format_time
 from tui.domain.records import LabelledEnum
 from tui.i18n import N_, _
 from tui.store.codec import DecodeError, decode
-from tui.store.sync import CLASSES, Conflict
+from tui.store.conflicts import Conflict
+from tui.store.sync_records import CLASSES
 
 LABELS = {
     "mark": N_("Mark"), "hours": N_("Hours"), "substitute_hours": N_("Substitute hours"),

@@ -20,7 +20,7 @@ from tui.domain.merge import META_FIELDS, Version, differing_fields
 from tui.i18n import N_, _
 from tui.screens.conflict_fields import decoded, label, value_text
 from tui.screens.sync_status import when
-from tui.store import sync
+from tui.store import conflicts
 from tui.store.errors import StoreError
 from tui.store.store import Store
 from tui.widgets.keys import key_for, translate_bindings
@@ -60,7 +60,7 @@ class ConflictsScreen(Screen[None]):
         super().__init__(id="conflicts")
         translate_bindings(self)
         self.store = store
-        self.found: list[sync.Conflict] = []
+        self.found: list[conflicts.Conflict] = []
         # While editing: field name -> the side whose value is kept ("office"/"field").
         self.editing: dict[str, str] | None = None
 
@@ -81,7 +81,7 @@ class ConflictsScreen(Screen[None]):
 
     def _reload(self, keep: str | None = None) -> None:
         try:
-            self.found = sync.conflicts(self.store)
+            self.found = conflicts.open_conflicts(self.store)
         except StoreError as error:
             self.found = []
             self._message(str(error))
@@ -112,7 +112,7 @@ class ConflictsScreen(Screen[None]):
         message.display = True
         self.refresh_bindings()
 
-    def selected(self) -> sync.Conflict | None:
+    def selected(self) -> conflicts.Conflict | None:
         if not self.found:
             return None
         row = self.query_one("#conflict-list", RecordTable).cursor_row
@@ -123,7 +123,7 @@ class ConflictsScreen(Screen[None]):
             self.editing = None
             self._show_selected()
 
-    def _pair(self, conflict: sync.Conflict) -> tuple[Version | None, Version | None]:
+    def _pair(self, conflict: conflicts.Conflict) -> tuple[Version | None, Version | None]:
         return conflict.side("office"), conflict.side("field")
 
     def _show_selected(self) -> None:
@@ -220,10 +220,10 @@ class ConflictsScreen(Screen[None]):
                 merged.pop(name, None)
         self._settle(conflict, fields=merged)
 
-    def _settle(self, conflict: sync.Conflict, *, keep: str | None = None,
+    def _settle(self, conflict: conflicts.Conflict, *, keep: str | None = None,
                 fields: dict[str, Any] | None = None) -> None:
         try:
-            sync.resolve(self.store, conflict.id, keep=keep, fields=fields)
+            conflicts.resolve(self.store, conflict.id, keep=keep, fields=fields)
         except StoreError as error:
             self.notify(str(error), title=_("Not resolved"), severity="error", timeout=10)
             return

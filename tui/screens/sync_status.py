@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.i18n import _
-from tui.store import sync
+from tui.store import conflicts, sync, sync_records
 from tui.store.store import Store
 
 MAX_OUT_LINES = 3
@@ -40,7 +40,7 @@ def _read_status(store: Store) -> SyncStatus:
     if not store.exists():
         return SyncStatus()
     lines: list[str] = []
-    origin = sync.origin(store)
+    origin = sync_records.origin(store)
     names = {c.id: c.name for c in store.courses.all()}
     if origin is not None:
         count, since = sync.pending(store)
@@ -63,8 +63,8 @@ def _read_status(store: Store) -> SyncStatus:
             courses=courses, who=who, day=day(status.made_at), back=back))
     if len(out) > MAX_OUT_LINES:
         lines.append(_("… and {n} earlier bundle(s).").format(n=len(out) - MAX_OUT_LINES))
-    waiting = len(sync.reviews(store))
+    waiting = len(conflicts.reviews(store))
     if waiting:
         lines.append(_("{n} walk-in(s) look like registered people: see 'kuffert "
                        "conflicts'.").format(n=waiting))
-    return SyncStatus(sync.conflict_count(store), tuple(lines))
+    return SyncStatus(conflicts.conflict_count(store), tuple(lines))

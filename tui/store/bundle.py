@@ -17,12 +17,10 @@ SHA-256 of the records' canonical JSON.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import hmac
 import json
 import os
-import secrets
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +28,6 @@ from typing import Any
 
 from tui.i18n import msg
 from tui.store.errors import StoreError
-from tui.store.files import PRIVATE, fsync_dir
 
 MAGIC = b"KUFFERT-BUNDLE 1\n"
 FORMAT_VERSION = 1
@@ -141,29 +138,6 @@ def read_bundle(path: Path, passphrase: str) -> Bundle:
     except IsADirectoryError:
         raise BundleError(msg("{file} is a folder, not a bundle.", file=str(path))) from None
     return decrypt(data, passphrase, str(path))
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` readable by its owner only, all at once: a temp file
-    created exclusively under an unguessable name, fsynced, then renamed into place."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE)
-    try:
-        os.fchmod(fd, PRIVATE)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-        os.close(fd)
-        fd = -1
-        os.replace(tmp, path)
-    except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    fsync_dir(path.parent)
 
 
 def _b64(raw: bytes) -> str:

@@ -245,9 +245,9 @@ class Store:
                     )
             self.people.delete(person_id)
             # Field-bundle conflicts and reviews may hold copies of the person's records.
-            from tui.store import sync
+            from tui.store import conflicts
 
-            sync.forget_person(self, person_id)
+            conflicts.forget_person(self, person_id)
             erasures = self.db.main.table(ERASURES)
             if erasures.get(doc_id=person_id) is None:
                 erasures.insert(Document({"at": now(), "by": who()}, doc_id=person_id))

@@ -1,27 +1,15 @@
 """Field copies: taking courses out in a bundle, bringing the changes back, merging them.
 
-The office's main file gains a few bookkeeping tables, the field copy's main file others:
-
-    sync            identity (this database's stable id, office or field) and, in a field
-                    copy, its origin (the office database and bundle it was opened from)
-    sync_base       field copy: each record's stamp when the bundle was opened
-    sync_sent       field copy: each record's stamp in the last changes bundle made
-    sync_out        office: bundles taken out (courses, for whom, the people they carried)
-    sync_imports    office: changes bundles merged, with their receipt (a second import
-                    of one is a no-op)
-    sync_stamps     office: per record, the stamps field copies brought back
-    sync_conflicts  office: records changed on both sides, with every version
-    sync_reviews    office: walk-ins who look like a registered person
-
-Records are read and written as stored documents (not decoded and re-encoded), so a
-record arrives with its own id, version and who changed it when. Every change of a merge
-happens in one ``store.transaction()``: one commit, however many files it writes.
+The office exports chosen courses (and only what they name); a laptop opens the bundle
+as a field copy that remembers each record's base version; the field's changes come
+back as records with their base versions and deleted flags, and the office merges them
+record by record (tui.domain.merge decides). Every change of a merge happens in one
+``store.transaction()``: one commit, however many files it writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -29,260 +17,42 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.domain.merge import (
-    Outcome,
-    Version,
-    add_version,
-    decide,
-    person_key,
-    shown,
-    sort_versions,
-    stamp_of,
-)
+from tui.domain.merge import Outcome, decide, person_key, stamp_of
 from tui.i18n import msg
-from tui.store.bundle import Bundle, BundleError, encrypt, write_private
-from tui.store.codec import DecodeError, decode
-from tui.store.database import SAFE_ID, SCHEMA_VERSION
-from tui.store.errors import CorruptDatabase
+from tui.store.bundle import Bundle, encrypt
+from tui.store.conflicts import add_conflict, conflict_id
+from tui.store.database import SCHEMA_VERSION
 from tui.store.ids import now, who
-from tui.store.store import COURSE_TABLES, MAIN_TABLES, PEOPLE_TABLES, Store
-
-SYNC, BASE, SENT = "sync", "sync_base", "sync_sent"
-OUT, IMPORTS, STAMPS = "sync_out", "sync_imports", "sync_stamps"
-CONFLICTS, REVIEWS = "sync_conflicts", "sync_reviews"
-
-# Course summaries are derived from sessions and rebuilt on every machine; they travel
-# no more than the schema record does.
-MAIN_CARRIED = ("programmes", "places", "institutions", "courses", "topic_wishes")
-CLASSES: dict[tuple[str, str], type] = {
-    **{("main", t): MAIN_TABLES[t] for t in MAIN_CARRIED},
-    **{("people", t): c for t, c in PEOPLE_TABLES.items()},
-    **{("course", t): c for t, c in COURSE_TABLES.items()},
-}
-
+from tui.store.outputs import write_private
+from tui.store.store import COURSE_TABLES, Store
+from tui.store.sync_records import (
+    BASE,
+    CONFLICTS,
+    IMPORTS,
+    MAIN_CARRIED,
+    OUT,
+    REVIEWS,
+    SENT,
+    STAMPS,
+    SYNC,
+    Loc,
+    SyncError,
+    check_bookkeeping,
+    database_id,
+    docs,
+    get,
+    identity,
+    loc_of,
+    meta_doc,
+    origin,
+    put,
+    record_of,
+    set_meta,
+    touch,
+)
 
 # Why a record from the field was dropped.
 ERASED, COURSE_GONE = "erased", "course_deleted"
-
-
-class SyncError(BundleError):
-    """A bundle that does not fit this database; nothing was changed."""
-
-
-# -- records as they travel --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Loc:
-    """Where a record lives: the main file, the people file or one course's file."""
-
-    scope: str  # "main", "people" or "course"
-    table: str
-    id: str
-    course: str | None = None
-
-    @property
-    def key(self) -> str:
-        where = f"course:{self.course}" if self.scope == "course" else self.scope
-        return f"{where}/{self.table}/{self.id}"
-
-
-def _docs(store: Store, scope: str, table: str, course: str | None = None,
-          create: bool = False) -> dict[str, dict[str, Any]]:
-    """A table's stored documents, as the file's cached dict (edit, then ``_touch``)."""
-    file = _file(store, scope, course)
-    data = file.storage.read()
-    if data is None:
-        if not create:
-            return {}
-        data = {}
-        file.storage.write(data)
-    if create:
-        return data.setdefault(table, {})
-    return data.get(table, {})
-
-
-def _file(store: Store, scope: str, course: str | None) -> Any:
-    if scope == "main":
-        return store.db.main
-    if scope == "people":
-        return store.db.people_file
-    assert course is not None
-    return store.db.course_file(course)
-
-
-def _touch(store: Store, scope: str, course: str | None = None) -> None:
-    file = _file(store, scope, course)
-    file.storage.write(file.storage.read() or {})
-
-
-def _put(store: Store, loc: Loc, doc: dict[str, Any] | None) -> None:
-    """Store ``doc`` as it is (None: remove the record)."""
-    docs = _docs(store, loc.scope, loc.table, loc.course, create=True)
-    if doc is None:
-        docs.pop(loc.id, None)
-    else:
-        docs[loc.id] = dict(doc)
-    _touch(store, loc.scope, loc.course)
-
-
-def _get(store: Store, loc: Loc) -> dict[str, Any] | None:
-    doc = _docs(store, loc.scope, loc.table, loc.course).get(loc.id)
-    return None if doc is None else dict(doc)
-
-
-def _meta_doc(store: Store, table: str, doc_id: str) -> dict[str, Any] | None:
-    doc = _docs(store, "main", table).get(doc_id)
-    if doc is not None and not _shape_ok(table, doc_id, doc):
-        _broken(store, table, doc_id)
-    return None if doc is None else dict(doc)
-
-
-def _is(value: Any, kind: Any) -> bool:
-    """A small shape check of hand-editable bookkeeping: kind is a type, a tuple of
-    alternatives, ``[kind]`` for a list of them, or a dict of required keys."""
-    if isinstance(kind, list):
-        return isinstance(value, list) and all(_is(v, kind[0]) for v in value)
-    if isinstance(kind, dict):
-        return isinstance(value, dict) and all(_is(value.get(k), t) for k, t in kind.items())
-    if kind is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, kind)
-
-
-OPT_STR = (str, type(None))
-STAMP_OF = {"version": (int, type(None)), "updated_at": OPT_STR, "updated_by": OPT_STR}
-SHAPES: dict[str, Any] = {
-    BASE: STAMP_OF,
-    SENT: {**STAMP_OF, "deleted": (bool, type(None))},
-    OUT: {"courses": [str], "people": [str], "carrier": str, "made_at": str, "made_by": str,
-          "returned": [{"bundle_id": str, "at": str, "by": str}]},
-    IMPORTS: {"imported_at": str},
-    STAMPS: {"stamps": [list]},
-    CONFLICTS: {"scope": str, "table": str, "record_id": str, "course": OPT_STR,
-                "subject": OPT_STR, "versions": [{"origin": str, "field_id": str,
-                                                  "stamp": list, "doc": (dict, type(None))}]},
-    REVIEWS: {"person_id": str, "matches": [str]},
-}
-SYNC_SHAPES: dict[str, Any] = {
-    "identity": {"database_id": str, "role": str},
-    "origin": {"database_id": str, "bundle_id": str, "courses": [str], "opened_at": str},
-}
-
-
-def _shape_ok(table: str, doc_id: str, doc: Any) -> bool:
-    if table == SYNC:
-        return _is(doc, SYNC_SHAPES.get(doc_id, dict))
-    if table == STAMPS:
-        return _is(doc, SHAPES[STAMPS]) and all(
-            len(s) == 4 and _is(s[0], str) and _is(s[1], int) and _is(s[2], str)
-            and _is(s[3], str) for s in doc["stamps"])
-    if table == CONFLICTS:
-        return _is(doc, SHAPES[CONFLICTS]) and all(
-            len(v["stamp"]) == 3 and _is(v["stamp"][0], int) and _is(v["stamp"][1], str)
-            and _is(v["stamp"][2], str) for v in doc["versions"])
-    return _is(doc, SHAPES.get(table, dict))
-
-
-def _check(store: Store, *tables: str) -> None:
-    """Refuse to work from bookkeeping a hand or a fault has broken; name the record."""
-    if not store.exists():
-        return
-    for table in tables:
-        for doc_id, doc in _docs(store, "main", table).items():
-            if not _shape_ok(table, doc_id, doc):
-                _broken(store, table, doc_id)
-
-
-def _broken(store: Store, table: str, doc_id: str) -> None:
-    from tui.store.repos import line_of_record
-
-    path = store.db.layout.main
-    raise CorruptDatabase(path, msg("record '{id}' in table '{table}' is not as Kuffert "
-                                    "wrote it", id=doc_id, table=table),
-                          line_of_record(path, doc_id))
-
-
-def _set_meta(store: Store, table: str, doc_id: str, doc: dict[str, Any] | None) -> None:
-    _put(store, Loc("main", table, doc_id), doc)
-
-
-def _record(loc: Loc, doc: dict[str, Any] | None, *, base: dict[str, Any] | None = None,
-            version: int | None = None, subject: str | None = None) -> dict[str, Any]:
-    return {
-        "scope": loc.scope, "course": loc.course, "table": loc.table, "id": loc.id,
-        "version": version if version is not None else (doc or {}).get("version", 0),
-        "base_version": (base or {}).get("version", 0),
-        "base_updated_at": (base or {}).get("updated_at", ""),
-        "base_updated_by": (base or {}).get("updated_by", ""),
-        "deleted": doc is None, "subject": subject, "doc": doc,
-    }
-
-
-def _loc_of(record: Any, source: str) -> Loc:
-    """Check that a record from a bundle names a place Kuffert knows."""
-    try:
-        scope, table, rid = record["scope"], record["table"], record["id"]
-        course = record.get("course")
-        ok = ((scope, table) in CLASSES and isinstance(rid, str) and 0 < len(rid) <= 64
-              and (scope != "course" or isinstance(course, str)))
-    except (TypeError, KeyError, AttributeError):
-        ok = False
-    if not ok:
-        raise SyncError(msg("{file} holds a record Kuffert does not know; nothing was "
-                            "changed.", file=source))
-    loc = Loc(scope, table, rid, course if scope == "course" else None)
-    doc = record.get("doc")
-    try:
-        # A course id names a file: it must not be able to name another one.
-        course_id = loc.course if loc.scope == "course" else (
-            loc.id if loc.table == "courses" else None)
-        if course_id is not None and not SAFE_ID.match(course_id):
-            raise DecodeError("course", "a course id", course_id)
-        if loc.scope == "course" and isinstance(doc, dict) and doc.get("course_id") != loc.course:
-            raise DecodeError("course_id", f"the course of its file ({loc.course})",
-                              doc.get("course_id"))
-        for name in ("version", "base_version"):
-            value = record.get(name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise DecodeError(name, "a whole number", value)
-        for name in ("base_updated_at", "base_updated_by"):
-            if not isinstance(record.get(name, ""), str):
-                raise DecodeError(name, "text", record.get(name))
-        if not isinstance(record.get("subject"), str | None):
-            raise DecodeError("subject", "a person id", record.get("subject"))
-        if doc is not None:
-            if not isinstance(doc, dict):
-                raise DecodeError("doc", "an object", doc)
-            decode(CLASSES[(scope, table)], rid, doc)
-    except DecodeError as error:
-        raise SyncError(msg("{file}: record {id} in {table} cannot be used ({problem}); "
-                            "nothing was changed.", file=source, id=rid, table=table,
-                            problem=str(error))) from None
-    return loc
-
-
-# -- identity ------------------------------------------------------------------------------
-
-
-def identity(store: Store) -> dict[str, Any] | None:
-    return _meta_doc(store, SYNC, "identity") if store.exists() else None
-
-
-def database_id(store: Store) -> str:
-    """This database's stable id, made on first need (inside the caller's transaction)."""
-    found = identity(store)
-    if found is not None:
-        return str(found["database_id"])
-    new = uuid.uuid4().hex
-    _set_meta(store, SYNC, "identity", {"database_id": new, "role": "office",
-                                        "created_at": now()})
-    return new
-
-
-def origin(store: Store) -> dict[str, Any] | None:
-    """Where a field copy came from; None in the office."""
-    return _meta_doc(store, SYNC, "origin") if store.exists() else None
 
 
 # -- taking courses out (office) ----------------------------------------------------------
@@ -304,7 +74,7 @@ def _id(value: Any) -> str | None:
 def named_people(store: Store, course_id: str) -> set[str]:
     found: set[str] = set()
     for table in ("enrolments", "attendance", "ratings", "transfer_notes", "journals"):
-        for doc in _docs(store, "course", table, course_id).values():
+        for doc in docs(store, "course", table, course_id).values():
             if isinstance(doc.get("person_id"), str):
                 found.add(doc["person_id"])
             if table == "journals":
@@ -318,8 +88,8 @@ def export_courses(store: Store, course_ids: list[str], out: Path, passphrase: s
                    carrier: str = "") -> OutBundle:
     """Write a bundle of the courses and only what they name; remember it went out."""
     with store.transaction():
-        _check(store, SYNC, OUT)
-        courses = _docs(store, "main", "courses")
+        check_bookkeeping(store, SYNC, OUT)
+        courses = docs(store, "main", "courses")
         missing = [c for c in course_ids if c not in courses]
         if missing:
             known = ", ".join(sorted(courses)[:10]) or "-"
@@ -328,9 +98,9 @@ def export_courses(store: Store, course_ids: list[str], out: Path, passphrase: s
         records: list[dict[str, Any]] = []
 
         def take(loc: Loc, doc: dict[str, Any]) -> None:
-            record = _record(loc, dict(doc))
+            record = record_of(loc, dict(doc))
             # A hand-broken record is named here, not carried to a laptop to fail there.
-            _loc_of(record, str(store.path))
+            loc_of(record, str(store.path))
             records.append(record)
 
         people: set[str] = set()
@@ -342,12 +112,12 @@ def export_courses(store: Store, course_ids: list[str], out: Path, passphrase: s
             programmes.add(_id(course.get("programme_id")))
             places.add(_id(course.get("place_id")))
             for table in COURSE_TABLES:
-                for rid, doc in _docs(store, "course", table, cid).items():
+                for rid, doc in docs(store, "course", table, cid).items():
                     take(Loc("course", table, rid, cid), doc)
                     if table == "sessions":
                         places.add(_id(doc.get("place_id")))
             people |= named_people(store, cid)
-        person_docs = _docs(store, "people", "people")
+        person_docs = docs(store, "people", "people")
         institutions: set[str] = set()
         for pid in sorted(people):
             doc = person_docs.get(pid)
@@ -355,20 +125,20 @@ def export_courses(store: Store, course_ids: list[str], out: Path, passphrase: s
                 take(Loc("people", "people", pid), doc)
                 institutions.add(_id(doc.get("institution_id")))
                 places.add(_id(doc.get("place_id")))
-        inst_docs = _docs(store, "main", "institutions")
+        inst_docs = docs(store, "main", "institutions")
         for iid in sorted(i for i in institutions if i in inst_docs):
             take(Loc("main", "institutions", iid), inst_docs[iid])
             places.add(_id(inst_docs[iid].get("place_id")))
-        place_docs = _docs(store, "main", "places")
+        place_docs = docs(store, "main", "places")
         # A settlement's municipality comes along, so places show where they belong.
         places |= {_id(place_docs[p].get("municipality_id")) for p in list(places)
                    if p in place_docs}
         for pid in sorted(p for p in places if p in place_docs):
             take(Loc("main", "places", pid), place_docs[pid])
-        prog_docs = _docs(store, "main", "programmes")
+        prog_docs = docs(store, "main", "programmes")
         for pid in sorted(p for p in programmes if p in prog_docs):
             take(Loc("main", "programmes", pid), prog_docs[pid])
-        for wid, doc in _docs(store, "main", "topic_wishes").items():
+        for wid, doc in docs(store, "main", "topic_wishes").items():
             if (_id(doc.get("programme_id")) in programmes
                     and _id(doc.get("institution_id")) in institutions):
                 take(Loc("main", "topic_wishes", wid), doc)
@@ -380,8 +150,8 @@ def export_courses(store: Store, course_ids: list[str], out: Path, passphrase: s
             "versions": {Loc(r["scope"], r["table"], r["id"], r["course"]).key: r["version"]
                          for r in records},
         }
-        write_private(out, encrypt(manifest, records, passphrase))
-        _set_meta(store, OUT, bundle_id, {
+        write_private(out, encrypt(manifest, records, passphrase), database=store.db.layout)
+        set_meta(store, OUT, bundle_id, {
             "courses": list(course_ids), "carrier": carrier, "made_at": manifest["made_at"],
             "made_by": manifest["made_by"], "people": sorted(people), "returned": [],
         })
@@ -411,19 +181,19 @@ def open_field_copy(store: Store, bundle: Bundle, source: str) -> int:
         raise SyncError(msg("{db} already exists. A bundle of courses opens into a new "
                             "database: give --db a file that does not exist yet.",
                             db=str(store.path)))
-    locs = [(_loc_of(r, source), r) for r in bundle.records]
+    locs = [(loc_of(r, source), r) for r in bundle.records]
     with store.transaction():
-        base = _docs(store, "main", BASE, create=True)
+        base = docs(store, "main", BASE, create=True)
         for loc, record in locs:
             doc = record["doc"]
             if doc is None:
                 continue
-            _put(store, loc, doc)
+            put(store, loc, doc)
             base[loc.key] = {k: doc.get(k) for k in ("version", "updated_at", "updated_by")}
-        _touch(store, "main")
-        _set_meta(store, SYNC, "identity", {"database_id": uuid.uuid4().hex, "role": "field",
+        touch(store, "main")
+        set_meta(store, SYNC, "identity", {"database_id": uuid.uuid4().hex, "role": "field",
                                             "created_at": now()})
-        _set_meta(store, SYNC, "origin", {
+        set_meta(store, SYNC, "origin", {
             "database_id": m.get("database_id"), "bundle_id": m.get("bundle_id"),
             "courses": m.get("courses", []), "made_by": m.get("made_by"),
             "made_at": m.get("made_at"), "carrier": m.get("carrier", ""),
@@ -437,19 +207,19 @@ def open_field_copy(store: Store, bundle: Bundle, source: str) -> int:
 
 def _current(store: Store) -> Iterator[tuple[Loc, dict[str, Any]]]:
     for table in MAIN_CARRIED:
-        for rid, doc in _docs(store, "main", table).items():
+        for rid, doc in docs(store, "main", table).items():
             yield Loc("main", table, rid), doc
-    for rid, doc in _docs(store, "people", "people").items():
+    for rid, doc in docs(store, "people", "people").items():
         yield Loc("people", "people", rid), doc
     for cid in _course_ids(store):
         for table in COURSE_TABLES:
-            for rid, doc in _docs(store, "course", table, cid).items():
+            for rid, doc in docs(store, "course", table, cid).items():
                 yield Loc("course", table, rid, cid), doc
 
 
 def _course_ids(store: Store) -> list[str]:
-    known = set(_docs(store, "main", "courses")) | set(store.db.course_ids_on_disk())
-    for key in _docs(store, "main", BASE):
+    known = set(docs(store, "main", "courses")) | set(store.db.course_ids_on_disk())
+    for key in docs(store, "main", BASE):
         if key.startswith("course:"):
             known.add(key.split("/", 1)[0].removeprefix("course:"))
     return sorted(known)
@@ -471,8 +241,8 @@ class Change:
 
 def field_changes(store: Store) -> list[Change]:
     """Every record that differs from the state the bundle was opened with."""
-    _check(store, BASE)
-    base = _docs(store, "main", BASE)
+    check_bookkeeping(store, BASE)
+    base = docs(store, "main", BASE)
     changes: list[Change] = []
     present: set[str] = set()
     for loc, doc in _current(store):
@@ -504,8 +274,8 @@ def pending(store: Store) -> tuple[int, str | None]:
     """Changes not in the last changes bundle made here, and the earliest one's time."""
     if origin(store) is None:
         return 0, None
-    _check(store, SENT)
-    sent = _docs(store, "main", SENT)
+    check_bookkeeping(store, SENT)
+    sent = docs(store, "main", SENT)
     waiting = [c for c in field_changes(store) if not _was_sent(sent.get(c.loc.key), c)]
     times = [str(c.doc.get("updated_at")) for c in waiting if c.doc]
     if any(c.doc is None for c in waiting):
@@ -534,23 +304,23 @@ def export_changes(store: Store, out: Path, passphrase: str) -> int:
         raise SyncError(msg("{db} is not a field copy: --changes brings back what changed "
                             "in a database opened from a bundle.", db=str(store.path)))
     with store.transaction():
-        _check(store, SENT)
+        check_bookkeeping(store, SENT)
         changes = field_changes(store)
-        sent = _docs(store, "main", SENT, create=True)
+        sent = docs(store, "main", SENT, create=True)
         journals: dict[str, Any] = {}
         for cid in _course_ids(store):
-            journals.update(_docs(store, "course", "journals", cid))
+            journals.update(docs(store, "course", "journals", cid))
         made_at = now()
         records = []
         for change in changes:
             if change.doc is not None:
-                _loc_of(_record(change.loc, change.doc), str(store.path))
+                loc_of(record_of(change.loc, change.doc), str(store.path))
             version = None
             if change.doc is None:
                 # A deletion outranks every version this copy had of the record.
                 last = sent.get(change.loc.key, {}).get("version") or 0
                 version = max(int((change.base or {}).get("version", 0)), int(last)) + 1
-            records.append(_record(change.loc, change.doc, base=change.base, version=version,
+            records.append(record_of(change.loc, change.doc, base=change.base, version=version,
                                    subject=_subject(store, change, journals)))
         ident = identity(store) or {}
         manifest = {
@@ -559,13 +329,13 @@ def export_changes(store: Store, out: Path, passphrase: str) -> int:
             "bundle_id": uuid.uuid4().hex, "made_by": who(), "made_at": made_at,
             "schema_version": SCHEMA_VERSION,
         }
-        write_private(out, encrypt(manifest, records, passphrase))
+        write_private(out, encrypt(manifest, records, passphrase), database=store.db.layout)
         for change, record in zip(changes, records, strict=True):
             mark = _sent_mark(change)
             if change.doc is None:
                 mark["version"] = record["version"]
             sent[change.loc.key] = mark
-        _touch(store, "main")
+        touch(store, "main")
     return len(records)
 
 
@@ -597,13 +367,9 @@ def _erased(store: Store, out_bundle: dict[str, Any] | None) -> set[str]:
     erased = getattr(store, "erased_person_ids", None)
     found: set[str] = set(erased()) if callable(erased) else set()
     # Deleting a person is an erasure: whoever went out in the bundle and is gone now.
-    people = _docs(store, "people", "people")
+    people = docs(store, "people", "people")
     found |= {p for p in (out_bundle or {}).get("people", []) if p not in people}
     return found
-
-
-def conflict_id(loc: Loc) -> str:
-    return hashlib.sha256(loc.key.encode("utf-8")).hexdigest()[:16]
 
 
 def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
@@ -620,20 +386,20 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
         raise SyncError(msg("{file} belongs to another database (it was taken out of "
                             "{other}); nothing was changed.", file=source,
                             other=str(m.get("database_id", "?"))[:8]))
-    locs = [(_loc_of(r, source), r) for r in bundle.records]
+    locs = [(loc_of(r, source), r) for r in bundle.records]
     field_id = str(m.get("field_id") or "")
     with store.transaction():
-        done = _meta_doc(store, IMPORTS, receipt.bundle_id)
+        done = meta_doc(store, IMPORTS, receipt.bundle_id)
         if done is not None:
             receipt.already_imported = str(done.get("imported_at", ""))
             return receipt
-        _check(store, STAMPS, CONFLICTS, REVIEWS)
-        out_bundle = _meta_doc(store, OUT, str(m.get("origin_bundle_id")))
+        check_bookkeeping(store, STAMPS, CONFLICTS, REVIEWS)
+        out_bundle = meta_doc(store, OUT, str(m.get("origin_bundle_id")))
         erased = _erased(store, out_bundle)
-        headers = set(_docs(store, "main", "courses")) | {
+        headers = set(docs(store, "main", "courses")) | {
             loc.id for loc, r in locs if loc.table == "courses" and r["doc"] is not None}
-        stamps = _docs(store, "main", STAMPS, create=True)
-        conflicts = _docs(store, "main", CONFLICTS, create=True)
+        stamps = docs(store, "main", STAMPS, create=True)
+        conflicts = docs(store, "main", CONFLICTS, create=True)
         people_index: dict[tuple[str, Any], list[str]] | None = None
         for loc, record in locs:
             kind = loc.table
@@ -651,7 +417,7 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
             if loc.table == "journals" and members & erased:
                 incoming = {**incoming, "member_ids": [
                     p for p in incoming["member_ids"] if p not in erased]}
-            office = _get(store, loc)
+            office = get(store, loc)
             base = None
             if record.get("base_version"):
                 base = (int(record["base_version"]), str(record.get("base_updated_at", "")),
@@ -670,168 +436,43 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
                 receipt.present[kind] += 1
             elif outcome is Outcome.TAKEN:
                 receipt.taken[kind] += 1
-                _put(store, loc, incoming)
+                put(store, loc, incoming)
                 if loc.scope == "people" and base is None and incoming is not None:
                     if people_index is None:
                         people_index = _people_index(store, {r["id"] for _, r in locs})
                     matches = people_index.get(person_key(incoming), [])
                     if matches:
                         receipt.reviews.append(loc.id)
-                        _set_meta(store, REVIEWS, loc.id, {
+                        set_meta(store, REVIEWS, loc.id, {
                             "person_id": loc.id, "matches": sorted(matches),
                             "field_id": field_id, "bundle_by": receipt.made_by})
             else:
                 receipt.conflicts.append(conflict_id(loc))
                 subject = loc.id if loc.scope == "people" else record.get("subject")
-                _add_conflict(store, loc, office, incoming, in_stamp, field_id,
+                add_conflict(store, loc, office, incoming, in_stamp, field_id,
                               stamps.get(loc.key, {}).get("stamps", []), open_conflict,
                               subject)
             entry = stamps.setdefault(loc.key, {"stamps": []})
             mark = [field_id, *in_stamp]
             if mark not in entry["stamps"]:
                 entry["stamps"] = sorted([*entry["stamps"], mark])
-        _set_meta(store, IMPORTS, receipt.bundle_id, {
+        set_meta(store, IMPORTS, receipt.bundle_id, {
             "imported_at": now(), "imported_by": who(), "field_id": field_id,
             "receipt": receipt.to_json()})
         if out_bundle is not None:
             out_bundle["returned"] = [*out_bundle.get("returned", []), {
                 "bundle_id": receipt.bundle_id, "at": now(), "by": receipt.made_by}]
-            _set_meta(store, OUT, str(m.get("origin_bundle_id")), out_bundle)
-        _touch(store, "main")
+            set_meta(store, OUT, str(m.get("origin_bundle_id")), out_bundle)
+        touch(store, "main")
     return receipt
 
 
 def _people_index(store: Store, exclude: set[str]) -> dict[tuple[str, Any], list[str]]:
     index: dict[tuple[str, Any], list[str]] = defaultdict(list)
-    for pid, doc in _docs(store, "people", "people").items():
+    for pid, doc in docs(store, "people", "people").items():
         if pid not in exclude:
             index[person_key(doc)].append(pid)
     return index
-
-
-def _add_conflict(store: Store, loc: Loc, office: dict[str, Any] | None,
-                  incoming: dict[str, Any] | None, in_stamp: tuple[int, str, str],
-                  field_id: str, brought: list[list[Any]],
-                  open_conflict: dict[str, Any] | None, subject: str | None) -> None:
-    if open_conflict is not None:
-        versions = [Version.from_json(v) for v in open_conflict["versions"]]
-    else:
-        office_stamp = stamp_of(office) or (0, "", "")
-        # The office may be showing a version an earlier field bundle brought: name it so.
-        from_field = [s[0] for s in brought if tuple(s[1:]) == office_stamp]
-        origin_of = ("field", from_field[0]) if from_field else ("office", "")
-        versions = [Version(origin_of[0], origin_of[1], office_stamp, office)]
-    versions = add_version(versions, Version("field", field_id, in_stamp, incoming))
-    chosen = shown(versions)
-    _put(store, loc, chosen.doc)
-    _set_meta(store, CONFLICTS, conflict_id(loc), {
-        "scope": loc.scope, "course": loc.course, "table": loc.table, "record_id": loc.id,
-        "subject": subject or (open_conflict or {}).get("subject"),
-        "versions": [v.to_json() for v in sort_versions(versions)],
-    })
-
-
-def forget_person(store: Store, person_id: str) -> None:
-    """Part of an erasure: conflicts keep whole versions of records, and reviews name
-    people; none of it may outlive the person. Runs in the erasure's transaction."""
-    if not store.exists():
-        return
-    with store.transaction():
-        _check(store, CONFLICTS, REVIEWS)
-        for cid, doc in list(_docs(store, "main", CONFLICTS).items()):
-            about = {doc.get("subject")} | {
-                (v.get("doc") or {}).get("person_id") for v in doc.get("versions", [])}
-            if person_id in about or (doc.get("table") == "people"
-                                      and doc.get("record_id") == person_id):
-                _set_meta(store, CONFLICTS, cid, None)
-        for rid, doc in list(_docs(store, "main", REVIEWS).items()):
-            matches = [m for m in doc.get("matches", []) if m != person_id]
-            if rid == person_id or not matches:
-                _set_meta(store, REVIEWS, rid, None)
-            elif matches != doc.get("matches"):
-                _set_meta(store, REVIEWS, rid, {**doc, "matches": matches})
-
-
-# -- conflicts ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Conflict:
-    id: str
-    loc: Loc
-    versions: list[Version]
-
-    @property
-    def shown(self) -> Version:
-        return shown(self.versions)
-
-    def side(self, keep: str) -> Version | None:
-        """The office's version, or the field's (the newest, if several came back)."""
-        found = [v for v in self.versions if v.origin == keep]
-        return max(found, key=lambda v: v.stamp) if found else None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "table": self.loc.table, "record_id": self.loc.id,
-                "course": self.loc.course, "shown": self.versions.index(self.shown),
-                "versions": [{"origin": v.origin, "version": v.stamp[0],
-                              "updated_at": v.stamp[1], "updated_by": v.stamp[2],
-                              "deleted": v.deleted, "fields": v.doc} for v in self.versions]}
-
-
-def conflicts(store: Store) -> list[Conflict]:
-    if not store.exists():
-        return []
-    _check(store, CONFLICTS)
-    found = []
-    for cid, doc in sorted(_docs(store, "main", CONFLICTS).items()):
-        try:
-            loc = Loc(doc["scope"], doc["table"], doc["record_id"], doc.get("course"))
-            versions = [Version.from_json(v) for v in doc["versions"]]
-        except (KeyError, TypeError, ValueError):
-            continue  # a hand-broken entry: shown by nobody, fixed by a new merge
-        found.append(Conflict(cid, loc, versions))
-    return found
-
-
-def conflict_count(store: Store) -> int:
-    return len(_docs(store, "main", CONFLICTS)) if store.exists() else 0
-
-
-class UnknownConflict(SyncError):
-    pass
-
-
-def resolve(store: Store, conflict: str, keep: str | None = None,
-            fields: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    """Settle a conflict: keep the office's or the field's version, or ``fields`` as
-    edited from both. The result is a new version above every version in the conflict,
-    so no later bundle can mistake it for one it already had."""
-    with store.transaction():
-        found = {c.id: c for c in conflicts(store)}.get(conflict)
-        if found is None:
-            raise UnknownConflict(msg("There is no conflict with the id {id}. "
-                                      "'kuffert conflicts' lists them.", id=conflict))
-        if fields is not None:
-            doc: dict[str, Any] | None = dict(fields)
-        else:
-            side = found.side(keep or "")
-            if side is None:
-                raise SyncError(msg("This conflict has no version from that side ({side}).",
-                                    side=keep or "?"))
-            doc = None if side.doc is None else dict(side.doc)
-        if doc is not None:
-            try:
-                decode(CLASSES[(found.loc.scope, found.loc.table)], found.loc.id, doc)
-            except DecodeError as error:
-                raise SyncError(msg("The edited record cannot be saved: {problem}",
-                                    problem=str(error))) from None
-            top = max(v.stamp[0] for v in found.versions)
-            created = [v.doc.get("created_at") for v in found.versions if v.doc]
-            doc.update(version=top + 1, updated_at=now(), updated_by=who(),
-                       created_at=doc.get("created_at") or (created[0] if created else now()))
-        _put(store, found.loc, doc)
-        _set_meta(store, CONFLICTS, conflict, None)
-    return doc
 
 
 # -- where the data is ----------------------------------------------------------------------
@@ -851,27 +492,14 @@ class OutStatus:
 def out_in_field(store: Store) -> list[OutStatus]:
     if not store.exists():
         return []
-    _check(store, OUT)
+    check_bookkeeping(store, OUT)
     found = []
-    for bid, doc in _docs(store, "main", OUT).items():
+    for bid, doc in docs(store, "main", OUT).items():
         back = (doc.get("returned") or [None])[-1]
         found.append(OutStatus(bid, list(doc.get("courses", [])), str(doc.get("carrier", "")),
                                str(doc.get("made_at", "")), str(doc.get("made_by", "")),
                                back["at"] if back else None, back["by"] if back else None))
     return sorted(found, key=lambda s: s.made_at)
-
-
-def reviews(store: Store) -> list[dict[str, Any]]:
-    _check(store, REVIEWS)
-    return [dict(d) for d in _docs(store, "main", REVIEWS).values()] if store.exists() else []
-
-
-def dismiss_review(store: Store, person_id: str) -> None:
-    """Someone has looked at a walk-in flagged as maybe a registered person."""
-    with store.transaction():
-        if _meta_doc(store, REVIEWS, person_id) is None:
-            raise SyncError(msg("No walk-in {id} is waiting for review.", id=person_id))
-        _set_meta(store, REVIEWS, person_id, None)
 
 
 def local_time(stamp: str) -> dt.datetime | None:
