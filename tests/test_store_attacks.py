@@ -7,6 +7,7 @@ id with a newline, a swapped `.d` folder, a thousand nested folders in the backu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -183,9 +184,18 @@ def test_a_thousand_nested_folders_in_the_backups_are_not_followed(tmp_path: Pat
             os.chdir("a")
     finally:
         os.chdir(tmp_path)
-    result = run_kuffert("backup", db=db)
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-    Store.open(db).mark("c1", "c1d", "p1", Mark.PRESENT)  # the day's backup and its pruning
+    try:
+        result = run_kuffert("backup", db=db)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        Store.open(db).mark("c1", "c1d", "p1", Mark.PRESENT)  # the day's backup, pruning
+    finally:
+        # Taken down from the bottom: a recursive removal (pytest's too) would overflow.
+        levels = [deep]
+        for _ in range(1100):
+            levels.append(levels[-1] / "a")
+        for level in reversed(levels):
+            with contextlib.suppress(FileNotFoundError):
+                os.rmdir(level)
 
 
 def test_a_planted_manifest_does_not_switch_the_backups_off(tmp_path: Path) -> None:
@@ -224,3 +234,26 @@ def test_a_commit_whose_prepared_file_vanished_is_not_called_finished(tmp_path: 
         with Store.open(db).transaction():
             pass
     assert "cannot be finished" in str(refused.value)
+
+
+def test_a_file_planted_deep_in_a_backup_is_not_restored_as_a_course(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    Store.open(db).mark("c1", "c1d", "p1", Mark.PRESENT)
+    (only,) = backup.list_backups(Store.open(db).db.layout)
+    (only.path / "k.d" / "planted").mkdir()
+    (only.path / "k.d" / "planted" / "evil.json").write_text('{"sessions": {}}')
+    assert run_kuffert("restore", only.name, "--yes", db=db).returncode == 0
+    assert not (tmp_path / "k.d" / "courses" / "evil.json").exists()
+    assert run_kuffert("check", db=db).returncode == 0
+
+
+def test_outputs_named_like_temp_files_or_in_the_backups_are_refused_in_words(
+        tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    Store.open(db).mark("c1", "c1d", "p1", Mark.PRESENT)
+    temp_like = tmp_path / ".k.json.0123456789abcdef.kuffert-tmp"
+    result = run_kuffert("export", "people", "--out", str(temp_like), db=db)
+    assert result.returncode != 0 and "temporary files" in result.stderr
+    in_backups = tmp_path / "k.backups" / "x.csv"
+    result = run_kuffert("export", "people", "--out", str(in_backups), db=db)
+    assert result.returncode != 0 and "k.backups" in result.stderr, result.stderr

@@ -27,7 +27,7 @@ from typing import IO
 
 from tui.i18n import Message, msg
 from tui.store.errors import StoreError
-from tui.store.files import fsync_dir
+from tui.store.files import fsync_dir, is_temp
 from tui.store.layout import Layout
 
 PRIVATE = 0o600
@@ -63,12 +63,15 @@ def _database_problem(path: Path, database: Layout, shown: str) -> Message | Non
             return msg("{path} is the database's own file {file}; Kuffert never writes an "
                        "export over its data. Choose a file outside the database.",
                        path=shown, file=str(own))
-    folders = (database.folder, database.backups)
-    folder_ids = {i for i in map(_identity, folders) if i is not None}
+    if is_temp(path.name):
+        # The next writer sweeps such names up as a killed writer's leftovers.
+        return msg("{path} is named like one of Kuffert's temporary files, which are removed "
+                   "without asking; choose another name.", path=shown)
     chain = [target, *target.parents]
-    for folder in folders:
-        inside = _resolved(folder)
-        if any(step == inside or _identity(step) in folder_ids for step in chain):
+    for folder in (database.folder, database.backups):
+        inside, inside_id = _resolved(folder), _identity(folder)
+        if any(step == inside or (inside_id is not None and _identity(step) == inside_id)
+               for step in chain):
             return msg("{path} is inside the database's folder {folder}; Kuffert never "
                        "writes an export among its data or backups. Choose a file outside "
                        "it.", path=shown, folder=str(folder))

@@ -13,6 +13,7 @@ from pathlib import Path
 from tui.i18n import Message, msg
 from tui.store import backup
 from tui.store.backup import Backup
+from tui.store.database import SAFE_ID
 from tui.store.errors import StoreError
 from tui.store.files import read_regular
 from tui.store.storage import decode_tables
@@ -44,6 +45,8 @@ def restore(store: Store, source: Backup) -> set[str]:
                 db.delete_course_file(path.stem)
         for rel, raw in incoming.items():
             path = root / rel
+            if not _belongs(layout, path):
+                continue  # a file that is no part of a database (planted in the backup)
             _stage(store, path, decode_tables(path, raw))
         again = {pid for pid in erased if store.people.find(pid) is not None}
         for pid in sorted(again):
@@ -53,6 +56,12 @@ def restore(store: Store, source: Backup) -> set[str]:
             if table.get(doc_id=pid) is None:
                 table.insert(_erasure_doc(pid))
     return again
+
+
+def _belongs(layout, path: Path) -> bool:
+    if path in (layout.main, layout.people):
+        return True
+    return path.parent == layout.courses and SAFE_ID.match(path.stem) is not None
 
 
 def _stage(store: Store, path: Path, tables: dict) -> None:
