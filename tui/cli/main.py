@@ -6,6 +6,7 @@ Headless commands never import Textual: they must start fast over SSH and in scr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -335,6 +336,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StoreError, UserError) as error:
         message = error.message if isinstance(error, StoreError) else error.args[0]
         echo(f"kuffert: {message}", err=True)
+        return EXIT_PROBLEM
+    except BrokenPipeError:
+        # The reader went away (`kuffert config | head`): not an error to report.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PROBLEM
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
