@@ -256,6 +256,9 @@ def cmd_import(args: argparse.Namespace, store: Any) -> int:
         if receipt.reasons.get(sync.COURSE_GONE):
             why.append(_("{n} of a course deleted in the office").format(
                 n=receipt.reasons[sync.COURSE_GONE]))
+        if receipt.reasons.get(sync.JOURNAL_GONE):
+            why.append(_("{n} of a journal deleted in the office").format(
+                n=receipt.reasons[sync.JOURNAL_GONE]))
         if receipt.reasons.get(sync.NOT_CARRIED):
             why.append(_("{n} not in the bundle that went out").format(
                 n=receipt.reasons[sync.NOT_CARRIED]))

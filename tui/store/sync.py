@@ -54,6 +54,7 @@ from tui.store.sync_records import (
 # Why a record from the field was dropped.
 ERASED, COURSE_GONE = "erased", "course_deleted"
 NOT_CARRIED = "not_carried"  # not in the bundle that went out, and not new in the field
+JOURNAL_GONE = "journal_deleted"  # an entry or goal of a journal the office no longer has
 
 
 # -- taking courses out (office) ----------------------------------------------------------
@@ -407,6 +408,14 @@ def _subjects(loc: Loc, doc: dict[str, Any] | None, office: dict[str, Any] | Non
     return found
 
 
+def _orphan(loc: Loc, doc: dict[str, Any] | None, office: dict[str, Any] | None,
+            journals: dict[tuple[str, str], dict[str, Any]]) -> bool:
+    if loc.table not in ("journal_entries", "journal_goals"):
+        return False
+    named = {v.get("journal_id") for v in (doc, office) if v}
+    return any((loc.course or "", j) not in journals for j in named)
+
+
 def _carried(loc: Loc, out_bundle: dict[str, Any], exists_in_office: bool) -> bool:
     """Whether the field may send this record: it went out in the bundle, or it is new
     in the field under an id the office does not have (a walk-in, a new mark)."""
@@ -482,6 +491,12 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
             if subjects & erased:
                 receipt.dropped[kind] += 1
                 receipt.reasons[ERASED] += 1
+                continue
+            if _orphan(loc, incoming, office, journals):
+                # Its journal went with an erasure (or was deleted): whose it was is
+                # unknown now, so it must not come back, not even into a conflict.
+                receipt.dropped[kind] += 1
+                receipt.reasons[JOURNAL_GONE] += 1
                 continue
             if loc.scope == "course" and loc.course not in headers:
                 # The office deleted the course: its file is not brought back to life.
