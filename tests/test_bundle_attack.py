@@ -287,7 +287,7 @@ def test_crafted_envelopes_are_refused_in_words(trip, tmp_path) -> None:
 
 
 def test_a_zlib_bomb_is_refused_before_it_fills_memory(trip, tmp_path) -> None:
-    office, field = trip
+    _office, field = trip
     field.mark("c1", "d2", "p1", Mark.PRESENT)
     opened = read_bundle(changes(field, tmp_path), PASS)
     # Valid JSON, right checksum, but 300 MiB of padding once inflated.
@@ -357,7 +357,7 @@ def test_a_fifo_for_the_bundle_or_the_passphrase_is_refused(trip, tmp_path) -> N
 
 
 def test_a_short_passphrase_is_refused_and_an_open_file_warned_of(trip, tmp_path) -> None:
-    office, field = trip
+    _office, field = trip
     field.mark("c1", "d2", "p1", Mark.PRESENT)
     short = tmp_path / "short"
     short.write_text("kort\n")
