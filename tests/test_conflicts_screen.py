@@ -76,14 +76,15 @@ def test_a_conflict_is_resolved_by_key_from_the_dashboard(tmp_path: Path) -> Non
     async def steps(pilot: Pilot[None]) -> None:
         assert isinstance(app.screen, DashboardScreen)
         status = text_of(app, "#sync-status")
-        assert "1 conflict(s) between office and field to resolve: press c." in status
+        assert "1 conflict between office and field to resolve: press c." in status
         assert re.search(r"In the field: Kursus with Aviaja since \d\d-\d\d-\d{4}; "
                          r"changes back \d\d-\d\d-\d{4}\.", status)
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, ConflictsScreen))
         listed = rows(app, "conflict-list")
         assert list(listed) == [cell_conflict()]
-        assert listed[next(iter(listed))][1:] == ["Kursus", "field"]
+        # The office's own version is the one shown (and held) until resolved.
+        assert listed[next(iter(listed))][1:] == ["Kursus", "office"]
         fields = rows(app, "conflict-fields")
         # The field that differs comes first: partial (3 h) in the office, absent outside.
         assert list(fields)[:2] == ["mark", "hours"]
@@ -101,7 +102,7 @@ def test_a_conflict_is_resolved_by_key_from_the_dashboard(tmp_path: Path) -> Non
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
         await until(pilot, lambda: "to resolve" not in text_of(app, "#sync-status"))
-        assert "1 walk-in(s) look like registered people" in text_of(app, "#sync-status")
+        assert "1 walk-in looks like a registered person" in text_of(app, "#sync-status")
 
     run(app, steps)
 
@@ -122,10 +123,10 @@ def test_edit_takes_each_field_from_the_side_chosen(tmp_path: Path) -> None:
         fields = rows(app, "conflict-fields")
         assert list(fields)[:2] == ["phase", "text"]
         await pilot.press("e")
-        # The field's version 3 shows, so editing starts from it; keep the office's
-        # phase and the field's text.
+        # The office's version shows (a field's version 3 does not displace it), so
+        # editing starts from it; keep the office's phase and the field's text.
         keep = [r[3] for r in rows(app, "conflict-fields").values()]
-        assert keep[:2] == ["field", "field"] and set(keep[2:]) == {""}  # only what differs
+        assert keep[:2] == ["office", "office"] and set(keep[2:]) == {""}  # what differs
         await pilot.press("o", "f", "s")
         await until(pilot, lambda: len(conflicts.open_conflicts(office)) == 1)
         entry: JournalEntry = Store.open(office.path).journal_entries("c1").get("je1")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.cli.echo import echo
-from tui.i18n import N_, _, msg
+from tui.i18n import N_, _, msg, ngettext
 
 EXIT_OK, EXIT_PROBLEM = 0, 1
 
@@ -75,29 +75,25 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     add_common(reviewed)
 
 
+def echo_json(value: Any) -> None:
+    """JSON for a script: every value as it is, yet nothing in it can act on a
+    terminal (C1 and bidi controls written as escapes; json.dumps escapes C0)."""
+    from tui.domain.text import json_safe
+
+    echo(json_safe(json.dumps(value, indent=2, ensure_ascii=False)))
+
+
 def _problem(text: object) -> int:
     echo(f"kuffert: {text}", err=True)
     return EXIT_PROBLEM
 
 
+MIN_PASSPHRASE = 8
+
+
 def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
     if args.passphrase_file:
-        path = Path(args.passphrase_file)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise _Refused(msg("There is no passphrase file {file}.",
-                               file=args.passphrase_file)) from None
-        except IsADirectoryError:
-            raise _Refused(msg("{file} is a folder, not a passphrase file.",
-                               file=args.passphrase_file)) from None
-        try:
-            lines = raw.decode("utf-8").splitlines()
-        except UnicodeDecodeError:
-            raise _Refused(msg("The passphrase file {file} is not UTF-8 text.",
-                               file=args.passphrase_file)) from None
-        # The first line: an editor's final newline is not part of the passphrase.
-        phrase = lines[0] if lines else ""
+        phrase = _passphrase_from_file(Path(args.passphrase_file), args.passphrase_file)
     else:
         if not sys.stdin.isatty():
             raise _Refused(msg("No terminal to ask for the passphrase: give "
@@ -108,7 +104,38 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
     if not phrase.strip():
         raise _Refused(msg("The passphrase is empty; a bundle carries personal data and "
                            "needs one."))
+    if len(phrase) < MIN_PASSPHRASE:
+        raise _Refused(msg("The passphrase is shorter than {n} characters; a bundle "
+                           "carries personal data and needs a longer one.",
+                           n=MIN_PASSPHRASE))
     return phrase
+
+
+def _passphrase_from_file(path: Path, shown: str) -> str:
+    import stat
+
+    from tui.store.files import UnsafeFile, read_regular
+
+    try:
+        found = read_regular(path)
+    except UnsafeFile as error:
+        raise _Refused(error.message) from None
+    except OSError as error:
+        raise _Refused(msg("Kuffert could not read {file}: {reason}", file=shown,
+                           reason=error.strerror or str(error))) from None
+    if found is None:
+        raise _Refused(msg("There is no passphrase file {file}.", file=shown))
+    raw, status = found
+    if stat.S_IMODE(status.st_mode) & 0o077:
+        echo(msg("Warning: the passphrase file {file} can be read by others than you; "
+                 "make it private with 'chmod 600 {file}'.", file=shown), err=True)
+    try:
+        lines = raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise _Refused(msg("The passphrase file {file} is not UTF-8 text.",
+                           file=shown)) from None
+    # The first line: an editor's final newline is not part of the passphrase.
+    return lines[0] if lines else ""
 
 
 def _check_out(args: argparse.Namespace, store: Any) -> Path:
@@ -137,7 +164,9 @@ def cmd_export(args: argparse.Namespace, store: Any) -> int:
                                    db=str(store.path)))
             phrase = _passphrase(args, confirm=True)
             count = sync.export_changes(store, out, phrase)
-            echo(_("{n} changed record(s) written to {path}.").format(n=count, path=args.out))
+            echo(ngettext("{n} changed record written to {path}.",
+                          "{n} changed records written to {path}.", count).format(
+                              n=count, path=args.out))
             return EXIT_OK
         course_ids = list(dict.fromkeys(args.course))
         if args.programme:
@@ -153,9 +182,12 @@ def cmd_export(args: argparse.Namespace, store: Any) -> int:
         made = sync.export_courses(store, course_ids, out, phrase, carrier=args.carrier)
     except (_Refused, StoreError) as error:
         return _problem(error.args[0] if isinstance(error, _Refused) else error.message)
-    echo(_("Bundle written to {path}: {courses} course(s), {people} people, {records} "
-            "records.").format(path=args.out, courses=len(made.courses), people=made.people,
-                               records=made.records))
+    courses = ngettext("{n} course", "{n} courses", len(made.courses)).format(
+        n=len(made.courses))
+    people = ngettext("{n} person", "{n} people", made.people).format(n=made.people)
+    records = ngettext("{n} record", "{n} records", made.records).format(n=made.records)
+    echo(_("Bundle written to {path}: {courses}, {people}, {records}.").format(
+        path=args.out, courses=courses, people=people, records=records))
     return EXIT_OK
 
 
@@ -188,9 +220,12 @@ def cmd_import(args: argparse.Namespace, store: Any) -> int:
         bundle = read_bundle(Path(args.file), phrase)
         if bundle.manifest.get("kind") == "courses":
             count = sync.open_field_copy(store, bundle, args.file)
-            echo(_("Field copy {db} made from {file}: {n} records. Work on it as usual; "
-                    "bring the changes back with 'kuffert bundle export --changes'.").format(
-                        db=store.path, file=args.file, n=count))
+            echo(ngettext(
+                "Field copy {db} made from {file}: {n} record. Work on it as usual; bring "
+                "the changes back with 'kuffert bundle export --changes'.",
+                "Field copy {db} made from {file}: {n} records. Work on it as usual; bring "
+                "the changes back with 'kuffert bundle export --changes'.", count).format(
+                    db=store.path, file=args.file, n=count))
             return EXIT_OK
         receipt = sync.merge_changes(store, bundle, args.file)
     except (_Refused, StoreError) as error:
@@ -198,7 +233,7 @@ def cmd_import(args: argparse.Namespace, store: Any) -> int:
     if args.format == "json":
         # ASCII escapes keep control characters in stored text from the terminal, and
         # the data as it is for a script.
-        echo(json.dumps(receipt.to_json(), indent=2))
+        echo_json(receipt.to_json())
         return EXIT_OK
     if receipt.already_imported is not None:
         echo(_("{file} was merged before ({at}); nothing was changed.").format(
@@ -221,14 +256,23 @@ def cmd_import(args: argparse.Namespace, store: Any) -> int:
         if receipt.reasons.get(sync.COURSE_GONE):
             why.append(_("{n} of a course deleted in the office").format(
                 n=receipt.reasons[sync.COURSE_GONE]))
+        if receipt.reasons.get(sync.JOURNAL_GONE):
+            why.append(_("{n} of a journal deleted in the office").format(
+                n=receipt.reasons[sync.JOURNAL_GONE]))
+        if receipt.reasons.get(sync.NOT_CARRIED):
+            why.append(_("{n} not in the bundle that went out").format(
+                n=receipt.reasons[sync.NOT_CARRIED]))
         echo("  " + _("dropped: {counts}: {why}").format(
             counts=_counts(receipt.dropped), why=", ".join(why)))
     else:
         echo("  " + _("dropped: 0"))
     if receipt.reviews:
-        echo("  " + _("to review: {n} walk-in(s) with the name and institution of a "
-                       "registered person, kept apart: {ids}").format(
-                           n=len(receipt.reviews), ids=", ".join(receipt.reviews)))
+        echo("  " + ngettext(
+            "to review: {n} walk-in with the name and institution of a registered person, "
+            "kept apart: {ids}",
+            "to review: {n} walk-ins with the name and institution of a registered "
+            "person, kept apart: {ids}", len(receipt.reviews)).format(
+                n=len(receipt.reviews), ids=", ".join(receipt.reviews)))
     return EXIT_OK
 
 
@@ -244,7 +288,7 @@ def cmd_conflicts(args: argparse.Namespace, store: Any) -> int:
 
     found = conflicts.open_conflicts(store)
     if args.format == "json":
-        echo(json.dumps([c.to_json() for c in found], indent=2))
+        echo_json([c.to_json() for c in found])
         return EXIT_OK
     _print_reviews(store)
     if not found:

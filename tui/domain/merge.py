@@ -93,8 +93,15 @@ def sort_versions(versions: Iterable[Version]) -> list[Version]:
 
 
 def shown(versions: Sequence[Version]) -> Version:
-    """The version a conflict shows until resolved: a kept record before a deletion (no
-    one loses sight of data), then the higher stamp. Independent of merge order."""
+    """The version a conflict shows until resolved, and the one the database holds.
+
+    The office's own version when it has one: a field copy chooses its stamps (a crafted
+    bundle can say version 99), so no field version displaces the office's before a
+    person decides. Between field versions only: a kept record before a deletion (no
+    one loses sight of data), then the higher stamp; independent of merge order."""
+    office = [v for v in versions if v.origin == "office"]
+    if office:
+        return office[0]
     return max(versions, key=lambda v: (not v.deleted, v.stamp, v.origin, v.field_id))
 
 

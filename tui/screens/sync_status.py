@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.i18n import _
+from tui.i18n import _, ngettext
 from tui.store import conflicts, sync, sync_records
 from tui.store.store import Store
 
@@ -48,9 +48,11 @@ def _read_status(store: Store) -> SyncStatus:
         lines.append(_("Field copy of {courses}, opened {day}.").format(
             courses=courses, day=day(origin.get("opened_at"))))
         if count:
-            lines.append(_("{n} change(s) not brought back yet, the first from {when}; "
-                           "bring them with 'kuffert bundle export --changes'.").format(
-                               n=count, when=when(since)))
+            lines.append(ngettext(
+                "{n} change not brought back yet, made {when}; bring it with 'kuffert "
+                "bundle export --changes'.",
+                "{n} changes not brought back yet, the first from {when}; bring them with "
+                "'kuffert bundle export --changes'.", count).format(n=count, when=when(since)))
         else:
             lines.append(_("Every change has been put in a bundle for the office."))
     out = sync.out_in_field(store)
@@ -62,9 +64,13 @@ def _read_status(store: Store) -> SyncStatus:
         lines.append(_("In the field: {courses} with {who} since {day}; {back}.").format(
             courses=courses, who=who, day=day(status.made_at), back=back))
     if len(out) > MAX_OUT_LINES:
-        lines.append(_("… and {n} earlier bundle(s).").format(n=len(out) - MAX_OUT_LINES))
+        earlier = len(out) - MAX_OUT_LINES
+        lines.append(ngettext("… and {n} earlier bundle.", "… and {n} earlier bundles.",
+                              earlier).format(n=earlier))
     waiting = len(conflicts.reviews(store))
     if waiting:
-        lines.append(_("{n} walk-in(s) look like registered people: see 'kuffert "
-                       "conflicts'.").format(n=waiting))
+        lines.append(ngettext(
+            "{n} walk-in looks like a registered person: see 'kuffert conflicts'.",
+            "{n} walk-ins look like registered people: see 'kuffert conflicts'.",
+            waiting).format(n=waiting))
     return SyncStatus(conflicts.conflict_count(store), tuple(lines))

@@ -34,10 +34,13 @@ FORMAT_VERSION = 1
 # 32 MiB and about a tenth of a second on a low-end laptop; the bundle stores them, so
 # they can be raised later without breaking old bundles.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
-# A header asking for more than this is refused rather than run (a planted file must
-# not make the import eat all memory).
-MAX_N, MAX_R, MAX_P = 2**20, 16, 4
+# A header asking for more than this is refused in words rather than run: a planted
+# file must not make the import eat all memory (n=2**17, r=8 is 128 MiB).
+MAX_N, MAX_R, MAX_P = 2**17, 8, 1
 MAX_HEADER = 4096
+# The decompressed payload may be at most this big: a crafted bundle of a few kilobytes
+# could otherwise inflate to gigabytes. Far above any real set of courses.
+MAX_PAYLOAD = 256 * 1024 * 1024
 
 
 class BundleError(StoreError):
@@ -52,6 +55,14 @@ class Bundle:
 
 def checksum(records: list[dict[str, Any]]) -> str:
     return hashlib.sha256(_canonical(records)).hexdigest()
+
+
+def _inflate(data: bytes) -> bytes:
+    inflater = zlib.decompressobj()
+    plain = inflater.decompress(data, MAX_PAYLOAD)
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise ValueError("payload too large or cut short")
+    return plain
 
 
 def _canonical(value: Any) -> bytes:
@@ -106,43 +117,76 @@ def decrypt(data: bytes, passphrase: str, source: str) -> Bundle:
         known = (header["format"] == FORMAT_VERSION and header["kdf"] == "scrypt"
                  and header["cipher"] == "AES-256-GCM")
         sane = all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in (n, r, p))
-    except (ValueError, KeyError, TypeError):
+        if not isinstance(header, dict):
+            raise TypeError
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise BundleError(damaged) from None
     if not known:
         raise BundleError(msg("{file} was made by a newer Kuffert (an unknown bundle format);"
                               " nothing was changed. Update Kuffert.", file=source))
-    if not sane or n > MAX_N or r > MAX_R or p > MAX_P or n & (n - 1) or len(nonce) != 12:
+    if not sane or n < 2 or n & (n - 1) or len(nonce) != 12 or not salt:
         raise BundleError(damaged)
-    key, check_key = _keys(passphrase, salt, n, r, p)
+    if n > MAX_N or r > MAX_R or p > MAX_P:
+        raise BundleError(msg("{file} asks for more memory to open than Kuffert allows "
+                              "(key derivation n={n}, r={r}, p={p}; at most n={max_n}, "
+                              "r={max_r}, p={max_p}); nothing was changed. Kuffert never "
+                              "writes such a bundle: someone made it by hand.", file=source,
+                              n=n, r=r, p=p, max_n=MAX_N, max_r=MAX_R, max_p=MAX_P))
+    try:
+        key, check_key = _keys(passphrase, salt, n, r, p)
+    except MemoryError:
+        raise BundleError(msg("There is not enough memory to open {file}; nothing was "
+                              "changed. Close other programs and try again.",
+                              file=source)) from None
     if not hmac.compare_digest(str(header.get("check", "")), _check_value(check_key)):
         raise BundleError(msg("The passphrase does not open {file}; nothing was changed.",
                               file=source))
     try:
         plain = AESGCM(key).decrypt(nonce, data[end + 1:], head)
-        payload = json.loads(zlib.decompress(plain))
+        payload = json.loads(_inflate(plain))
         manifest, records = payload["manifest"], payload["records"]
         if not isinstance(manifest, dict) or not isinstance(records, list):
             raise TypeError
+        # A lone surrogate is valid JSON but no text: the checksum cannot encode it.
+        summed = checksum(records)
     except (InvalidTag, ValueError, KeyError, TypeError, zlib.error, RecursionError):
         raise BundleError(damaged) from None
-    if not hmac.compare_digest(str(manifest.get("checksum", "")), checksum(records)):
+    except MemoryError:
+        raise BundleError(msg("There is not enough memory to open {file}; nothing was "
+                              "changed. Close other programs and try again.",
+                              file=source)) from None
+    if not hmac.compare_digest(str(manifest.get("checksum", "")), summed):
         raise BundleError(damaged)
     return Bundle(manifest, records)
 
 
 def read_bundle(path: Path, passphrase: str) -> Bundle:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BundleError(msg("There is no file {file}.", file=str(path))) from None
-    except IsADirectoryError:
-        raise BundleError(msg("{file} is a folder, not a bundle.", file=str(path))) from None
+    data = read_input(path)
     return decrypt(data, passphrase, str(path))
+
+
+def read_input(path: Path) -> bytes:
+    """A file the user names, read only if it is a regular file: a FIFO or a device
+    there would hang the command or read forever."""
+    from tui.store.files import UnsafeFile, read_regular
+
+    try:
+        found = read_regular(path)
+    except UnsafeFile as error:
+        raise BundleError(error.message) from None
+    except OSError as error:
+        raise BundleError(msg("Kuffert could not read {file}: {reason}", file=str(path),
+                              reason=error.strerror or str(error))) from None
+    if found is None:
+        raise BundleError(msg("There is no file {file}.", file=str(path)))
+    return found[0]
 
 
 def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def _unb64(text: str) -> bytes:
+def _unb64(text: object) -> bytes:
+    if not isinstance(text, str):
+        raise TypeError("not base64 text")
     return base64.b64decode(text.encode("ascii"), validate=True)

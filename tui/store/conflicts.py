@@ -47,8 +47,12 @@ def add_conflict(store: Store, loc: Loc, office: dict[str, Any] | None,
         origin_of = ("field", from_field[0]) if from_field else ("office", "")
         versions = [Version(origin_of[0], origin_of[1], office_stamp, office)]
     versions = add_version(versions, Version("field", field_id, in_stamp, incoming))
-    chosen = shown(versions)
-    put(store, loc, chosen.doc)
+    if not any(v.origin == "office" for v in versions):
+        # Only versions from field copies (the office's record came from an earlier
+        # bundle): show the same one whatever order the bundles came in. An office
+        # version is never replaced before someone resolves: the stamps a bundle
+        # carries are the sender's to choose.
+        put(store, loc, shown(versions).doc)
     set_meta(store, CONFLICTS, conflict_id(loc), {
         "scope": loc.scope, "course": loc.course, "table": loc.table, "record_id": loc.id,
         "subject": subject or (open_conflict or {}).get("subject"),

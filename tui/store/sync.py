@@ -53,6 +53,8 @@ from tui.store.sync_records import (
 
 # Why a record from the field was dropped.
 ERASED, COURSE_GONE = "erased", "course_deleted"
+NOT_CARRIED = "not_carried"  # not in the bundle that went out, and not new in the field
+JOURNAL_GONE = "journal_deleted"  # an entry or goal of a journal the office no longer has
 
 
 # -- taking courses out (office) ----------------------------------------------------------
@@ -154,6 +156,9 @@ def export_courses(store: Store, course_ids: list[str], out: Path, passphrase: s
         set_meta(store, OUT, bundle_id, {
             "courses": list(course_ids), "carrier": carrier, "made_at": manifest["made_at"],
             "made_by": manifest["made_by"], "people": sorted(people), "returned": [],
+            # What went out beside the courses and people: only these may come back.
+            "carried": sorted(Loc(r["scope"], r["table"], r["id"]).key for r in records
+                              if r["scope"] == "main"),
         })
     return OutBundle(bundle_id, list(course_ids), len(people), len(records))
 
@@ -363,17 +368,72 @@ class Receipt:
                 "reviews": self.reviews, "already_imported": self.already_imported}
 
 
-def _erased(store: Store, out_bundle: dict[str, Any] | None) -> set[str]:
+def _erased(store: Store, out_bundle: dict[str, Any]) -> set[str]:
     erased = getattr(store, "erased_person_ids", None)
     found: set[str] = set(erased()) if callable(erased) else set()
     # Deleting a person is an erasure: whoever went out in the bundle and is gone now.
     people = docs(store, "people", "people")
-    found |= {p for p in (out_bundle or {}).get("people", []) if p not in people}
+    found |= {p for p in out_bundle.get("people", []) if p not in people}
     return found
 
 
+def _journal_people(journal: dict[str, Any] | None) -> set[str]:
+    if not journal:
+        return set()
+    found = {journal["person_id"]} if isinstance(journal.get("person_id"), str) else set()
+    members = journal.get("member_ids")
+    if isinstance(members, list):
+        found |= {m for m in members if isinstance(m, str)}
+    return found
+
+
+def _subjects(loc: Loc, doc: dict[str, Any] | None, office: dict[str, Any] | None,
+              journals: dict[tuple[str, str], dict[str, Any]]) -> set[str]:
+    """Everyone a record is about, worked out from the record (either side's version),
+    never from what the bundle says about it."""
+    if loc.scope == "people":
+        return {loc.id}
+    found: set[str] = set()
+    for version in (doc, office):
+        if not version:
+            continue
+        if isinstance(version.get("person_id"), str):
+            found.add(version["person_id"])
+        if loc.table == "journals":
+            found |= _journal_people(version)
+        elif loc.table in ("journal_entries", "journal_goals"):
+            journal_id = version.get("journal_id")
+            if isinstance(journal_id, str):
+                found |= _journal_people(journals.get((loc.course or "", journal_id)))
+    return found
+
+
+def _orphan(loc: Loc, doc: dict[str, Any] | None, office: dict[str, Any] | None,
+            journals: dict[tuple[str, str], dict[str, Any]]) -> bool:
+    if loc.table not in ("journal_entries", "journal_goals"):
+        return False
+    named = {v.get("journal_id") for v in (doc, office) if v}
+    return any((loc.course or "", j) not in journals for j in named)
+
+
+def _carried(loc: Loc, out_bundle: dict[str, Any], exists_in_office: bool) -> bool:
+    """Whether the field may send this record: it went out in the bundle, or it is new
+    in the field under an id the office does not have (a walk-in, a new mark)."""
+    if loc.scope == "course":
+        return loc.course in out_bundle.get("courses", [])
+    if loc.table == "courses":
+        return loc.id in out_bundle.get("courses", [])
+    if loc.scope == "people":
+        return loc.id in out_bundle.get("people", []) or not exists_in_office
+    return loc.key in out_bundle.get("carried", []) or not exists_in_office
+
+
 def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
-    """Merge a field copy's changes; all of it in one transaction, or none of it."""
+    """Merge a field copy's changes; all of it in one transaction, or none of it.
+
+    Only what went out may come back changed: a record outside the bundle's courses
+    and people is dropped (with its reason on the receipt), whatever the bundle says.
+    """
     _check_schema(bundle, source)
     m = bundle.manifest
     receipt = Receipt(str(m.get("bundle_id")), str(m.get("made_by", "?")),
@@ -395,29 +455,54 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
             return receipt
         check_bookkeeping(store, STAMPS, CONFLICTS, REVIEWS)
         out_bundle = meta_doc(store, OUT, str(m.get("origin_bundle_id")))
+        if out_bundle is None:
+            raise SyncError(msg("{file} brings back changes to a bundle this database did "
+                                "not take out; nothing was changed.", file=source))
         erased = _erased(store, out_bundle)
-        headers = set(docs(store, "main", "courses")) | {
-            loc.id for loc, r in locs if loc.table == "courses" and r["doc"] is not None}
+        headers = set(docs(store, "main", "courses"))
+        journals: dict[tuple[str, str], dict[str, Any]] = {}
+        for cid in sorted({loc.course for loc, _ in locs if loc.course}):
+            journals.update({(cid, jid): j for jid, j in
+                             docs(store, "course", "journals", cid).items()})
+        for loc, record in locs:
+            # A journal the field made names its people too; the office's copy wins.
+            if loc.table == "journals" and isinstance(record["doc"], dict):
+                journals.setdefault((loc.course or "", loc.id), record["doc"])
         stamps = docs(store, "main", STAMPS, create=True)
         conflicts = docs(store, "main", CONFLICTS, create=True)
         people_index: dict[tuple[str, Any], list[str]] | None = None
         for loc, record in locs:
             kind = loc.table
             incoming = record["doc"]
-            if record.get("subject") in erased or (loc.scope == "people" and loc.id in erased):
+            office = get(store, loc)
+            if not _carried(loc, out_bundle, office is not None or (
+                    loc.scope == "people" and loc.id in erased)):
+                receipt.dropped[kind] += 1
+                receipt.reasons[NOT_CARRIED] += 1
+                continue
+            subjects = _subjects(loc, incoming, office, journals)
+            if loc.table == "journals" and incoming is not None:
+                # Decoded already: a journal's members are a list of ids.
+                members = set(incoming.get("member_ids") or [])
+                if members & erased:
+                    incoming = {**incoming, "member_ids": [
+                        p for p in incoming["member_ids"] if p not in erased]}
+                    subjects -= members
+            if subjects & erased:
                 receipt.dropped[kind] += 1
                 receipt.reasons[ERASED] += 1
+                continue
+            if _orphan(loc, incoming, office, journals):
+                # Its journal went with an erasure (or was deleted): whose it was is
+                # unknown now, so it must not come back, not even into a conflict.
+                receipt.dropped[kind] += 1
+                receipt.reasons[JOURNAL_GONE] += 1
                 continue
             if loc.scope == "course" and loc.course not in headers:
                 # The office deleted the course: its file is not brought back to life.
                 receipt.dropped[kind] += 1
                 receipt.reasons[COURSE_GONE] += 1
                 continue
-            members = set((incoming or {}).get("member_ids") or [])
-            if loc.table == "journals" and members & erased:
-                incoming = {**incoming, "member_ids": [
-                    p for p in incoming["member_ids"] if p not in erased]}
-            office = get(store, loc)
             base = None
             if record.get("base_version"):
                 base = (int(record["base_version"]), str(record.get("base_updated_at", "")),
@@ -437,6 +522,12 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
             elif outcome is Outcome.TAKEN:
                 receipt.taken[kind] += 1
                 put(store, loc, incoming)
+                if office is None and loc.scope != "course":
+                    # New in the field, now in the office: a later bundle may change it.
+                    name = "people" if loc.scope == "people" else "carried"
+                    key = loc.id if loc.scope == "people" else loc.key
+                    if key not in out_bundle.get(name, []):
+                        out_bundle[name] = sorted([*out_bundle.get(name, []), key])
                 if loc.scope == "people" and base is None and incoming is not None:
                     if people_index is None:
                         people_index = _people_index(store, {r["id"] for _, r in locs})
@@ -448,7 +539,7 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
                             "field_id": field_id, "bundle_by": receipt.made_by})
             else:
                 receipt.conflicts.append(conflict_id(loc))
-                subject = loc.id if loc.scope == "people" else record.get("subject")
+                subject = min(subjects) if subjects else None
                 add_conflict(store, loc, office, incoming, in_stamp, field_id,
                               stamps.get(loc.key, {}).get("stamps", []), open_conflict,
                               subject)
@@ -459,10 +550,9 @@ def merge_changes(store: Store, bundle: Bundle, source: str) -> Receipt:
         set_meta(store, IMPORTS, receipt.bundle_id, {
             "imported_at": now(), "imported_by": who(), "field_id": field_id,
             "receipt": receipt.to_json()})
-        if out_bundle is not None:
-            out_bundle["returned"] = [*out_bundle.get("returned", []), {
-                "bundle_id": receipt.bundle_id, "at": now(), "by": receipt.made_by}]
-            set_meta(store, OUT, str(m.get("origin_bundle_id")), out_bundle)
+        out_bundle["returned"] = [*out_bundle.get("returned", []), {
+            "bundle_id": receipt.bundle_id, "at": now(), "by": receipt.made_by}]
+        set_meta(store, OUT, str(m.get("origin_bundle_id")), out_bundle)
         touch(store, "main")
     return receipt
 
