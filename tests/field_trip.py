@@ -123,6 +123,9 @@ def files_bytes(store: Store) -> dict[str, bytes]:
 
 # Bookkeeping that records when things happened, not what the data is.
 TIMED_TABLES = {"sync_imports", "sync_out"}
+# Derived on each machine when a course's file is written, stamped with that moment: two
+# merges a second apart give the same summary with another time.
+DERIVED_TABLES = {"course_summaries"}
 
 
 def contents(store: Store) -> dict[str, object]:
@@ -130,5 +133,8 @@ def contents(store: Store) -> dict[str, object]:
     found: dict[str, object] = {}
     for p in layout.data_files():
         tables = json.loads(p.read_text(encoding="utf-8"))
-        found[p.name] = {t: d for t, d in tables.items() if t not in TIMED_TABLES}
+        found[p.name] = {
+            t: ({i: {k: v for k, v in doc.items() if k not in ("created_at", "updated_at")}
+                 for i, doc in d.items()} if t in DERIVED_TABLES else d)
+            for t, d in tables.items() if t not in TIMED_TABLES}
     return found
