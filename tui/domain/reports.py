@@ -45,7 +45,7 @@ from tui.domain.expectation import expected
 from tui.domain.journals import GoalOutcome, GoalRating, Journal, JournalEntry, JournalGoal, Phase
 from tui.domain.parse import format_date, format_number
 from tui.domain.people import Person, Qualification, Role
-from tui.domain.places import Institution, Place, PlaceKind
+from tui.domain.places import Institution, Place, PlaceKind, distinct_names
 from tui.domain.programmes import Programme
 from tui.domain.rules import completes, day_credit
 from tui.i18n import _
@@ -450,7 +450,7 @@ def build_report(
     report.municipality_names = {
         m: lookup.by_id[m].name for m in report.trained_by_municipality if m in lookup.by_id
     } | {r.municipality_id: r.name for r in report.reach}
-    report.place_names = {p.id: p.name for p in lookup.by_id.values()}
+    report.place_names = distinct_names(lookup.by_id.values())
     report.institution_names = {i.id: i.name for i in lookup.institutions.values()}
 
     report.goal_changes = _goal_changes(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rich.table import Table
 from rich.text import Text
@@ -27,7 +28,7 @@ from tui.domain.courses import (
 )
 from tui.domain.parse import format_date, format_hours, format_time, weekday_name
 from tui.domain.people import Person
-from tui.domain.places import Institution, InstitutionKind, Place
+from tui.domain.places import Institution, InstitutionKind, Place, distinct_names
 from tui.domain.programmes import Programme
 from tui.domain.rules import completion_text
 from tui.domain.schedule import holiday_warnings, practice_periods
@@ -70,6 +71,10 @@ class CourseData:
 
     def session(self, session_id: str) -> Session | None:
         return next((s for s in self.sessions if s.id == session_id), None)
+
+    @cached_property
+    def place_names(self) -> dict[str, str]:
+        return distinct_names(self.places.values())
 
     def in_order(self) -> list[Session]:
         return sorted(self.sessions, key=lambda s: (s.date, s.start or dt.time.min))
@@ -268,8 +273,8 @@ def _time_span(s: Session) -> str:
 def _where(data: CourseData, s: Session) -> str:
     if s.venue:
         return s.venue
-    place = data.places.get(s.place_id or data.course.place_id or "")
-    return data.course.venue or (place.name if place else "")
+    place_id = s.place_id or data.course.place_id or ""
+    return data.course.venue or data.place_names.get(place_id, "")
 
 
 def _postponed_note(data: CourseData, s: Session) -> str:
