@@ -76,7 +76,7 @@ def test_a_conflict_is_resolved_by_key_from_the_dashboard(tmp_path: Path) -> Non
     async def steps(pilot: Pilot[None]) -> None:
         assert isinstance(app.screen, DashboardScreen)
         status = text_of(app, "#sync-status")
-        assert "1 conflict(s) between office and field to resolve: press c." in status
+        assert "1 conflict between office and field to resolve: press c." in status
         assert re.search(r"In the field: Kursus with Aviaja since \d\d-\d\d-\d{4}; "
                          r"changes back \d\d-\d\d-\d{4}\.", status)
         await pilot.press("c")

@@ -48,7 +48,7 @@ from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution, Place, PlaceKind, distinct_names
 from tui.domain.programmes import Programme
 from tui.domain.rules import completes, day_credit
-from tui.i18n import _
+from tui.i18n import _, ngettext
 
 Period = tuple[dt.date | None, dt.date | None]
 
@@ -865,7 +865,9 @@ def report_to_text(report: Report) -> str:
                 if phase is None:
                     lines.append(_("{journal}: no entries yet").format(journal=title))
                     continue
-                lines.append(_("{journal}: phase {number} {phase} ({n} entries)").format(
+                lines.append(ngettext("{journal}: phase {number} {phase} ({n} entry)",
+                                      "{journal}: phase {number} {phase} ({n} entries)",
+                                      len(journal.entry_ids)).format(
                     journal=title, number=int(phase), phase=phase.label,
                     n=len(journal.entry_ids)))
     return "\n".join(lines) + "\n"

@@ -145,7 +145,8 @@ def overview_table(data: CourseData) -> Table:
         if c.reading_pages is not None else "")
     rule = c.completion
     row(_("To complete"), completion_text(rule) if rule.in_hours
-        else _("at least {n} of {days} days").format(n=rule.min_sessions, days=len(active))
+        else ngettext("at least {n} of {days} day", "at least {n} of {days} days",
+                      len(active)).format(n=rule.min_sessions, days=len(active))
         if rule.min_sessions else "")
     rule = c.eligibility
     who = [", ".join(r.label for r in rule.roles),
@@ -236,9 +237,12 @@ class SessionsPane(Vertical):
             if period is None or period[1] is None:
                 return ""
             after, following = period
-            return _("Practice period from {first} to {last} ({days} days). Task: {task}").format(
+            days = (following.date - after.date).days
+            return ngettext("Practice period from {first} to {last} ({days} day). Task: {task}",
+                            "Practice period from {first} to {last} ({days} days). Task: {task}",
+                            days).format(
                 first=day_text(after.date), last=day_text(following.date),
-                days=(following.date - after.date).days,
+                days=days,
                 task=after.practice_task or _("none yet (k adds one)"))
         session = data.session(key)
         return session_detail(data, session) if session else ""

@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
-from tui.i18n import N_, _
+from tui.i18n import N_, _, ngettext
 from tui.screens.overview import Overview, OverviewReader, TargetReader, progress_text
 from tui.store.errors import StoreError
 from tui.widgets.keys import key_for, translate_bindings
@@ -208,8 +208,10 @@ class DashboardScreen(Screen[None]):
         status = overview.sync
         lines = list(status.lines)
         if status.conflicts:
-            lines.insert(0, _("{n} conflict(s) between office and field to resolve: press "
-                              "{key}.").format(n=status.conflicts,
+            lines.insert(0, ngettext(
+                "{n} conflict between office and field to resolve: press {key}.",
+                "{n} conflicts between office and field to resolve: press {key}.",
+                status.conflicts).format(n=status.conflicts,
                                                key=self._key_for("dashboard.conflicts")))
         widget = self.query_one("#sync-status", Static)
         widget.update("\n".join(lines))

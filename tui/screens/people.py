@@ -27,7 +27,7 @@ from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution, Place
 from tui.domain.rules import validate_person
 from tui.domain.text import printable
-from tui.i18n import N_, Message, _, language
+from tui.i18n import N_, Message, _, language, ngettext
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.store import Erasure
 from tui.widgets.confirm import ConfirmScreen
@@ -264,9 +264,11 @@ class PeopleScreen(Screen[None]):
             return _("Showing {shown} of {matched}; type more to narrow the list.").format(
                 shown=format_count(shown), matched=format_count(matched))
         if query.strip():
-            return _("{matched} of {total} people match.").format(
+            return ngettext("{matched} of {total} person match.",
+                            "{matched} of {total} people match.", total).format(
                 matched=format_count(matched), total=format_count(total))
-        return _("{total} people.").format(total=format_count(total))
+        return ngettext("{total} person.", "{total} people.", total).format(
+            total=format_count(total))
 
     def _key_for(self, binding_id: str) -> str:
         return key_for(self, binding_id)

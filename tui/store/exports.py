@@ -31,7 +31,7 @@ from tui.domain.records import LabelledEnum, Record
 from tui.domain.reports import Period, Report, build_report
 from tui.domain.rules import session_hours
 from tui.domain.text import json_safe, printable
-from tui.i18n import N_, _, msg
+from tui.i18n import N_, _, msg, ngettext
 from tui.store.codec import encode
 from tui.store.errors import StoreError
 from tui.store.ids import now
@@ -559,7 +559,9 @@ def journal_markdown(
                         line += f" {md_text(goal.comment)}"
                     lines.append(line)
                 reached = sum(1 for g in cycle_goals if g.outcome is GoalOutcome.REACHED)
-                lines += ["", _("{reached} of {total} goals reached.").format(
+                lines += ["", ngettext("{reached} of {total} goal reached.",
+                                        "{reached} of {total} goals reached.",
+                                        len(cycle_goals)).format(
                     reached=reached, total=len(cycle_goals)), ""]
     return "\n".join(lines)
 
