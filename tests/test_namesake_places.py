@@ -11,11 +11,17 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
 
 from tests.conftest import run_kuffert
+from tests.pilot import until
+from tests.test_courses_screen import open_course, rows, run
+from tui.app import KuffertApp
 from tui.domain.courses import Course, Enrolment, Session
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.programmes import Programme
+from tui.screens.people import PeopleScreen
 from tui.store.shipped_places import add_places, shipped
 from tui.store.store import Store
 
@@ -95,3 +101,30 @@ def test_the_report_filtered_to_a_namesake_names_its_municipality(db: Path) -> N
     done = run_kuffert("report", "--place", KUJALLEQ_AAPPILATTOQ, db=db)
     assert done.returncode == 0, done.stderr
     assert f"place {AAPPILATTOQ}" in done.stdout
+
+
+def test_the_register_and_the_course_days_name_the_municipality(db: Path) -> None:
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await pilot.press("3")
+        await until(pilot, lambda: isinstance(app.screen, PeopleScreen)
+                    and rows(app, "people-table"))
+        # Naja's own place is the Tasiusaq in Avannaata, cut in the middle to the column's
+        # 12 cells: the first 5, an ellipsis, the last 6 ("Tasiu" … "munia)"); the other
+        # Tasiusaq would end "alleq)".
+        assert rows(app, "people-table")["p1"][-1] == "Tasiu…munia)"
+        await open_course(app, pilot, "bygderne")
+        await pilot.press("right_square_bracket")  # the days
+        await until(pilot, lambda: app.screen.active_tab == "sessions"
+                    and app.screen.focused is app.screen.query_one("#sessions-table")
+                    and list(rows(app, "sessions-table")) == ["s1", "practice:s1", "s2"])
+
+        def detail() -> str:
+            return str(app.screen.query_one("#session-detail", Static).render())
+
+        # The table's narrow Place column is cut; the line under it names the day's place
+        # in full: day 1 at the course's place, day 2 (after the practice row) at its own.
+        await until(pilot, lambda: AAPPILATTOQ in detail())
+        await pilot.press("down", "down")
+        await until(pilot, lambda: TASIUSAQ in detail())
+
+    run(Store.open(db), steps)
