@@ -109,7 +109,9 @@ def test_dashboard_shows_path_programmes_and_courses(demo_store: Store) -> None:
         programmes = rows(app, "programmes")
         assert set(programmes) == {p.id for p in demo_store.programmes.all()}
         for programme in demo_store.programmes.all():
-            name, period, count = programmes[programme.id]
+            name, period, count, target = programmes[programme.id]
+            # The target, with the trained count before it once that is read ("22/65").
+            assert target.endswith(str(programme.target_participants))
             assert shows(name, programme.name)
             assert re.fullmatch(r"\d\d-\d\d-\d{4} – \d\d-\d\d-\d{4}", period)
             courses = [c for c in demo_store.courses.all() if c.programme_id == programme.id]

@@ -219,3 +219,18 @@ def test_a_municipal_list_with_first_and_last_names_updates_and_creates(
         Role.EMPLOYEE, Qualification.PEDAGOGICAL_ASSISTANT)
     assert people["Dina Lund"].role is Role.CHILDMINDER
     assert store.people.count() == 54 + 1 + 4
+
+
+def test_a_named_pipe_is_refused_on_the_screen_without_hanging(demo_store: Store,
+                                                              home: Path) -> None:
+    os.mkfifo(home / "pipe.csv")
+
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await open_import(app, pilot)
+        await pilot.press(*"~/pipe.csv", "enter")
+        await until(pilot, lambda: "cannot be imported" in text(app, "#import-message"))
+        message = " ".join(text(app, "#import-message").split())
+        assert f"{home / 'pipe.csv'} is a named pipe (FIFO), not a regular file" in message
+
+    run(demo_store, steps)
+    assert Store.open(demo_store.path).people.count() == 54

@@ -258,3 +258,27 @@ def test_a_re_import_by_the_real_command_shows_and_makes_each_change(
     (ane,) = Store.open(store.path).people.all()
     assert (ane.name, ane.qualification) == ("Ane Kristiansen-Lund",
                                              Qualification.PEDAGOGICAL_ASSISTANT)
+
+
+def test_a_named_pipe_is_refused_in_words_instead_of_hanging(store: Store,
+                                                            tmp_path: Path) -> None:
+    # Nobody ever writes into the pipe: reading it would wait forever (the run's timeout
+    # of 60 s would fail the test), so the command must see what it is before reading.
+    fifo = tmp_path / "staff.csv"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "import", "people", str(fifo), "--db",
+         str(tmp_path / "k.json")], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "KUFFERT_LANG": "da", "KUFFERT_CONFIG": os.devnull})
+    assert done.returncode == 1
+    assert f"{fifo} er en navngivet pipe (FIFO), ikke en almindelig fil" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert store.people.count() == 0
+
+
+def test_a_link_to_a_staff_list_is_still_read(store: Store, tmp_path: Path) -> None:
+    target = write(tmp_path / "personale.csv", STAFF_DA, "cp1252")
+    link = tmp_path / "seneste.csv"
+    link.symlink_to(target)
+    # Rows 2, 3-4 and 8 are good (see STAFF_DA): three people.
+    assert len(plan_import(store, link).rows) == 3

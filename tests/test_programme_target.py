@@ -76,3 +76,47 @@ def test_a_course_is_copied_for_next_year_with_its_days_moved(demo_store: Store)
     assert {s.status for s in new} == {SessionStatus.PLANNED}
     assert copy.status is CourseStatus.PLANNED and fresh.enrolments(copy.id).all() == []
     assert copy.topic_keys == fresh.courses.get("c-horsens-dagpleje").topic_keys
+
+
+def test_the_dashboard_and_the_reports_show_the_target_and_the_progress(
+        demo_store: Store) -> None:
+    import asyncio
+    import dataclasses
+
+    from textual.widgets import DataTable
+
+    from tests.test_reports_screen import lines
+    from tui.domain.cover import COVER_RULE
+    from tui.screens.reports import ReportsScreen
+
+    horsens = demo_store.programmes.get(HORSENS)
+    demo_store.programmes.save(dataclasses.replace(horsens, target_participants=60,
+                                                   target_max=70))
+    greenland = demo_store.programmes.get("prog-gl-3")
+    demo_store.programmes.save(dataclasses.replace(greenland, target_participants=None))
+    app = KuffertApp(demo_store, language="en", poll_interval=3600)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            table = app.screen.query_one("#programmes", DataTable)
+            # Horsens' two courses trained 11 + 11 = 22 toward 60-70; Greenland has none.
+            await until(pilot, lambda: str(table.get_row(HORSENS)[3]) == "22/60–70")
+            assert str(table.get_row("prog-gl-3")[3]) == ""
+            await pilot.pause()
+            # Drawn whole at 80 columns, not clipped.
+            assert any(line.rstrip().endswith("22/60–70") for line in lines(table))
+
+            await pilot.press("6")
+            await until(pilot, lambda: isinstance(app.screen, ReportsScreen)
+                        and app.screen.query_one("#reports-body").display)
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            targets = app.screen.query_one("#targets", DataTable)
+            # 22 of 60 is 36.7 %, shown as 37 %; only Horsens has a target.
+            assert targets.row_count == 1
+            assert any(line.rstrip().endswith("22 of 60–70 (37 %)") for line in lines(targets))
+            rule = str(app.screen.query_one("#cover-rule", Static).render())
+            assert " ".join(rule.split()) == COVER_RULE
+
+    asyncio.run(main())

@@ -181,4 +181,16 @@ def test_check_names_every_broken_file_at_once(tmp_path: Path) -> None:
     result = run_kuffert("check", db=db)
     assert result.returncode == 1
     assert "people.json" in result.stderr and "c-horsens-dagpleje.json" in result.stderr
-    assert "2 problem(s)" in result.stderr
+    assert "2 problems found in" in result.stderr
+
+
+def test_check_counts_its_problems_in_words_singular_and_plural(tmp_path: Path) -> None:
+    db = _make(tmp_path)
+    _truncate(tmp_path / "k.d" / "people.json")
+    one = run_kuffert("check", db=db, env={"KUFFERT_LANG": "da"})
+    assert one.returncode == 1
+    assert "1 problem fundet i" in one.stderr and "(er)" not in one.stderr
+    assert "1 problem found in" in run_kuffert("check", db=db).stderr
+    _truncate(tmp_path / "k.d" / "courses" / "c-horsens-dagpleje.json")
+    two = run_kuffert("check", db=db, env={"KUFFERT_LANG": "da"})
+    assert "2 problemer fundet i" in two.stderr

@@ -104,8 +104,11 @@ def import_people(args: argparse.Namespace, store: Store) -> int:
         return EXIT_PROBLEM
     added = apply_import(store, plan)
     if added < len(plan.rows):
-        echo(_("{count} people were added by someone else while the file was read; "
-                "they were left out.").format(count=len(plan.rows) - added))
+        left_out = len(plan.rows) - added
+        echo(ngettext("{count} person was added by someone else while the file was read; "
+                      "they were left out.",
+                      "{count} people were added by someone else while the file was read; "
+                      "they were left out.", left_out).format(count=left_out))
     echo(ngettext("Imported {count} person into {path}.",
                    "Imported {count} people into {path}.",
                    added).format(count=added, path=store.path))

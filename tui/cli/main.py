@@ -17,7 +17,7 @@ from tui.cli import argparse_i18n  # noqa: F401  (argparse speaks the UI's langu
 from tui.cli.echo import echo
 from tui.config import Config, ConfigError, load_config
 from tui.domain.text import printable
-from tui.i18n import LANGUAGES, N_, _, msg, set_language
+from tui.i18n import LANGUAGES, N_, _, msg, ngettext, set_language
 from tui.store.errors import StoreError
 from tui.store.layout import resolve_path
 
@@ -123,7 +123,8 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     if args.scale == "national":
         def progress(done: int, total: int) -> None:
             if done % 100 == 0 or done == total:
-                echo(_("{done} of {total} courses").format(done=done, total=total),
+                echo(ngettext("{done} of {total} course", "{done} of {total} courses",
+                              total).format(done=done, total=total),
                      err=True)
 
         counts = demo.generate_national(store, progress=progress)
@@ -158,7 +159,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         label = _("error") if finding.error else _("note")
         echo(f"{label}: {finding.message}", err=finding.error)
     if errors:
-        echo(_("{n} problem(s) found in {path}.").format(n=len(errors), path=store.path),
+        echo(ngettext("{n} problem found in {path}.", "{n} problems found in {path}.",
+                      len(errors)).format(n=len(errors), path=store.path),
               err=True)
         return EXIT_PROBLEM
     echo(_("{path}: sound.").format(path=store.path))

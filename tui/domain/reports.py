@@ -45,10 +45,10 @@ from tui.domain.expectation import expected
 from tui.domain.journals import GoalOutcome, GoalRating, Journal, JournalEntry, JournalGoal, Phase
 from tui.domain.parse import format_date, format_number
 from tui.domain.people import Person, Qualification, Role
-from tui.domain.places import Institution, Place, PlaceKind
+from tui.domain.places import Institution, Place, PlaceKind, distinct_names
 from tui.domain.programmes import Programme
 from tui.domain.rules import completes, day_credit
-from tui.i18n import _
+from tui.i18n import _, ngettext
 
 Period = tuple[dt.date | None, dt.date | None]
 
@@ -450,7 +450,7 @@ def build_report(
     report.municipality_names = {
         m: lookup.by_id[m].name for m in report.trained_by_municipality if m in lookup.by_id
     } | {r.municipality_id: r.name for r in report.reach}
-    report.place_names = {p.id: p.name for p in lookup.by_id.values()}
+    report.place_names = distinct_names(lookup.by_id.values())
     report.institution_names = {i.id: i.name for i in lookup.institutions.values()}
 
     report.goal_changes = _goal_changes(
@@ -865,7 +865,9 @@ def report_to_text(report: Report) -> str:
                 if phase is None:
                     lines.append(_("{journal}: no entries yet").format(journal=title))
                     continue
-                lines.append(_("{journal}: phase {number} {phase} ({n} entries)").format(
+                lines.append(ngettext("{journal}: phase {number} {phase} ({n} entry)",
+                                      "{journal}: phase {number} {phase} ({n} entries)",
+                                      len(journal.entry_ids)).format(
                     journal=title, number=int(phase), phase=phase.label,
                     n=len(journal.entry_ids)))
     return "\n".join(lines) + "\n"

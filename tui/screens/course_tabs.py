@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rich.table import Table
 from rich.text import Text
@@ -27,7 +28,7 @@ from tui.domain.courses import (
 )
 from tui.domain.parse import format_date, format_hours, format_time, weekday_name
 from tui.domain.people import Person
-from tui.domain.places import Institution, InstitutionKind, Place
+from tui.domain.places import Institution, InstitutionKind, Place, distinct_names
 from tui.domain.programmes import Programme
 from tui.domain.rules import completion_text
 from tui.domain.schedule import holiday_warnings, practice_periods
@@ -70,6 +71,10 @@ class CourseData:
 
     def session(self, session_id: str) -> Session | None:
         return next((s for s in self.sessions if s.id == session_id), None)
+
+    @cached_property
+    def place_names(self) -> dict[str, str]:
+        return distinct_names(self.places.values())
 
     def in_order(self) -> list[Session]:
         return sorted(self.sessions, key=lambda s: (s.date, s.start or dt.time.min))
@@ -140,7 +145,8 @@ def overview_table(data: CourseData) -> Table:
         if c.reading_pages is not None else "")
     rule = c.completion
     row(_("To complete"), completion_text(rule) if rule.in_hours
-        else _("at least {n} of {days} days").format(n=rule.min_sessions, days=len(active))
+        else ngettext("at least {n} of {days} day", "at least {n} of {days} days",
+                      len(active)).format(n=rule.min_sessions, days=len(active))
         if rule.min_sessions else "")
     rule = c.eligibility
     who = [", ".join(r.label for r in rule.roles),
@@ -231,9 +237,12 @@ class SessionsPane(Vertical):
             if period is None or period[1] is None:
                 return ""
             after, following = period
-            return _("Practice period from {first} to {last} ({days} days). Task: {task}").format(
+            days = (following.date - after.date).days
+            return ngettext("Practice period from {first} to {last} ({days} day). Task: {task}",
+                            "Practice period from {first} to {last} ({days} days). Task: {task}",
+                            days).format(
                 first=day_text(after.date), last=day_text(following.date),
-                days=(following.date - after.date).days,
+                days=days,
                 task=after.practice_task or _("none yet (k adds one)"))
         session = data.session(key)
         return session_detail(data, session) if session else ""
@@ -268,8 +277,8 @@ def _time_span(s: Session) -> str:
 def _where(data: CourseData, s: Session) -> str:
     if s.venue:
         return s.venue
-    place = data.places.get(s.place_id or data.course.place_id or "")
-    return data.course.venue or (place.name if place else "")
+    place_id = s.place_id or data.course.place_id or ""
+    return data.course.venue or data.place_names.get(place_id, "")
 
 
 def _postponed_note(data: CourseData, s: Session) -> str:

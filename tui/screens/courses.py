@@ -48,7 +48,7 @@ from tui.domain.rules import (
     validate_course,
 )
 from tui.domain.schedule import ScheduleError, copy_course
-from tui.i18n import N_, Message, _, msg
+from tui.i18n import N_, Message, _, msg, ngettext
 from tui.screens.overview import natural_key
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.ids import new_id
@@ -516,7 +516,7 @@ class CoursesScreen(Screen[None]):
                  f.form_key or ""]
         active = " · ".join(p for p in parts if p)
         total = len(self.data.rows)
-        count = _("{shown} of {total} courses").format(
+        count = ngettext("{shown} of {total} course", "{shown} of {total} courses", total).format(
             shown=total if shown is None else shown, total=total)
         text = count + (" · " + _("Filter: {filters}").format(filters=active) if active else "")
         self.query_one("#courses-filters", Static).update(Content(text))
@@ -669,8 +669,11 @@ class CoursesScreen(Screen[None]):
         if course is None:
             return
         row = next(r for r in self.data.rows if r.course.id == course.id)
-        question = _("Delete the course {name} with its {days} days, its participants' "
-                     "enrolments, attendance and journals? This cannot be undone.").format(
+        question = ngettext(
+            "Delete the course {name} with its {days} day, its participants' enrolments, "
+            "attendance and journals? This cannot be undone.",
+            "Delete the course {name} with its {days} days, its participants' enrolments, "
+            "attendance and journals? This cannot be undone.", row.days).format(
             name=course.name, days=row.days)
         if not await self.app.push_screen_wait(
                 ConfirmScreen(literal(question), yes=_("Delete"), no=_("Keep"), danger=True)):

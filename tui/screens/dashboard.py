@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from tui.i18n import N_, _, ngettext
-from tui.screens.overview import Overview, OverviewReader
+from tui.screens.overview import Overview, OverviewReader, TargetReader, progress_text
 from tui.store.errors import StoreError
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 PROGRAMME_COLUMNS = (
     Column(N_("Name"), clip="middle"), Column(N_("Period"), 23), Column(N_("Courses"), 6),
+    # Trained toward the target, "22/60–70".
+    Column(N_("Target"), 9),
 )
 COURSE_COLUMNS = (
     Column(N_("Name"), clip="middle"), Column(N_("Programme"), 12), Column(N_("Status"), 10),
@@ -49,6 +51,8 @@ class DashboardScreen(Screen[None]):
         translate_bindings(self)
         self.overview: Overview | None = None
         self._reader: OverviewReader | None = None
+        self._targets: TargetReader | None = None
+        self.trained: dict[str, int] = {}
         # One reader or writer at a time: the store's file cache is not meant to be
         # shared between threads, and both the poll and the demo loader run in workers.
         self._store_lock = threading.Lock()
@@ -84,6 +88,7 @@ class DashboardScreen(Screen[None]):
         self.query_one("#overview").display = False
         self.query_one("#sections-hint", Static).update(self._sections_hint())
         self._reader = OverviewReader(self.kuffert.store)
+        self._targets = TargetReader(self.kuffert.store)
         self._refresh(force=True)
         self.set_interval(self.kuffert.poll_interval, self._poll)
 
@@ -110,14 +115,29 @@ class DashboardScreen(Screen[None]):
             return
         with self._store_lock:
             try:
-                if not force and not reader.changed():
-                    return
-                overview = reader.read()
+                overview = reader.read() if force or reader.changed() else None
             except (StoreError, OSError) as error:
                 reader.mark_seen()
                 self.app.call_from_thread(self._show_problem, _error_text(error))
                 return
-        self.app.call_from_thread(self._show, overview)
+        if overview is not None:
+            self.app.call_from_thread(self._show, overview)
+        # Progress toward the targets needs the targeted courses' marks, which the
+        # overview never reads (course files): counted after the lists show.
+        if self._targets is None:
+            return
+        with self._store_lock:
+            try:
+                trained = self._targets.read()
+            except (StoreError, OSError):
+                return
+        if trained is not None:
+            self.app.call_from_thread(self._show_trained, trained)
+
+    def _show_trained(self, trained: dict[str, int]) -> None:
+        self.trained = trained
+        if self.overview is not None and not self.overview.empty:
+            self._fill_programmes(self.overview)
 
     def _show(self, overview: Overview) -> None:
         if overview == self.overview:
@@ -160,9 +180,13 @@ class DashboardScreen(Screen[None]):
     def _key_for(self, binding_id: str) -> str:
         return key_for(self, binding_id)
 
-    def _fill_tables(self, overview: Overview) -> None:
+    def _fill_programmes(self, overview: Overview) -> None:
         self.query_one("#programmes", RecordTable).show_rows(
-            (p.id, (p.name, p.period, p.courses)) for p in overview.programmes)
+            (p.id, (p.name, p.period, p.courses, progress_text(p, self.trained)))
+            for p in overview.programmes)
+
+    def _fill_tables(self, overview: Overview) -> None:
+        self._fill_programmes(overview)
         self.query_one("#courses", RecordTable).show_rows(
             (c.id, (c.name, c.programme, c.status, c.sessions, c.next_session))
             for c in overview.courses)

@@ -287,8 +287,11 @@ def enrol_form(course: Course, count: int, hours: float | None,
     title = _("Enrol {n} in {course}").format(n=count, course=literal(course.name))
     full = course.capacity is not None and taken + count > course.capacity
     if full:
-        title += "\n" + _("The course has {places} places and {taken} are taken: beyond "
-                          "them, people go on the waiting list.").format(
+        title += "\n" + ngettext(
+            "The course has {places} place and {taken} are taken: beyond them, people go on "
+            "the waiting list.",
+            "The course has {places} places and {taken} are taken: beyond them, people go on "
+            "the waiting list.", course.capacity or 0).format(
             places=course.capacity, taken=taken)
     fields = [
         Field("status", _("Status"), required=True,
@@ -453,8 +456,11 @@ async def remove(screen: CourseScreen, enrolment: Enrolment) -> None:
     marks = await in_thread(screen, lambda: len(store.attendance(cid).where(person_id=pid)))
     question = _("Remove {name} from the course?").format(name=_name(screen, enrolment))
     if marks:
-        question += " " + _("Their {n} attendance marks in this course are deleted too; "
-                            "to keep them, set the status to withdrawn instead.").format(n=marks)
+        question += " " + ngettext(
+            "Their {n} attendance mark in this course is deleted too; to keep it, set the "
+            "status to withdrawn instead.",
+            "Their {n} attendance marks in this course are deleted too; to keep them, set the "
+            "status to withdrawn instead.", marks).format(n=marks)
     if not await screen.app.push_screen_wait(
             ConfirmScreen(literal(question), yes=_("Remove"), no=_("Keep"), danger=True)):
         return

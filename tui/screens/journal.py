@@ -39,7 +39,7 @@ from tui.domain.journals import (
     Phase,
 )
 from tui.domain.parse import Parsed, format_date, parse_date, parse_name
-from tui.i18n import N_, _
+from tui.i18n import N_, _, ngettext
 from tui.store.errors import RecordNotFound, StaleRecord, StoreError
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
@@ -163,8 +163,10 @@ def entry_heading(entry: JournalEntry, days: CourseDays) -> str:
 def goal_summary(goals: Sequence[JournalGoal]) -> str:
     counts = {outcome: sum(1 for g in goals if g.outcome is outcome)
               for outcome in (*GoalOutcome, None)}
-    return _("{reached} of {total} goals reached, {partly} partly, {not_reached} not "
-             "reached, {open} without an evaluation.").format(
+    return ngettext("{reached} of {total} goal reached, {partly} partly, {not_reached} not "
+                    "reached, {open} without an evaluation.",
+                    "{reached} of {total} goals reached, {partly} partly, {not_reached} not "
+                    "reached, {open} without an evaluation.", len(goals)).format(
         reached=counts[GoalOutcome.REACHED], total=len(goals),
         partly=counts[GoalOutcome.PARTLY], not_reached=counts[GoalOutcome.NOT_REACHED],
         open=counts[None])

@@ -18,7 +18,7 @@ from tui.domain.journaling import (
     searchable,
     searchable_transfer_notes,
 )
-from tui.i18n import N_, _
+from tui.i18n import N_, _, ngettext
 from tui.store.errors import StoreError
 from tui.store.store import Store
 from tui.widgets.keys import translate_bindings
@@ -91,7 +91,9 @@ class JournalSearchScreen(Screen[None]):
         self.app.call_from_thread(self._show, rows, found)
 
     def _progress(self, done: int, total: int) -> None:
-        self._status(_("Searching for »{query}« … {done} of {total} courses").format(
+        self._status(ngettext("Searching for »{query}« … {done} of {total} course",
+                              "Searching for »{query}« … {done} of {total} courses",
+                              total).format(
             query=self.search_for, done=done, total=total))
 
     def _status(self, text: str) -> None:

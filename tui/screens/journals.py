@@ -29,7 +29,7 @@ from tui.domain.journaling import (
 )
 from tui.domain.journals import Journal, JournalEntry, JournalGoal, Phase
 from tui.domain.parse import Parsed
-from tui.i18n import N_, _, msg
+from tui.i18n import N_, _, msg, ngettext
 from tui.screens.journal import JournalScreen, cycle_text, journal_title, owner_label
 from tui.store.errors import StoreError
 from tui.store.exports import journals_markdown
@@ -329,8 +329,8 @@ class JournalsScreen(Screen[None]):
             return
         count = len(self.hits)
         text = Text()
-        text.append((_("{n} entries found").format(n=count) if count != 1
-                     else _("1 entry found")) + "\n", style="bold")
+        text.append(ngettext("{n} entry found", "{n} entries found", count).format(n=count)
+                    + "\n", style="bold")
         offset = len(text.plain)
         text.append(hit.snippet)
         # Reverse and bold: the word is found without colour too.

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from tui.domain.attendance import name_key
 from tui.domain.courses import CourseStatus, CourseSummary
 from tui.domain.parse import format_date
+from tui.domain.programmes import Programme, target_text
 from tui.screens.sync_status import SyncStatus, read_status
+from tui.store.exports import report_from_store
 from tui.store.store import Revision, Store
 
 # Courses in these states need no new dates, so their postponed sessions are history.
@@ -30,6 +32,8 @@ class ProgrammeRow:
     name: str
     period: str
     courses: int
+    # The target as typed ("60–70"), "" without one; progress is read separately.
+    target: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +160,7 @@ class OverviewReader:
                     name=p.name,
                     period=period_text(p.period_start, p.period_end),
                     courses=per_programme.get(p.id, 0),
+                    target=target_text(p),
                 )
                 for p in programmes
             ),
@@ -164,3 +169,46 @@ class OverviewReader:
             empty=empty,
             sync=read_status(store),
         )
+
+
+def trained_toward_targets(store: Store, programmes: list[Programme]) -> dict[str, int]:
+    """People who completed a course, per programme with a target: the figure the target
+    promises. Only those programmes' course files are opened."""
+    trained: dict[str, int] = {}
+    for programme in programmes:
+        if programme.target_participants is None:
+            continue
+        report = report_from_store(store, programme_id=programme.id)
+        done: set[str] = set()
+        for figures in report.courses.values():
+            done.update(figures.completed)
+        trained[programme.id] = len(done)
+    return trained
+
+
+def progress_text(row: ProgrammeRow, trained: dict[str, int]) -> str:
+    """Short enough for the dashboard at 80 columns: "22/60–70"."""
+    if not row.target or row.id not in trained:
+        return row.target
+    return f"{trained[row.id]}/{row.target}"
+
+
+class TargetReader:
+    """Counts progress toward the targets again only when a file it depends on changed:
+    the main file or the file of one of the targeted programmes' courses."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._signature: tuple[Revision, ...] | None = None
+
+    def read(self) -> dict[str, int] | None:
+        """The counts, or None when nothing changed since the last read."""
+        store = self.store
+        programmes = [p for p in store.programmes.all() if p.target_participants is not None]
+        wanted = {p.id for p in programmes}
+        course_ids = sorted(c.id for c in store.courses.all() if c.programme_id in wanted)
+        signature = (store.revision(), *(store.revision(cid) for cid in course_ids))
+        if signature == self._signature:
+            return None
+        self._signature = signature
+        return trained_toward_targets(store, programmes)

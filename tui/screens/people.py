@@ -24,10 +24,10 @@ from textual.widgets import Footer, Header, Input, Static
 
 from tui.domain.parse import parse_email, parse_name, parse_phone
 from tui.domain.people import Person, Qualification, Role
-from tui.domain.places import Institution, Place
+from tui.domain.places import Institution, Place, distinct_names
 from tui.domain.rules import validate_person
 from tui.domain.text import printable
-from tui.i18n import N_, Message, _, language
+from tui.i18n import N_, Message, _, language, ngettext
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.store import Erasure
 from tui.widgets.confirm import ConfirmScreen
@@ -43,7 +43,8 @@ ROW_LIMIT = 500
 
 COLUMNS = (
     Column(N_("Name"), min_width=14), Column(N_("Role"), 11), Column(N_("Qualification"), 12),
-    Column(N_("Institution"), 16), Column(N_("Place"), 10),
+    # Cut in the middle: a namesake's municipality, at the end, must stay in sight.
+    Column(N_("Institution"), 16), Column(N_("Place"), 12, clip="middle"),
 )
 
 # æ, ø and å come after z in Danish; these stand-ins sort after every ASCII letter.
@@ -85,9 +86,10 @@ def place_choices(places: Mapping[str, Place]) -> list[tuple[str, str]]:
 def institution_choices(institutions: Iterable[Institution],
                         places: Mapping[str, Place]) -> list[tuple[str, str]]:
     labelled = []
+    names = distinct_names(places.values())
     for institution in institutions:
-        place = places.get(institution.place_id or "")
-        label = f"{institution.name} ({place.name})" if place else institution.name
+        place = names.get(institution.place_id or "")
+        label = f"{institution.name} ({place})" if place else institution.name
         labelled.append((label, institution.id))
     return sorted(labelled, key=lambda choice: sort_key(choice[0]))
 
@@ -115,6 +117,7 @@ class Register:
                  places: Mapping[str, Place]) -> None:
         self.institutions = dict(institutions)
         self.places = dict(places)
+        self.place_names = distinct_names(self.places.values())
         self.rows: list[PersonRow] = []
         self.by_id: dict[str, PersonRow] = {}
 
@@ -132,11 +135,10 @@ class Register:
         institution = self.institutions.get(person.institution_id or "")
         place = self.places.get(person.place_id or "")
         institution_name = institution.name if institution else ""
-        place_name = place.name if place else ""
+        place_name = self.place_names.get(place.id, "") if place else ""
         # A person without a place of their own is found by their institution's town.
         if place is None and institution is not None:
-            found = self.places.get(institution.place_id or "")
-            place_name = found.name if found else ""
+            place_name = self.place_names.get(institution.place_id or "", "")
         haystack = "\n".join(fold(t) for t in (person.name, institution_name, place_name))
         cells = (person.name, person.role.label, person.qualification.label,
                  institution_name, place_name)
@@ -264,9 +266,11 @@ class PeopleScreen(Screen[None]):
             return _("Showing {shown} of {matched}; type more to narrow the list.").format(
                 shown=format_count(shown), matched=format_count(matched))
         if query.strip():
-            return _("{matched} of {total} people match.").format(
+            return ngettext("{matched} of {total} person match.",
+                            "{matched} of {total} people match.", total).format(
                 matched=format_count(matched), total=format_count(total))
-        return _("{total} people.").format(total=format_count(total))
+        return ngettext("{total} person.", "{total} people.", total).format(
+            total=format_count(total))
 
     def _key_for(self, binding_id: str) -> str:
         return key_for(self, binding_id)

@@ -216,7 +216,8 @@ class ImportScreen(Screen[int | None]):
         self.applying = True
         self.query_one("#import-apply", Button).disabled = True
         self.refresh_bindings()
-        self._message(_("Importing {count} people …").format(count=len(plan.rows)))
+        self._message(ngettext("Importing {count} person …", "Importing {count} people …",
+                               len(plan.rows)).format(count=len(plan.rows)))
         self._apply(plan)
 
     @work(thread=True, exclusive=True, group="import-apply")
@@ -241,8 +242,12 @@ class ImportScreen(Screen[int | None]):
                         "Imported {count} people.",
                         added).format(count=added)
         if added < len(plan.rows):
-            text += " " + _("{count} people were added by someone else while the file was "
-                            "read; they were left out.").format(count=len(plan.rows) - added)
+            left_out = len(plan.rows) - added
+            text += " " + ngettext(
+                "{count} person was added by someone else while the file was read; they "
+                "were left out.",
+                "{count} people were added by someone else while the file was read; they "
+                "were left out.", left_out).format(count=left_out)
         self.notify(text, title=_("Import"), timeout=10)
         self.dismiss(added)
 

@@ -575,8 +575,11 @@ class PlacesScreen(Screen[None]):
         if people:
             self.app.call_from_thread(
                 self.notify,
-                _("{name} is still the workplace of {people} people. Move them to another "
-                  "institution first.").format(name=institution.name, people=people),
+                ngettext("{name} is still the workplace of {people} person. Move that person to "
+                         "another institution first.",
+                         "{name} is still the workplace of {people} people. Move them to "
+                         "another institution first.", people).format(
+                    name=institution.name, people=people),
                 title=_("Not deleted"), severity="warning", timeout=12)
             return
         question = _("Delete the daycare institution {name}?").format(name=institution.name)

@@ -42,7 +42,7 @@ from tui.domain.programmes import (
     target_text,
 )
 from tui.domain.rules import validate_programme
-from tui.i18n import N_, Message, _, language, msg
+from tui.i18n import N_, Message, _, language, msg, ngettext
 from tui.resources import load_json
 from tui.screens.people import error_text, sort_key
 from tui.store.errors import StaleRecord, StoreError
@@ -334,14 +334,18 @@ class ProgrammesScreen(Screen[None]):
             return
         courses = self.course_counts.get(programme.id, 0)
         if courses:
-            self.notify(_("{name} still has {count} courses. Delete or move them before the "
-                          "programme.").format(name=programme.name, count=courses),
+            self.notify(ngettext(
+                "{name} still has {count} course. Delete or move it before the programme.",
+                "{name} still has {count} courses. Delete or move them before the programme.",
+                courses).format(name=programme.name, count=courses),
                         title=_("Not deleted"), severity="warning", timeout=10)
             return
         wishes = len(self.store.topic_wishes.where(programme_id=programme.id))
         question = _("Delete the programme {name}?").format(name=programme.name)
         if wishes:
-            question += " " + _("Its {count} topic wishes go with it.").format(count=wishes)
+            question += " " + ngettext("Its {count} topic wish goes with it.",
+                                        "Its {count} topic wishes go with it.",
+                                        wishes).format(count=wishes)
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -690,9 +694,13 @@ class TopicsScreen(CatalogueScreen[Topic]):
         wishes = [w for w in self.store.topic_wishes.where(programme_id=self.programme_id)
                   if item.key in w.topic_keys]
         if courses or wishes:
-            return _("{name} is chosen in {courses} courses and {wishes} topic wishes; "
-                     "take it out of those first.").format(
-                name=item.name, courses=len(courses), wishes=len(wishes))
+            return _("{name} is chosen in {courses} and {wishes}; take it out of those "
+                     "first.").format(
+                name=item.name,
+                courses=ngettext("{n} course", "{n} courses", len(courses)).format(
+                    n=len(courses)),
+                wishes=ngettext("{n} topic wish", "{n} topic wishes", len(wishes)).format(
+                    n=len(wishes)))
         return None
 
     def _fill(self, kind: str) -> None:
@@ -762,8 +770,9 @@ class FormsScreen(CatalogueScreen[CourseForm]):
         count = sum(1 for c in self.store.courses.where(programme_id=self.programme_id)
                     if c.form_key == item.key)
         if count:
-            return _("{count} courses are of the form {name}; change them first.").format(
-                count=count, name=item.name)
+            return ngettext("{count} course is of the form {name}; change it first.",
+                            "{count} courses are of the form {name}; change them first.",
+                            count).format(count=count, name=item.name)
         return None
 
 
@@ -826,6 +835,8 @@ class GoalsScreen(CatalogueScreen[LearningGoal]):
         for course in self.store.courses.where(programme_id=self.programme_id):
             rated += len(self.store.ratings(course.id).where(goal_key=item.key))
         if rated:
-            return _("Participants have rated this goal {count} times; it stays so that "
-                     "their ratings keep their meaning.").format(count=rated)
+            return ngettext("Participants have rated this goal {count} time; it stays so that "
+                            "their ratings keep their meaning.",
+                            "Participants have rated this goal {count} times; it stays so "
+                            "that their ratings keep their meaning.", rated).format(count=rated)
         return None

@@ -29,9 +29,11 @@ from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Stati
 from textual.worker import get_current_worker
 
 from tui.domain.courses import PostponeReason, SessionStatus
+from tui.domain.cover import COVER_RULE
 from tui.domain.parse import format_date, format_number, parse_date
 from tui.domain.people import Qualification, Role
 from tui.domain.places import Place, PlaceKind
+from tui.domain.programmes import Programme, target_share, target_text
 from tui.domain.reports import (
     UNKNOWN,
     Period,
@@ -126,6 +128,7 @@ class Computed:
     places: list[Place]
     courses: list[tuple[str, str]]  # (id, name), by name; for the export dialog
     session_courses: dict[str, str]  # session id -> its course's id
+    targeted: list[Programme] = field(default_factory=list)  # those with a target, by name
 
 
 # -- numbers in words -----------------------------------------------------------------------
@@ -262,6 +265,8 @@ class ReportsScreen(Screen[None]):
             yield Label(_("Trained"), classes="section-title")
             yield FigureTable(ROLE_COLUMNS, id="trained-role")
             yield FigureTable(QUALIFICATION_COLUMNS, id="trained-qualification")
+            yield Label(_("Programme targets"), id="targets-title", classes="section-title")
+            yield FigureTable(FIGURE_COLUMNS, id="targets")
             yield Label(_("Trained by municipality"), classes="section-title")
             with Horizontal(classes="chart-row"):
                 yield FigureTable(MUNICIPALITY_COLUMNS, id="trained-municipality")
@@ -284,6 +289,8 @@ class ReportsScreen(Screen[None]):
             yield FigureTable(COURSE_COLUMNS, id="by-course")
             yield Label(_("Substitute cover"), classes="section-title")
             yield FigureTable(FIGURE_COLUMNS, id="cover")
+            # The same words as the text report, the summary and the files.
+            yield Static(_(COVER_RULE), id="cover-rule", classes="quiet", markup=False)
             yield Label(_("Learning goals, average rating before and after"),
                         id="goals-title", classes="section-title")
             yield FigureTable(GOAL_COLUMNS, id="goals")
@@ -458,6 +465,8 @@ class ReportsScreen(Screen[None]):
             ("participants", (_("Participants"), len(report.participants)),
              self._people(_("Participants"), report.participants)),
         ])
+        has_targets = self._table("targets", self._target_rows(computed))
+        self.query_one("#targets-title").display = has_targets
         self._table("sessions", self._session_rows(report))
         completed = list(dict.fromkeys(
             pid for course in report.courses.values() for pid in course.completed))
@@ -541,6 +550,24 @@ class ReportsScreen(Screen[None]):
             for day in computed.days)
         chart.display = bool(computed.days)
         self.query_one("#day-empty").display = not computed.days
+
+    def _target_rows(self, computed: Computed) -> list[tuple[str, tuple[str | int, ...],
+                                                             Drill | None]]:
+        """Trained in the report's scope toward each programme's target: "22 of 60–70"."""
+        trained: dict[str, list[str]] = {}
+        for figures in computed.report.courses.values():
+            trained.setdefault(figures.programme_id, []).extend(figures.completed)
+        rows: list[tuple[str, tuple[str | int, ...], Drill | None]] = []
+        for programme in computed.targeted:
+            if programme.id not in trained:
+                continue
+            people = list(dict.fromkeys(trained[programme.id]))
+            value = _("{n} of {target} ({share} %)").format(
+                n=len(people), target=target_text(programme),
+                share=target_share(len(people), programme))
+            rows.append((programme.id, (programme.name, value),
+                         self._people(programme.name, people)))
+        return rows
 
     def _cover_rows(self, report: Report) -> list[tuple[str, tuple[str | int, ...],
                                                         Drill | None]]:
@@ -714,6 +741,8 @@ def compute(store: Store, filters: Filters,
                           key=lambda item: item[1].casefold()),
         places=store.places.all(),
         courses=sorted(((c.id, c.name) for c in courses), key=lambda item: item[1].casefold()),
+        targeted=sorted((p for p in store.programmes.all() if p.target_participants),
+                        key=lambda p: p.name.casefold()),
     )
 
 

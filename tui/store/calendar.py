@@ -16,7 +16,7 @@ import icalendar
 from tui import __version__
 from tui.domain.courses import Course, Session, SessionStatus
 from tui.domain.parse import format_date, format_time, label_of
-from tui.domain.places import Place
+from tui.domain.places import Place, distinct_names
 from tui.domain.rules import session_hours
 from tui.domain.text import printable
 from tui.i18n import _
@@ -44,9 +44,9 @@ def _stamp(record_time: str) -> dt.datetime:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
 
 
-def _location(session: Session, course: Course, places: Mapping[str, Place]) -> str:
-    place = places.get(session.place_id or course.place_id or "")
-    parts = [session.venue or course.venue, place.name if place else ""]
+def _location(session: Session, course: Course, names: Mapping[str, str]) -> str:
+    place = names.get(session.place_id or course.place_id or "", "")
+    parts = [session.venue or course.venue, place]
     return ", ".join(p for p in parts if p)
 
 
@@ -100,6 +100,8 @@ def build_calendar(
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", printable(course.name))
     by_id = {s.id: s for s in sessions}
+    # A namesake settlement carries its municipality, as everywhere a place is named.
+    names = distinct_names(places.values())
     for session in sorted(sessions, key=lambda s: (s.date, s.start or dt.time.min, s.id)):
         place = places.get(session.place_id or course.place_id or "")
         start, end = _when(session, time_zone_for(place))
@@ -121,7 +123,7 @@ def build_calendar(
         # Postponed days stay in the file as cancelled, so calendars drop the old date.
         cancelled = session.status in (SessionStatus.POSTPONED, SessionStatus.CANCELLED)
         event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-        if location := _location(session, course, places):
+        if location := _location(session, course, names):
             event.add("location", printable(location))
         if description := _description(session, course, by_id):
             event.add("description", printable(description, multiline=True))

@@ -14,6 +14,7 @@ from tui.domain.attendance import name_key
 from tui.domain.courses import Course, EnrolmentStatus, Session, SessionStatus
 from tui.domain.cover import COVER_RULE
 from tui.domain.parse import format_date, format_number, weekday_name
+from tui.domain.places import distinct_names
 from tui.domain.reports import Report, build_report, share
 from tui.domain.rules import completion_text
 from tui.domain.text import printable
@@ -46,7 +47,7 @@ def course_summary_markdown(store: Store, course_id: str) -> str:
     if course is None:
         raise UnknownCourse(course_id, [c.id for c in store.courses.all()])
     programme = store.programmes.find(course.programme_id)
-    places = {p.id: p.name for p in store.places.all()}
+    places = distinct_names(store.places.all())
     institutions = {i.id: i.name for i in store.institutions.all()}
     people = store.course_people(course_id)
     sessions = sorted(store.sessions(course_id).all(),

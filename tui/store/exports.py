@@ -26,11 +26,12 @@ from tui.domain.courses import Course, EnrolmentStatus, Session
 from tui.domain.journals import GoalOutcome, Journal, JournalEntry, JournalGoal, Phase
 from tui.domain.parse import format_date, format_time, label_of
 from tui.domain.people import Person
+from tui.domain.places import distinct_names
 from tui.domain.records import LabelledEnum, Record
 from tui.domain.reports import Period, Report, build_report
 from tui.domain.rules import session_hours
 from tui.domain.text import json_safe, printable
-from tui.i18n import N_, _, msg
+from tui.i18n import N_, _, msg, ngettext
 from tui.store.codec import encode
 from tui.store.errors import StoreError
 from tui.store.ids import now
@@ -103,12 +104,12 @@ class _Names:
 
     def __init__(self, store: Store) -> None:
         self.places = {p.id: p for p in store.places.all()}
+        self.place_names = distinct_names(self.places.values())
         self.institutions = {i.id: i for i in store.institutions.all()}
         self.programmes = {p.id: p.name for p in store.programmes.all()}
 
     def place(self, place_id: str | None) -> str:
-        place = self.places.get(place_id or "")
-        return place.name if place else ""
+        return self.place_names.get(place_id or "", "")
 
     def municipality(self, place_id: str | None) -> str:
         place = self.places.get(place_id or "")
@@ -558,7 +559,9 @@ def journal_markdown(
                         line += f" {md_text(goal.comment)}"
                     lines.append(line)
                 reached = sum(1 for g in cycle_goals if g.outcome is GoalOutcome.REACHED)
-                lines += ["", _("{reached} of {total} goals reached.").format(
+                lines += ["", ngettext("{reached} of {total} goal reached.",
+                                        "{reached} of {total} goals reached.",
+                                        len(cycle_goals)).format(
                     reached=reached, total=len(cycle_goals)), ""]
     return "\n".join(lines)
 

@@ -27,8 +27,11 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import errno
 import io
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -49,6 +52,7 @@ from tui.domain.records import LabelledEnum
 from tui.domain.text import has_controls, printable
 from tui.i18n import N_, Message, msg
 from tui.store.errors import StoreError
+from tui.store.files import UnsafeFile, kind_of, read_regular
 from tui.store.ids import new_id
 from tui.store.store import Store
 
@@ -241,16 +245,34 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
+def _not_a_file(path: Path) -> Message:
+    """Why a named pipe, device or folder is refused, naming it (read_regular said so)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = 0
+    if stat.S_ISDIR(mode):
+        return msg("{path} is a folder, not a file.", path=str(path))
+    return msg("{path} is {kind}, not a regular file, so it cannot be imported. Save the "
+               "staff list as a CSV file and import that.", path=str(path), kind=kind_of(mode))
+
+
 def _read_text(path: Path) -> tuple[str, str]:
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise ImportFileError(msg("{path} is a folder, not a file.", path=str(path))) from None
+        # A staff list linked from elsewhere is the user's own choice: follow links here,
+        # then read only a regular file, without blocking (a named pipe would hang forever).
+        found = read_regular(path.resolve())
+    except UnsafeFile:
+        raise ImportFileError(_not_a_file(path)) from None
     except OSError as error:
         raise ImportFileError(
             msg("Cannot read {path}: {reason}.", path=str(path),
                 reason=error.strerror or str(error))
         ) from None
+    if found is None:
+        raise ImportFileError(msg("Cannot read {path}: {reason}.", path=str(path),
+                                  reason=os.strerror(errno.ENOENT)))
+    data, _status = found
     if data.startswith(_ZIP_MAGIC):
         raise ImportFileError(
             msg("{path} is a spreadsheet workbook, not a CSV file. Save it as CSV "

@@ -24,6 +24,7 @@ from fpdf import FPDF
 from tui.domain.attendance import expected, ordered_enrolments
 from tui.domain.courses import Course, Session, SessionStatus
 from tui.domain.parse import format_date, format_hours, format_time, weekday_name
+from tui.domain.places import distinct_names
 from tui.domain.rules import session_hours
 from tui.domain.text import printable
 from tui.i18n import _
@@ -116,9 +117,10 @@ def _time_line(session: Session) -> str:
 
 def _place_line(store: Store, course: Course, session: Session) -> str:
     place_id = session.place_id or course.place_id
-    place = store.places.find(place_id) if place_id else None
+    # Named among all places so a namesake settlement carries its municipality.
+    place = distinct_names(store.places.all()).get(place_id or "", "")
     venue = session.venue or course.venue
-    return ", ".join(part for part in (venue, place.name if place else "") if part)
+    return ", ".join(part for part in (venue, place) if part)
 
 
 # --- rendering -----------------------------------------------------------------------
