@@ -463,7 +463,8 @@ class CoursesScreen(Screen[None]):
     # -- reading ----------------------------------------------------------------------
 
     def _poll(self) -> None:
-        if self._reader is not None and not any(
+        # Not beneath another screen (the dashboard's _poll says why); resuming reloads.
+        if self.app.screen is self and self._reader is not None and not any(
                 w.group == "course-list" and w.is_running for w in self.workers):
             self.reload(force=False)
 

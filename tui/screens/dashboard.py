@@ -105,7 +105,10 @@ class DashboardScreen(Screen[None]):
     # -- reading --------------------------------------------------------------------------
 
     def _poll(self) -> None:
-        if not self._store_lock.locked():
+        # Beneath another screen it shows nothing: a worker started there marks it dirty,
+        # and Textual repaints the whole screen on top (33 KB every 2 s over SSH). Coming
+        # back reads again (on_screen_resume).
+        if self.app.screen is self and not self._store_lock.locked():
             self._refresh(force=False)
 
     @work(thread=True, group="overview")
