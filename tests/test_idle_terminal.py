@@ -55,3 +55,27 @@ def test_every_section_and_the_course_screen_write_nothing_while_idle(tmp_path: 
         terminal.proc.kill()
         terminal.proc.wait()
     assert found == dict.fromkeys(found, 0), found
+
+
+def test_a_mark_repaints_its_cell_and_totals_not_the_screen(tmp_path: Path) -> None:
+    db = tmp_path / "k.json"
+    subprocess.run([sys.executable, "-m", "tui", "--db", str(db), "demo"],
+                   capture_output=True, check=True)
+    terminal = Terminal([sys.executable, "-m", "tui", "--db", str(db), "--low-bandwidth"])
+    try:
+        terminal.wait_for(b"Kuffert", 30, quiet=1.0)
+        for key, wait in ((b"2", 2.5), (b"\r", 3.0), (b"a", 3.0)):
+            os.write(terminal.fd, key)
+            _settle(terminal, wait)
+        costs = []
+        for key in (b"f", b"k", b"t", b"k", b"m"):  # mark, back up, mark again ...
+            os.write(terminal.fd, key)
+            written, end = 0, time.monotonic() + 3.0  # every repaint the key causes
+            while time.monotonic() < end:
+                written += len(terminal._read(0.05))
+            costs.append(written)
+    finally:
+        terminal.proc.kill()
+        terminal.proc.wait()
+    # A full 80x24 repaint is about 18 KB; a mark with its totals is under 1 KB here.
+    assert max(costs[0::2]) < 4000, costs

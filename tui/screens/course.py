@@ -127,10 +127,17 @@ class CourseScreen(Screen[None]):
         return store.revision(), store.revision(self.course_id), store.people_revision()
 
     def _poll(self) -> None:
+        # Beneath the attendance grid or a form it waits: a reload there (after the
+        # grid's own marks) made Textual repaint the whole screen on top, 18 KB a mark.
+        if self.app.screen is not self:
+            return
         busy = any(w.group in ("course-read", "store", "dialog") and w.is_running
                    for w in self.workers)
         if not busy and self._seen is not None and self._revisions() != self._seen:
             self.run_worker(self.reload(), group="course-read")
+
+    def on_screen_resume(self) -> None:
+        self._poll()  # what changed while another screen was on top
 
     async def reload(self, select: str | None = None) -> None:
         """Read the course again (another user may have changed it) and show it."""
