@@ -177,13 +177,14 @@ def test_a_thousand_nested_folders_in_the_backups_are_not_followed(tmp_path: Pat
     db = _db(tmp_path)
     deep = tmp_path / "k.backups" / "2020-01-01T000000"
     deep.mkdir(parents=True)
+    where = os.getcwd()
     os.chdir(deep)
     try:
         for _ in range(1100):
             os.mkdir("a")
             os.chdir("a")
     finally:
-        os.chdir(tmp_path)
+        os.chdir(where)
     try:
         result = run_kuffert("backup", db=db)
         assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
