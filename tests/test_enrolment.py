@@ -140,3 +140,22 @@ def test_status_cover_hours_and_removal_of_an_enrolment(store: Store) -> None:
                     and not rows(app, "participants-table"))
 
     run(store, steps)
+
+
+def test_a_burst_of_keys_chooses_every_person_it_names(store: Store) -> None:
+    """Typed ahead over SSH, the keys arrive at once; each must do what it would alone."""
+    from textual import events
+
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await to_participants(app, pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "EnrolScreen")
+        await pilot.pause()
+        screen = app.screen
+        first_three = list(rows(app, "enrol-people"))[:3]
+        for key in ("space", "down", "space", "down", "space"):
+            app.post_message(events.Key(key, " " if key == "space" else None))
+        await until(pilot, lambda: "3 chosen" in text(app, "#enrol-status"))
+        assert screen.chosen == first_three  # type: ignore[attr-defined]
+
+    run(store, steps)

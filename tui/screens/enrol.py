@@ -121,11 +121,22 @@ class PeopleTable(RecordTable, inherit_bindings=False):
         Binding("end,ctrl+end", "scroll_bottom", show=False, id="enrol.last"),
     ]
 
+    # Moves are handled here too, not only by the bindings: a binding runs after the
+    # key's handlers, so in a burst ("space down space down") every space came before
+    # every move and chose one person three times.
+    _MOVES: ClassVar[dict[str, str]] = {
+        "down": "cursor_down", "up": "cursor_up", "pagedown": "page_down",
+        "pageup": "page_up", "home": "scroll_top", "ctrl+home": "scroll_top",
+        "end": "scroll_bottom", "ctrl+end": "scroll_bottom",
+    }
+
     def on_key(self, event: events.Key) -> None:
         screen = self.screen
         if not isinstance(screen, EnrolScreen):
             return
-        if event.key == "space":
+        if event.key in self._MOVES:
+            getattr(self, f"action_{self._MOVES[event.key]}")()
+        elif event.key == "space":
             screen.action_toggle()
         elif event.key == "backspace":
             screen.type_text(None)
