@@ -12,20 +12,26 @@ from tui.store.store import Store
 from tui.widgets.record_table import RecordTable
 
 
+async def search_from_the_palette(app: KuffertApp, pilot, query: str) -> list[str]:
+    """Type ``query`` into the command palette, take its journal search, and return the
+    one hit's cells (course, journal, snippet)."""
+    await app.workers.wait_for_complete()
+    await pilot.press("ctrl+p", *query)
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, JournalSearchScreen) and app.screen.hits)
+    table = app.screen.query_one("#journal-hits", RecordTable)
+    assert table.row_count == 1
+    return [str(c) for c in table.get_row_at(0)]
+
+
 def test_the_palette_searches_every_courses_journals(demo_store: Store) -> None:
     app = KuffertApp(demo_store, language="da", poll_interval=3600)
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.press("ctrl+p", *"frokostbordet")
-            await pilot.pause(0.5)
-            await pilot.press("enter")
-            await until(pilot, lambda: isinstance(app.screen, JournalSearchScreen)
-                        and app.screen.hits)
-            table = app.screen.query_one("#journal-hits", RecordTable)
-            assert table.row_count == 1
-            course, _journal, snippet = (str(c) for c in table.get_row_at(0))
+            course, _journal, snippet = await search_from_the_palette(
+                app, pilot, "frokostbordet")
             assert "frokostbordet" in snippet and course.startswith("5-dages")
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, JournalScreen))
@@ -48,15 +54,8 @@ def test_the_palette_finds_a_transfer_note_and_opens_the_transfer_notes(
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.press("ctrl+p", *"bordskånerne")
-            await pilot.pause(0.5)
-            await pilot.press("enter")
-            await until(pilot, lambda: isinstance(app.screen, JournalSearchScreen)
-                        and app.screen.hits)
-            table = app.screen.query_one("#journal-hits", RecordTable)
-            assert table.row_count == 1
-            _course, title, snippet = (str(c) for c in table.get_row_at(0))
+            _course, title, snippet = await search_from_the_palette(
+                app, pilot, "bordskånerne")
             assert "Bordskånerne" in snippet and title.startswith(person.name[:8])
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, TransferScreen))

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from tui.cli.echo import echo
-from tui.i18n import N_, _, msg, ngettext
+from tui.cli.words import TABLE_NAMES
+from tui.i18n import _, msg, ngettext
 
 EXIT_OK, EXIT_PROBLEM = 0, 1
 
@@ -191,22 +192,11 @@ def cmd_export(args: argparse.Namespace, store: Any) -> int:
     return EXIT_OK
 
 
-TABLE_WORDS = {
-    "programmes": N_("programmes"), "places": N_("places"),
-    "institutions": N_("institutions"), "courses": N_("courses"), "people": N_("people"),
-    "topic_wishes": N_("topic wishes"), "sessions": N_("sessions"),
-    "enrolments": N_("enrolments"), "attendance": N_("attendance marks"),
-    "journals": N_("journals"), "journal_entries": N_("journal entries"),
-    "journal_goals": N_("journal goals"), "ratings": N_("learning-goal ratings"),
-    "transfer_notes": N_("transfer notes"),
-}
-
-
 def _counts(counter: dict[str, int]) -> str:
     total = sum(counter.values())
     if not total:
         return "0"
-    parts = ", ".join(f"{_(TABLE_WORDS.get(t, t))} {n}" for t, n in sorted(counter.items()))
+    parts = ", ".join(f"{_(TABLE_NAMES.get(t, t))} {n}" for t, n in sorted(counter.items()))
     return f"{total} ({parts})"
 
 
@@ -296,7 +286,7 @@ def cmd_conflicts(args: argparse.Namespace, store: Any) -> int:
         return EXIT_OK
     for c in found:
         where = f" ({_('course')} {c.loc.course})" if c.loc.course else ""
-        echo(f"{c.id}  {_(TABLE_WORDS.get(c.loc.table, c.loc.table))} {c.loc.id}{where}")
+        echo(f"{c.id}  {_(TABLE_NAMES.get(c.loc.table, c.loc.table))} {c.loc.id}{where}")
         for v in c.versions:
             side = _("office") if v.origin == "office" else _("field")
             state = _("deleted") if v.deleted else _("version {n}").format(n=v.stamp[0])

@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from tui import __version__
 from tui.cli import argparse_i18n  # noqa: F401  (argparse speaks the UI's language)
 from tui.cli.echo import echo
+from tui.cli.words import TABLE_NAMES
 from tui.config import Config, ConfigError, load_config
 from tui.domain.text import printable
-from tui.i18n import LANGUAGES, N_, _, msg, ngettext, set_language
+from tui.i18n import LANGUAGES, _, msg, ngettext, set_language
 from tui.store.errors import StoreError
 from tui.store.layout import resolve_path
 
@@ -135,17 +136,6 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
         if count:
             echo(f"  {_(TABLE_NAMES.get(table, table))}: {count}")
     return EXIT_OK
-
-
-# What the tables hold, in words (the demo's summary names them).
-TABLE_NAMES = {
-    "programmes": N_("programmes"), "places": N_("places"),
-    "institutions": N_("institutions"), "courses": N_("courses"), "people": N_("people"),
-    "sessions": N_("sessions"), "enrolments": N_("enrolments"),
-    "attendance": N_("attendance marks"), "journals": N_("journals"),
-    "journal_entries": N_("journal entries"), "journal_goals": N_("journal goals"),
-    "ratings": N_("learning-goal ratings"), "transfer_notes": N_("transfer notes"),
-}
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
