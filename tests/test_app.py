@@ -30,9 +30,9 @@ from tui.app import KuffertApp
 from tui.domain.courses import PostponeReason, Session, SessionStatus
 from tui.domain.programmes import Programme
 from tui.i18n import language, set_language
-from tui.screens.dashboard import DashboardScreen
-from tui.screens.help import HelpScreen
-from tui.screens.overview import natural_key
+from tui.screens.home.dashboard import DashboardScreen
+from tui.screens.home.help import HelpScreen
+from tui.screens.home.overview import natural_key
 from tui.store.store import Store
 from tui.widgets.record_table import clip
 
@@ -209,7 +209,7 @@ def test_command_palette_finds_a_course(demo_store: Store) -> None:
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause(0.5)
-        from tui.screens.course import CourseScreen
+        from tui.screens.courses.course import CourseScreen
 
         assert isinstance(app.screen, CourseScreen)
         assert app.screen.course_id == "c-gl-f2-qaqortoq-2023"
@@ -218,7 +218,7 @@ def test_command_palette_finds_a_course(demo_store: Store) -> None:
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause(0.5)
-        from tui.screens.attendance import AttendanceScreen
+        from tui.screens.attendance.screen import AttendanceScreen
 
         assert isinstance(app.screen, AttendanceScreen)
 

@@ -16,7 +16,7 @@ from textual.widgets.data_table import ColumnKey
 from tui.domain.attendance import name_key
 from tui.domain.courses import Mark
 from tui.i18n import set_language
-from tui.screens.attendance import AttendanceScreen, HoursPrompt
+from tui.screens.attendance.screen import AttendanceScreen, HoursPrompt
 from tui.store.demo import load_demo
 from tui.store.errors import LockTimeout
 from tui.store.store import Store

@@ -26,8 +26,8 @@ from tests.test_app import rows, text_of
 from tui.app import KuffertApp
 from tui.domain.courses import Mark
 from tui.domain.journals import JournalEntry, Phase
-from tui.screens.conflicts import ConflictsScreen
-from tui.screens.dashboard import DashboardScreen
+from tui.screens.home.dashboard import DashboardScreen
+from tui.screens.sync.conflicts import ConflictsScreen
 from tui.store import conflicts, sync
 from tui.store.bundle import read_bundle
 from tui.store.store import Store

@@ -29,7 +29,7 @@ from tui.domain.courses import (
 )
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.programmes import Programme
-from tui.screens.attendance import AttendanceScreen
+from tui.screens.attendance.screen import AttendanceScreen
 from tui.store.sheet import collect
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen

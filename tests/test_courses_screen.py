@@ -19,8 +19,8 @@ from textual.widgets import DataTable, Input, Static
 from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.courses import CourseStatus
-from tui.screens.course import CourseScreen
-from tui.screens.courses import CoursesScreen
+from tui.screens.courses.course import CourseScreen
+from tui.screens.courses.listing import CoursesScreen
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen

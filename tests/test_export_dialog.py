@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
 from tui.app import KuffertApp
-from tui.screens.reports import ReportsScreen
+from tui.screens.reports.screen import ReportsScreen
 from tui.store.store import Store
 from tui.widgets.export_dialog import ExportDialog
 

@@ -15,10 +15,10 @@ from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.courses import Course
 from tui.domain.programmes import Programme, TopicWish, WishStatus
-from tui.screens.course import CourseScreen
-from tui.screens.places import PlacesScreen
-from tui.screens.programmes import ProgrammesScreen
-from tui.screens.wishes import WishesScreen
+from tui.screens.courses.course import CourseScreen
+from tui.screens.registry.places import PlacesScreen
+from tui.screens.registry.programmes import ProgrammesScreen
+from tui.screens.registry.wishes import WishesScreen
 from tui.store.shipped_places import shipped
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen

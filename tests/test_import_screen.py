@@ -20,8 +20,8 @@ from textual.widgets import Button, DataTable, Static
 from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.people import Person, Qualification, Role
-from tui.screens.people import PeopleScreen
-from tui.screens.people_import import ImportScreen, expand_path
+from tui.screens.registry.people import PeopleScreen
+from tui.screens.registry.people_import import ImportScreen, expand_path
 from tui.store.store import Store
 
 SIZE = (80, 24)

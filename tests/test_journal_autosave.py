@@ -28,8 +28,8 @@ from textual.widgets import Static
 
 from tui.app import KuffertApp
 from tui.domain.journals import JournalEntry, Phase
-from tui.screens.journal import AUTOSAVE_SECONDS, EntryScreen, JournalScreen
-from tui.screens.journals import JournalsScreen
+from tui.screens.journals.journal import AUTOSAVE_SECONDS, EntryScreen, JournalScreen
+from tui.screens.journals.listing import JournalsScreen
 from tui.store.demo import load_demo
 from tui.store.store import Store
 

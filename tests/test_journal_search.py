@@ -6,8 +6,8 @@ import asyncio
 
 from tests.pilot import until
 from tui.app import KuffertApp
-from tui.screens.journal import JournalScreen
-from tui.screens.journal_search import JournalSearchScreen
+from tui.screens.journals.journal import JournalScreen
+from tui.screens.journals.search import JournalSearchScreen
 from tui.store.store import Store
 from tui.widgets.record_table import RecordTable
 
@@ -43,7 +43,7 @@ def test_the_palette_searches_every_courses_journals(demo_store: Store) -> None:
 def test_the_palette_finds_a_transfer_note_and_opens_the_transfer_notes(
         demo_store: Store) -> None:
     from tui.domain.journals import TransferNote, TransferStage
-    from tui.screens.transfer import TransferScreen
+    from tui.screens.journals.transfer import TransferScreen
 
     course = "c-horsens-vuggestue"
     person = demo_store.people.get("p-hd-vg-02")

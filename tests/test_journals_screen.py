@@ -17,8 +17,8 @@ from textual.widgets import OptionList, Static
 
 from tui.app import KuffertApp
 from tui.domain.journals import GoalOutcome, Phase
-from tui.screens.journal import EntryScreen, JournalScreen
-from tui.screens.journals import JournalsScreen, MembersScreen
+from tui.screens.journals.journal import EntryScreen, JournalScreen
+from tui.screens.journals.listing import JournalsScreen, MembersScreen
 from tui.store.demo import load_demo
 from tui.store.store import Store
 from tui.widgets.form import FormScreen

@@ -21,7 +21,7 @@ from tui.app import KuffertApp
 from tui.domain.courses import Course, Enrolment, Session
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.programmes import Programme
-from tui.screens.people import PeopleScreen
+from tui.screens.registry.people import PeopleScreen
 from tui.store.shipped_places import add_places, shipped
 from tui.store.store import Store
 

@@ -16,7 +16,7 @@ from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.people import Qualification, Role
 from tui.i18n import set_language
-from tui.screens.people import PeopleScreen, Register, format_count
+from tui.screens.registry.people import PeopleScreen, Register, format_count
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen

@@ -18,8 +18,8 @@ from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.courses import CourseStatus
 from tui.domain.places import InstitutionKind, PlaceKind
-from tui.screens.places import MunicipalityPicker, PlacesScreen
-from tui.screens.wishes import WishesScreen, topics_parser
+from tui.screens.registry.places import MunicipalityPicker, PlacesScreen
+from tui.screens.registry.wishes import WishesScreen, topics_parser
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen

@@ -87,7 +87,7 @@ def test_the_dashboard_and_the_reports_show_the_target_and_the_progress(
 
     from tests.test_reports_screen import lines
     from tui.domain.cover import COVER_RULE
-    from tui.screens.reports import ReportsScreen
+    from tui.screens.reports.screen import ReportsScreen
 
     horsens = demo_store.programmes.get(HORSENS)
     demo_store.programmes.save(dataclasses.replace(horsens, target_participants=60,

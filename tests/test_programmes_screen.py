@@ -16,7 +16,12 @@ from textual.widgets import DataTable, Static
 from tests.pilot import until
 from tui.app import KuffertApp
 from tui.resources import load_json
-from tui.screens.programmes import GoalsScreen, ProgrammesScreen, TopicsScreen, parse_amount
+from tui.screens.registry.programmes import (
+    GoalsScreen,
+    ProgrammesScreen,
+    TopicsScreen,
+    parse_amount,
+)
 from tui.store.store import Store
 from tui.widgets.form import FormScreen
 

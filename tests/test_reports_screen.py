@@ -25,8 +25,8 @@ from tests.conftest import run_kuffert
 from tui.app import KuffertApp
 from tui.domain.parse import parse_date
 from tui.domain.reports import report_to_json
-from tui.screens.drilldown import DrillDownScreen
-from tui.screens.reports import FigureTable, ReportsScreen
+from tui.screens.reports.drilldown import DrillDownScreen
+from tui.screens.reports.screen import FigureTable, ReportsScreen
 from tui.store.exports import report_from_store
 from tui.store.store import Store
 from tui.widgets.bar_chart import Bar, bar_lines

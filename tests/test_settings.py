@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.conftest import run_kuffert
 from tui.app import KuffertApp
 from tui.config import load_config
-from tui.screens.help import HelpScreen
+from tui.screens.home.help import HelpScreen
 from tui.store.store import Store
 
 

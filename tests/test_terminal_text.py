@@ -229,7 +229,7 @@ def test_the_people_list_shows_a_hostile_name_without_its_sequences(
 
     from tui.app import KuffertApp
     from tui.domain.people import Person, Qualification, Role
-    from tui.screens.people import PeopleScreen
+    from tui.screens.registry.people import PeopleScreen
     from tui.widgets.form import FormScreen
 
     store = Store.open(hostile_db)

@@ -18,9 +18,9 @@ from textual.widgets import Static
 from tui.app import KuffertApp
 from tui.domain.journaling import rating_changes
 from tui.domain.journals import TransferStage
-from tui.screens.journals import JournalsScreen
-from tui.screens.ratings import RatingsScreen
-from tui.screens.transfer import TransferScreen
+from tui.screens.journals.listing import JournalsScreen
+from tui.screens.journals.ratings import RatingsScreen
+from tui.screens.journals.transfer import TransferScreen
 from tui.store.demo import load_demo
 from tui.store.store import Store
 from tui.widgets.form import FormScreen

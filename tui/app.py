@@ -18,8 +18,8 @@ from textual.filter import LineFilter
 from textual.screen import Screen
 
 from tui.i18n import N_, _, set_language
-from tui.screens.commands import KuffertCommands
-from tui.screens.dashboard import DashboardScreen
+from tui.screens.home.commands import KuffertCommands
+from tui.screens.home.dashboard import DashboardScreen
 from tui.store.store import Store
 from tui.widgets.keys import translate_bindings, translate_textual_bindings
 from tui.widgets.terminal_safe import ControlFilter
@@ -35,11 +35,11 @@ class KuffertApp(App[None]):
     # imported the first time the user goes there.
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "dashboard": DashboardScreen,
-        "courses": lambda: _screen("courses", "CoursesScreen")(),
-        "people": lambda: _screen("people", "PeopleScreen")(),
-        "programmes": lambda: _screen("programmes", "ProgrammesScreen")(),
-        "places": lambda: _screen("places", "PlacesScreen")(),
-        "reports": lambda: _screen("reports", "ReportsScreen")(),
+        "courses": lambda: _screen("courses.listing", "CoursesScreen")(),
+        "people": lambda: _screen("registry.people", "PeopleScreen")(),
+        "programmes": lambda: _screen("registry.programmes", "ProgrammesScreen")(),
+        "places": lambda: _screen("registry.places", "PlacesScreen")(),
+        "reports": lambda: _screen("reports.screen", "ReportsScreen")(),
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {KuffertCommands}
@@ -109,19 +109,19 @@ class KuffertApp(App[None]):
     # -- screens opened on a record ---------------------------------------------------------
 
     def open_course(self, course_id: str, tab: str | None = None) -> None:
-        self.push_screen(_screen("course", "CourseScreen")(self.store, course_id, tab=tab))
+        self.push_screen(_screen("courses.course", "CourseScreen")(self.store, course_id, tab=tab))
 
     def open_attendance(self, course_id: str) -> None:
-        self.push_screen(_screen("attendance", "AttendanceScreen")(self.store, course_id))
+        self.push_screen(_screen("attendance.screen", "AttendanceScreen")(self.store, course_id))
 
     def open_journals(self, course_id: str) -> None:
-        self.push_screen(_screen("journals", "JournalsScreen")(self.store, course_id))
+        self.push_screen(_screen("journals.listing", "JournalsScreen")(self.store, course_id))
 
     def search_journals(self, query: str) -> None:
-        self.push_screen(_screen("journal_search", "JournalSearchScreen")(self.store, query))
+        self.push_screen(_screen("journals.search", "JournalSearchScreen")(self.store, query))
 
     def open_conflicts(self) -> None:
-        self.push_screen(_screen("conflicts", "ConflictsScreen")(self.store))
+        self.push_screen(_screen("sync.conflicts", "ConflictsScreen")(self.store))
 
     def load_demo(self) -> dict[str, int]:
         from tui.store.demo import load_demo
@@ -132,7 +132,7 @@ class KuffertApp(App[None]):
         await self.switch_mode("dashboard")
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.screens.home.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

@@ -61,7 +61,7 @@ def serve_kuffert(db: str, course: str) -> None:
     from textual.app import App
 
     from tui.i18n import set_language
-    from tui.screens.attendance import AttendanceScreen
+    from tui.screens.attendance.screen import AttendanceScreen
     from tui.store.store import Store
 
     styles = ROOT / "tui" / "styles"

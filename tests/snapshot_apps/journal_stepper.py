@@ -17,7 +17,7 @@ from pathlib import Path
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 from tui.app import KuffertApp
-from tui.screens.journal import JournalScreen
+from tui.screens.journals.journal import JournalScreen
 from tui.store.demo import load_demo
 from tui.store.store import Store
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -51,6 +52,18 @@ def name_key(name: str) -> str:
     """Sort key for people's names in Danish order, ignoring case and other accents."""
     folded = unicodedata.normalize("NFC", name).casefold().translate(_DANISH_TAIL)
     return "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
+
+
+SortKey = tuple[tuple[int, int | str], ...]
+_DIGITS = re.compile(r"(\d+)", re.ASCII)
+
+
+def natural_key(text: str) -> SortKey:
+    """Sort "Hold 2" before "Hold 10", and ignore case."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in _DIGITS.split(name_key(text)) if part
+    )
 
 
 def ordered_enrolments(

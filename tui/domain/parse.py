@@ -143,6 +143,15 @@ def format_date(d: dt.date) -> str:
     return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
 
 
+def format_moment(stamp: str | None) -> str:
+    """A stored UTC time as the people here read it: local time, 03-03-2026 14:05."""
+    try:
+        at = dt.datetime.fromisoformat(stamp or "").astimezone()
+    except (TypeError, ValueError):
+        return "?"
+    return f"{format_date(at)} {at:%H:%M}"
+
+
 def weekday_name(d: dt.date, *, short: bool = False) -> str:
     table = _WEEKDAYS_SHORT if short else _WEEKDAYS
     return _(table[d.weekday()])

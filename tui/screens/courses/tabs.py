@@ -33,8 +33,8 @@ from tui.domain.programmes import Programme
 from tui.domain.rules import completion_text
 from tui.domain.schedule import holiday_warnings, practice_periods
 from tui.i18n import N_, Message, _, ngettext
-from tui.screens.courses import place_label
-from tui.screens.session_forms import day_text
+from tui.screens.courses.listing import place_label
+from tui.screens.courses.session_forms import day_text
 from tui.store.store import Store
 from tui.widgets.record_table import Column, RecordTable
 

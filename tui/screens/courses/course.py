@@ -24,20 +24,20 @@ from tui.domain.courses import CourseStatus, SessionStatus
 from tui.domain.parse import Parsed
 from tui.domain.rules import COURSE_TRANSITIONS, can_transition_course, next_statuses
 from tui.i18n import N_, Message, _, msg
-from tui.screens import enrol, session_forms
-from tui.screens.course_tabs import (
-    CourseData,
-    OverviewPane,
-    ParticipantsPane,
-    SessionsPane,
-    load_course,
-)
-from tui.screens.courses import (
+from tui.screens.courses import enrol, session_forms
+from tui.screens.courses.listing import (
     apply_course_values,
     course_form,
     error_text,
     in_thread,
     literal,
+)
+from tui.screens.courses.tabs import (
+    CourseData,
+    OverviewPane,
+    ParticipantsPane,
+    SessionsPane,
+    load_course,
 )
 from tui.store.calendar import course_calendar
 from tui.store.errors import StoreError

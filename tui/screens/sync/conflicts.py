@@ -17,9 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from tui.domain.merge import META_FIELDS, Version, differing_fields
+from tui.domain.parse import format_moment
 from tui.i18n import N_, _
-from tui.screens.conflict_fields import decoded, label, value_text
-from tui.screens.sync_status import when
+from tui.screens.sync.fields import decoded, label, value_text
 from tui.store import conflicts
 from tui.store.errors import StoreError
 from tui.store.store import Store
@@ -150,7 +150,7 @@ class ConflictsScreen(Screen[None]):
         if version is None:
             return "–"
         state = _("deleted") if version.deleted else _("version {n}").format(n=version.stamp[0])
-        return f"{version.stamp[2]}, {when(version.stamp[1])} ({state})"
+        return f"{version.stamp[2]}, {format_moment(version.stamp[1])} ({state})"
 
     # -- deciding ---------------------------------------------------------------------------
 

@@ -41,8 +41,8 @@ from tui.domain.rules import (
     validate_enrolment,
 )
 from tui.i18n import N_, Message, _, msg, ngettext
-from tui.screens.courses import error_text, fold, in_thread, literal
-from tui.screens.session_forms import total_hours
+from tui.screens.courses.listing import error_text, fold, in_thread, literal
+from tui.screens.courses.session_forms import total_hours
 from tui.store.errors import StoreError
 from tui.store.ids import new_id
 from tui.store.store import Store
@@ -52,7 +52,7 @@ from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 
 if TYPE_CHECKING:
-    from tui.screens.course import CourseScreen
+    from tui.screens.courses.course import CourseScreen
 
 # A registry of tens of thousands is narrowed by typing; drawing all of it would be slow
 # over SSH and no one reads past the first screens anyway.

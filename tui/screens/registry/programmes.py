@@ -44,7 +44,7 @@ from tui.domain.programmes import (
 from tui.domain.rules import validate_programme
 from tui.i18n import N_, Message, _, language, msg, ngettext
 from tui.resources import load_json
-from tui.screens.people import error_text, sort_key
+from tui.screens.registry.people import error_text, sort_key
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.exports import report_from_store
 from tui.store.store import Store
@@ -392,7 +392,7 @@ class ProgrammesScreen(Screen[None]):
         self._open(GoalsScreen)
 
     def action_wishes(self) -> None:
-        from tui.screens.wishes import WishesScreen
+        from tui.screens.registry.wishes import WishesScreen
 
         programme = self.current()
         if programme is not None:

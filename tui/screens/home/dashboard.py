@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from tui.i18n import N_, _, ngettext
-from tui.screens.overview import Overview, OverviewReader, TargetReader, progress_text
+from tui.screens.home.overview import Overview, OverviewReader, TargetReader, progress_text
 from tui.store.errors import StoreError
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable

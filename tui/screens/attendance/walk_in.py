@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from tui.domain.attendance import name_key
 from tui.domain.parse import parse_name
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution
 from tui.i18n import N_, _
-from tui.screens.people import sort_key
 from tui.store.ids import new_id
 from tui.widgets.form import Field, FormScreen
 
 
 def walk_in_form(day: str, institutions: list[Institution]) -> FormScreen:
-    choices = sorted(((i.name, i.id) for i in institutions), key=lambda c: sort_key(c[0]))
+    choices = sorted(((i.name, i.id) for i in institutions), key=lambda c: name_key(c[0]))
     return FormScreen(_("Someone not on the list, present on {day}").format(day=day), [
         Field("name", _("Name"), lambda t: parse_name(t, N_("Name")), required=True),
         # Most walk-ins are staff sent by their daycare; the training has no safe guess.

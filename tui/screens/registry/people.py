@@ -464,7 +464,7 @@ class PeopleScreen(Screen[None]):
     # -- importing -------------------------------------------------------------------------
 
     def action_import(self) -> None:
-        from tui.screens.people_import import ImportScreen
+        from tui.screens.registry.people_import import ImportScreen
 
         def done(added: int | None) -> None:
             if added:

@@ -74,7 +74,7 @@ from tui.domain.parse import format_date, format_hours, parse_hours, weekday_nam
 from tui.domain.people import Person
 from tui.domain.rules import session_hours
 from tui.i18n import N_, _, language, ngettext
-from tui.screens.walk_in import walk_in_form, walk_in_person
+from tui.screens.attendance.walk_in import walk_in_form, walk_in_person
 from tui.store.errors import StoreError
 from tui.store.store import Store
 from tui.store.walk_in import add_walk_in

@@ -36,7 +36,7 @@ from tui.domain.parse import parse_name
 from tui.domain.places import Institution, InstitutionKind, Place, PlaceKind
 from tui.i18n import N_, Message, _, msg, ngettext
 from tui.resources import load_json
-from tui.screens.people import error_text, fold, place_choices, sort_key
+from tui.screens.registry.people import error_text, fold, place_choices, sort_key
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.shipped_places import add_places, missing_places
 from tui.store.store import Store
@@ -625,7 +625,7 @@ class PlacesScreen(Screen[None]):
     # -- topic wishes ----------------------------------------------------------------------
 
     def action_wishes(self) -> None:
-        from tui.screens.wishes import WishesScreen
+        from tui.screens.registry.wishes import WishesScreen
 
         institution = self.current_institution()
         if institution is None:

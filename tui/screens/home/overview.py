@@ -7,14 +7,13 @@ cheaply (by the store's file revisions) whether anything on disk changed since i
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
-from tui.domain.attendance import name_key
+from tui.domain.attendance import SortKey, natural_key
 from tui.domain.courses import CourseStatus, CourseSummary
 from tui.domain.parse import format_date
 from tui.domain.programmes import Programme, target_text
-from tui.screens.sync_status import SyncStatus, read_status
+from tui.screens.home.sync_status import SyncStatus, read_status
 from tui.store.exports import report_from_store
 from tui.store.store import Revision, Store
 
@@ -22,8 +21,6 @@ from tui.store.store import Revision, Store
 _SETTLED = frozenset({CourseStatus.COMPLETED, CourseStatus.CANCELLED})
 
 FileIdentity = Revision
-SortKey = tuple[tuple[int, int | str], ...]
-_DIGITS = re.compile(r"(\d+)", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +71,6 @@ def period_text(start: dt.date | None, end: dt.date | None) -> str:
         return f"– {format_date(end)}"
     return ""
 
-
-def natural_key(text: str) -> SortKey:
-    """Sort "Hold 2" before "Hold 10", and ignore case."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part)
-        for part in _DIGITS.split(name_key(text)) if part
-    )
 
 
 class OverviewReader:

@@ -42,7 +42,7 @@ from tui.domain.reports import (
     share,
 )
 from tui.i18n import N_, Message, _, msg
-from tui.screens.drilldown import Drill, DrillDownScreen
+from tui.screens.reports.drilldown import Drill, DrillDownScreen
 from tui.store.errors import StoreError
 from tui.store.exports import report_document, report_from_store
 from tui.store.outputs import write_private

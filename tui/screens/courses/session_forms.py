@@ -34,7 +34,7 @@ from tui.domain.schedule import (
     postpone,
 )
 from tui.i18n import Message, _, msg, ngettext
-from tui.screens.courses import error_text, in_thread, literal
+from tui.screens.courses.listing import error_text, in_thread, literal
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.ids import new_id
 from tui.store.store import Store
@@ -42,7 +42,7 @@ from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import Field, FormScreen
 
 if TYPE_CHECKING:
-    from tui.screens.course import CourseScreen
+    from tui.screens.courses.course import CourseScreen
 
 DEFAULT_HOURS = 7.4
 DEFAULT_START, DEFAULT_END = "09:00", "15:50"

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from tui.domain.journaling import transfer_completeness
 from tui.domain.journals import TRANSFER_QUESTIONS, TransferNote, TransferStage
 from tui.i18n import N_, _
-from tui.screens.journals import participants
+from tui.screens.journals.listing import participants
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.store import Store
 from tui.widgets.form import Field, FormScreen

@@ -120,11 +120,11 @@ class JournalSearchScreen(Screen[None]):
             return
         course_id, hit = found
         if hit.entry.id.startswith(TRANSFER_PREFIX):
-            from tui.screens.transfer import TransferScreen
+            from tui.screens.journals.transfer import TransferScreen
 
             self.app.push_screen(TransferScreen(self.store, course_id))
             return
-        from tui.screens.journal import JournalScreen
+        from tui.screens.journals.journal import JournalScreen
 
         self.app.push_screen(JournalScreen(self.store, course_id, hit.entry.journal_id,
                                            entry_id=hit.entry.id))

@@ -17,7 +17,7 @@ from tui.domain.journals import GoalRating
 from tui.domain.parse import RATING_MAX, RATING_MIN, Parsed, parse_rating
 from tui.domain.programmes import LearningGoal, audience_label
 from tui.i18n import N_, _, language
-from tui.screens.journals import participants
+from tui.screens.journals.listing import participants
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.store import Store
 from tui.widgets.form import Field, FormScreen

@@ -25,8 +25,8 @@ from tui.domain.parse import Parsed, format_date, parse_date
 from tui.domain.places import Institution
 from tui.domain.programmes import Programme, Topic, TopicWish, WishStatus
 from tui.i18n import N_, Message, _, msg, ngettext
-from tui.screens.people import error_text, sort_key
-from tui.screens.programmes import format_period, short_name
+from tui.screens.registry.people import error_text, sort_key
+from tui.screens.registry.programmes import format_period, short_name
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen

@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import WorkerFailed
 
+from tui.domain.attendance import natural_key
 from tui.domain.courses import CompletionRule, Course, CourseStatus, CourseSummary
 from tui.domain.parse import (
     Parsed,
@@ -49,7 +50,6 @@ from tui.domain.rules import (
 )
 from tui.domain.schedule import ScheduleError, copy_course
 from tui.i18n import N_, Message, _, msg, ngettext
-from tui.screens.overview import natural_key
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.ids import new_id
 from tui.store.store import Store

@@ -30,7 +30,7 @@ from tui.domain.journaling import (
 from tui.domain.journals import Journal, JournalEntry, JournalGoal, Phase
 from tui.domain.parse import Parsed
 from tui.i18n import N_, _, msg, ngettext
-from tui.screens.journal import JournalScreen, cycle_text, journal_title, owner_label
+from tui.screens.journals.journal import JournalScreen, cycle_text, journal_title, owner_label
 from tui.store.errors import StoreError
 from tui.store.exports import journals_markdown
 from tui.store.outputs import write_private
@@ -501,12 +501,12 @@ class JournalsScreen(Screen[None]):
                 n=count, path=path), title=_("Export"), timeout=12, markup=False)
 
     def action_transfer(self) -> None:
-        from tui.screens.transfer import TransferScreen
+        from tui.screens.journals.transfer import TransferScreen
 
         self.app.push_screen(TransferScreen(self.store, self.course_id))
 
     def action_ratings(self) -> None:
-        from tui.screens.ratings import RatingsScreen
+        from tui.screens.journals.ratings import RatingsScreen
 
         self.app.push_screen(RatingsScreen(self.store, self.course_id))
 

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from tui.i18n import N_, _, msg, ngettext
-from tui.screens.people import error_text
+from tui.screens.registry.people import error_text
 from tui.store.errors import StoreError
 from tui.store.people_import import (
     FIELD_LABELS,
