@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 
+from textual.app import App
 from textual.pilot import Pilot
 
 
@@ -14,3 +16,39 @@ async def until(pilot: Pilot[None], condition: Callable[[], object], seconds: fl
             return
         await pilot.pause(0.02)
     raise AssertionError("the screen did not change in time")
+
+
+class Desk:
+    """One administrator's terminal, for tests that run two apps on one database.
+
+    Textual finds "the app" through a context variable; the test's own task would see
+    whichever app started last, so each desk's keys are pressed in its app's context.
+    """
+
+    def __init__(self, app: App[None], pilot: Pilot[None]) -> None:
+        self.app = app
+        self.pilot = pilot
+
+    async def press(self, *keys: str) -> None:
+        with self.app._context():
+            await self.pilot.press(*keys)
+
+    async def until(self, condition: Callable[[], object], seconds: float = 5) -> None:
+        with self.app._context():
+            await until(self.pilot, condition, seconds)
+
+    async def settle(self) -> None:
+        with self.app._context():
+            await self.pilot.app.workers.wait_for_complete()
+            await self.pilot.pause()
+
+
+@contextlib.asynccontextmanager
+async def two_desks(
+    first: App[None], second: App[None], size: tuple[int, int] = (80, 24),
+) -> AsyncIterator[tuple[Desk, Desk]]:
+    async with first.run_test(size=size) as one, second.run_test(size=size) as two:
+        a, b = Desk(first, one), Desk(second, two)
+        await a.settle()
+        await b.settle()
+        yield a, b

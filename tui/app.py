@@ -18,8 +18,10 @@ from textual.filter import LineFilter
 from textual.screen import Screen
 
 from tui.i18n import N_, _, set_language
+from tui.screens.base import KuffertScreen
 from tui.screens.home.commands import KuffertCommands
 from tui.screens.home.dashboard import DashboardScreen
+from tui.screens.live import DataChanged, Watcher
 from tui.store.store import Store
 from tui.widgets.keys import translate_bindings, translate_textual_bindings
 from tui.widgets.terminal_safe import ControlFilter
@@ -71,7 +73,9 @@ class KuffertApp(App[None]):
         language: str = "da",
         *,
         display_path: str | None = None,
-        poll_interval: float = 2.0,
+        # How often the screen in front looks for others' changes: a stat per file it
+        # shows, so following a colleague's work costs nothing an idle screen would feel.
+        poll_interval: float = 1.0,
         keymap: Mapping[str, str] | None = None,
         low_bandwidth: bool = False,
     ) -> None:
@@ -84,6 +88,7 @@ class KuffertApp(App[None]):
         # Over a slow link every blink of a cursor is a repaint sent down the wire.
         self.low_bandwidth = low_bandwidth
         self.store = store
+        self.watcher = Watcher(store)
         self.poll_interval = poll_interval
         self.sub_title = display_path or _short(store.path)
         self._control_filter = ControlFilter()
@@ -98,6 +103,15 @@ class KuffertApp(App[None]):
         # (journal entries) and the attendance writer finish its queue.
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+        self.set_interval(self.poll_interval, self._look_for_changes)
+
+    def _look_for_changes(self) -> None:
+        # Only the screen in front: one beneath catches up when it is shown again.
+        screen = self.screen
+        if isinstance(screen, KuffertScreen) and screen.following:
+            changes = screen.pending_changes()
+            if changes:
+                screen.post_message(DataChanged(changes))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if self.low_bandwidth and hasattr(event.widget, "cursor_blink"):

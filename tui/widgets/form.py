@@ -1,12 +1,13 @@
-"""One form for every record: inline validation in words, ctrl+s to save, and a
-question before unsaved input is thrown away."""
+"""One form for every record: inline validation in words, ctrl+s to save while the form is
+open, a question before unsaved input is thrown away, and, for a record someone else
+changed meanwhile, their change shown field by field instead of overwritten."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,7 +18,13 @@ from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from tui.domain.parse import Parsed
 from tui.i18n import N_, Message, _, msg
-from tui.store.errors import StoreError
+from tui.store.errors import StaleRecord, StoreError
+from tui.widgets.changed_underneath import (
+    ChangedUnderneathScreen,
+    Underneath,
+    changes,
+    merged,
+)
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.keys import translate_bindings
 
@@ -25,6 +32,7 @@ Parser = Callable[[str], Parsed[Any]]
 CrossCheck = Callable[[dict[str, Any]], list[tuple[str, Message]]]
 # Stores the values; runs in a thread. A StoreError keeps the form open with its text.
 Saver = Callable[[dict[str, Any]], object]
+R = TypeVar("R")
 
 
 def text_field(value: str) -> Parsed[str]:
@@ -46,6 +54,21 @@ class Field:
     required: bool = False
 
 
+@dataclass
+class Editing(Generic[R]):
+    """A stored record in a form. ``save`` applies the values to ``record`` and stores it
+    expecting ``record``'s version (a StaleRecord if someone saved since); ``reread``
+    fetches it as stored now (None: deleted); ``values`` is what each field would hold
+    for a record. After the user settles a change made underneath, ``record`` is the
+    newer one, so their changes to fields outside the form are kept too."""
+
+    kind: str  # "The person", in words, for "The person was changed by …"
+    record: R
+    save: Callable[[dict[str, Any], R], object]
+    reread: Callable[[], R | None]
+    values: Callable[[R], dict[str, Any]]
+
+
 class FormScreen(ModalScreen[dict[str, Any] | None]):
     """Dismisses with the parsed values on save, or None when the user gives up."""
 
@@ -58,13 +81,15 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     ]
 
     def __init__(self, title: str, fields: Sequence[Field], *,
-                 check: CrossCheck | None = None, save: Saver | None = None) -> None:
+                 check: CrossCheck | None = None, save: Saver | None = None,
+                 editing: Editing[Any] | None = None) -> None:
         super().__init__(classes="form")
         translate_bindings(self)
         self.title_text = title
         self.fields = list(fields)
         self.check = check
         self.save = save
+        self.editing = editing
         self.saved: object = None
         self.typed: dict[str, Any] = {}
         self._start = {f.name: f.value for f in self.fields}
@@ -160,11 +185,19 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             self.query_one(f"#field-{first_bad}").focus()
             self.notify(_("Not saved: the reasons are under the fields."), severity="warning")
             return
-        if self.save is not None:
+        if self.save is not None or self.editing is not None:
             # Saved while the form is still open: if the store refuses (a broken file,
             # someone else's newer change), nothing typed is lost.
             try:
-                self.saved = await asyncio.to_thread(self.save, values)
+                if self.editing is not None:
+                    self.saved = await asyncio.to_thread(
+                        self.editing.save, values, self.editing.record)
+                else:
+                    assert self.save is not None
+                    self.saved = await asyncio.to_thread(self.save, values)
+            except StaleRecord:
+                await self._changed_underneath()
+                return
             except StoreError as error:
                 self._show("problem", str(error) + " " + _("Nothing you typed is lost."))
                 self.query_one("#form-problem").scroll_visible()
@@ -172,6 +205,56 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         # What was typed, for a caller that may show the form again (a preview said no).
         self.typed = {f.name: self.raw(f.name) for f in self.fields}
         self.dismiss(values)
+
+    async def _changed_underneath(self) -> None:
+        editing = self.editing
+        assert editing is not None
+        try:
+            fresh = await asyncio.to_thread(editing.reread)
+        except StoreError as error:
+            self._show("problem", str(error) + " " + _("Nothing you typed is lost."))
+            return
+        if fresh is None:
+            self._show("problem", _("Someone else deleted this record while you had it "
+                                    "open. What you typed is still here; escape leaves."))
+            return
+        start = {f.name: _unset(self._start[f.name], f) for f in self.fields}
+        theirs_start = editing.values(fresh)
+        theirs = {f.name: _unset(theirs_start[f.name], f) for f in self.fields}
+        mine = {f.name: self.raw(f.name) for f in self.fields}
+        changed = changes({f.name: f.label for f in self.fields}, start, mine, theirs)
+
+        def settle(keep: frozenset[str] | None) -> None:
+            if keep is None:
+                return  # back to the form, nothing saved: the next ctrl+s asks again
+            result = merged(start, mine, theirs, keep)
+            editing.record = fresh
+            self._start = dict(theirs_start)
+            for f in self.fields:
+                self._set(f, result[f.name])
+            if result == theirs:
+                self.notify(_("Their version is kept; nothing of yours was left to save."))
+                self.dismiss(None)
+            else:
+                self.call_later(self.action_save)
+
+        if not changed:
+            settle(frozenset())  # nothing of the form's changed: save on their version
+            return
+        self.app.push_screen(ChangedUnderneathScreen(
+            editing.kind, Underneath(theirs, fresh.version, fresh.updated_by or "?",
+                                     fresh.updated_at or ""),
+            changed, {f.name: f.choices for f in self.fields}), settle)
+
+    def _set(self, f: Field, value: Any) -> None:
+        widget = self.query_one(f"#field-{f.name}")
+        if isinstance(widget, Select):
+            widget.value = Select.NULL if value is None else value
+        elif isinstance(widget, TextArea):
+            if widget.text != value:
+                widget.text = value
+        elif isinstance(widget, Input) and widget.value != value:
+            widget.value = value
 
     def action_cancel(self) -> None:
         if not self.is_dirty():

@@ -83,7 +83,10 @@ class RecordTable(DataTable[str | Text]):
         self._fit(self.size.width)
 
     def show_rows(self, rows: Iterable[tuple[str, Sequence[Cell]]]) -> None:
-        self._rows = [(key, tuple(cells)) for key, cells in rows]
+        fresh = [(key, tuple(cells)) for key, cells in rows]
+        if fresh == self._rows and self.row_count == len(fresh):
+            return  # read again after someone's change elsewhere: nothing to repaint here
+        self._rows = fresh
         self._render_rows()
 
     def _fit(self, total: int) -> None:

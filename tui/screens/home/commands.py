@@ -15,7 +15,7 @@ from tui.i18n import _
 from tui.store.errors import StoreError
 
 if TYPE_CHECKING:
-    from tui.app import KuffertApp
+    from tui.screens.host import Host
 
 Command = Callable[[], object] | Callable[[], Awaitable[object]]
 
@@ -28,8 +28,8 @@ class KuffertCommands(Provider):
     """
 
     @property
-    def kuffert(self) -> KuffertApp:
-        return cast("KuffertApp", self.app)
+    def kuffert(self) -> Host:
+        return cast("Host", self.app)
 
     def _screens(self) -> Iterator[tuple[str, str, Command]]:
         app = self.kuffert

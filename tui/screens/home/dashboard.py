@@ -21,7 +21,7 @@ from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 
 if TYPE_CHECKING:
-    from tui.app import KuffertApp
+    from tui.screens.host import Host
 
 PROGRAMME_COLUMNS = (
     Column(N_("Name"), clip="middle"), Column(N_("Period"), 23), Column(N_("Courses"), 6),
@@ -59,8 +59,8 @@ class DashboardScreen(Screen[None]):
         self._loading_demo = False
 
     @property
-    def kuffert(self) -> KuffertApp:
-        return cast("KuffertApp", self.app)
+    def kuffert(self) -> Host:
+        return cast("Host", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -28,15 +28,17 @@ from tui.domain.places import Institution, Place, distinct_names
 from tui.domain.rules import validate_person
 from tui.domain.text import printable
 from tui.i18n import N_, Message, _, language, ngettext
-from tui.store.errors import StaleRecord, StoreError
+from tui.screens import live
+from tui.screens.base import KuffertScreen
+from tui.store.errors import StoreError
 from tui.store.store import Erasure
 from tui.widgets.confirm import ConfirmScreen
-from tui.widgets.form import Field, FormScreen
+from tui.widgets.form import Editing, Field, FormScreen
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 
 if TYPE_CHECKING:
-    from tui.app import KuffertApp
+    from tui.screens.host import Host
 
 # Enough to scroll through a town's staff; more only slows the table down.
 ROW_LIMIT = 500
@@ -170,7 +172,7 @@ class Register:
 # -- the screen ----------------------------------------------------------------------------
 
 
-class PeopleScreen(Screen[None]):
+class PeopleScreen(KuffertScreen[None]):
     # The list, not the search field, has the focus at first: letters are keys there.
     AUTO_FOCUS = "#people-table"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -193,13 +195,14 @@ class PeopleScreen(Screen[None]):
         self.shown: list[PersonRow] = []
         self.matched = 0
         self._filtered_for: str | None = None
-        # A modal of ours closing also resumes this screen; only a return from another
-        # section (where someone may have changed people) reads the register again.
-        self._in_modal = False
 
     @property
-    def kuffert(self) -> KuffertApp:
-        return cast("KuffertApp", self.app)
+    def kuffert(self) -> Host:
+        return cast("Host", self.app)
+
+    def watched(self) -> frozenset[str]:
+        # Institutions and places are in the main file.
+        return frozenset({live.PEOPLE, live.MAIN})
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -210,27 +213,24 @@ class PeopleScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = _("People")
+        self._load()
 
-    def on_screen_resume(self) -> None:
-        if self._in_modal:
-            self._in_modal = False
-            return
+    def data_changed(self, changes: live.Changes) -> None:
         self._load()
 
     # -- reading ---------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="people-load")
     def _load(self) -> None:
-        store = self.kuffert.store
-        try:
+        store = self.store
+        self.mark_read()
+
+        def read() -> Register:
             people = store.people.all()
             institutions = {i.id: i for i in store.institutions.all()}
             places = {p.id: p for p in store.places.all()}
-        except (StoreError, OSError) as error:
-            self.app.call_from_thread(self._problem, error_text(error))
-            return
-        register = Register.build(people, institutions, places)
-        self.app.call_from_thread(self._loaded, register)
+            return Register.build(people, institutions, places)
+
+        self.run_store(read, self._loaded, failed=self._problem, group="people-load")
 
     def _loaded(self, register: Register) -> None:
         self.register = register
@@ -344,7 +344,6 @@ class PeopleScreen(Screen[None]):
         return validate_person(self._person(values, None))
 
     def _push(self, screen: Screen[Any], callback: Any) -> None:
-        self._in_modal = True
         self.app.push_screen(screen, callback)
 
     def action_new(self) -> None:
@@ -376,20 +375,14 @@ class PeopleScreen(Screen[None]):
             return
 
         store = self.kuffert.store
-        expected = [person.version]
-
-        def save(values: dict[str, Any]) -> Person:
-            try:
-                return store.people.save(self._person(values, person),
-                                         expected_version=expected[0])
-            except StaleRecord:
-                # The next ctrl+s saves over their change, on purpose; escape keeps it.
-                fresh = store.people.find(person.id)
-                expected[0] = fresh.version if fresh else expected[0]
-                raise
-
+        editing = Editing(
+            _("The person"), person,
+            save=lambda values, base: store.people.save(
+                self._person(values, base), expected_version=base.version),
+            reread=lambda: store.people.find(person.id),
+            values=lambda fresh: {f.name: f.value for f in self._fields(fresh)})
         form = FormScreen(_("Edit {name}").format(name=printable(person.name)), fields,
-                          check=self._check, save=save)
+                          check=self._check, editing=editing)
 
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None and isinstance(form.saved, Person):
@@ -407,6 +400,7 @@ class PeopleScreen(Screen[None]):
             if found:
                 register.institutions[found.id] = found
         register.upsert(person)
+        self.absorb(live.PEOPLE)
         search = self.query_one("#people-search", Input)
         if person.id not in {r.id for r in register.search(search.value)}:
             # Keep the person in sight: a search they do not match would hide them.
@@ -440,18 +434,16 @@ class PeopleScreen(Screen[None]):
             f"{question}\n\n{backup_retention(self.kuffert.store, pid)}",
             yes=_("Erase"), no=_("Keep"), danger=True), answered)
 
-    @work(thread=True, group="people-write")
     def _erase(self, pid: str, name: str) -> None:
-        try:
-            erasure = self.kuffert.store.erase_person(pid)
-        except (StoreError, OSError) as error:
-            self.app.call_from_thread(self.notify, error_text(error), severity="error")
-            return
-        self.app.call_from_thread(self._erased, pid, name, erasure)
+        store = self.store
+        self.run_store(lambda: store.erase_person(pid),
+                       lambda erasure: self._erased(pid, name, erasure),
+                       group="people-write", exclusive=False)
 
     def _erased(self, pid: str, name: str, erasure: Erasure) -> None:
         if self.register is not None:
             self.register.remove(pid)
+            self.absorb(live.PEOPLE)
             self._filter()
         self.notify(
             _("Erased {name}: {enrolments} enrolments, {attendance} attendance marks, "

@@ -46,7 +46,7 @@ from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 
 if TYPE_CHECKING:
-    from tui.app import KuffertApp
+    from tui.screens.host import Host
 
 PLACE_COLUMNS = (
     Column(N_("Place"), min_width=14), Column(N_("Kind"), 14),
@@ -116,8 +116,8 @@ class PlacesScreen(Screen[None]):
         self._loaded_once = False
 
     @property
-    def kuffert(self) -> KuffertApp:
-        return cast("KuffertApp", self.app)
+    def kuffert(self) -> Host:
+        return cast("Host", self.app)
 
     @property
     def store(self) -> Store:

@@ -54,7 +54,7 @@ from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Cell, Column, RecordTable
 
 if TYPE_CHECKING:
-    from tui.app import KuffertApp
+    from tui.screens.host import Host
 
 PROGRAMME_COLUMNS = (
     Column(N_("Name"), clip="middle", min_width=14), Column(N_("Owner"), 12),
@@ -137,8 +137,8 @@ class ProgrammesScreen(Screen[None]):
         self.trained: dict[str, int] = {}  # people trained per programme, once counted
 
     @property
-    def kuffert(self) -> KuffertApp:
-        return cast("KuffertApp", self.app)
+    def kuffert(self) -> Host:
+        return cast("Host", self.app)
 
     @property
     def store(self) -> Store:

@@ -35,7 +35,7 @@ from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 
 if TYPE_CHECKING:
-    from tui.app import KuffertApp
+    from tui.screens.host import Host
 
 _NUMBERS = re.compile(r"\d+(?:\s+\d+)*", re.ASCII)
 
@@ -117,8 +117,8 @@ class WishesScreen(Screen[None]):
         self.institutions: dict[str, Institution] = {}
 
     @property
-    def kuffert(self) -> KuffertApp:
-        return cast("KuffertApp", self.app)
+    def kuffert(self) -> Host:
+        return cast("Host", self.app)
 
     def compose(self) -> ComposeResult:
         other = Column(N_("Programme"), 16) if self.institution_id else Column(

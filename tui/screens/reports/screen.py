@@ -55,7 +55,7 @@ from tui.widgets.progress import throttled
 from tui.widgets.record_table import Column, RecordTable
 
 if TYPE_CHECKING:
-    from tui.app import KuffertApp
+    from tui.screens.host import Host
     from tui.store.store import Store
 
 ALL = "*"
@@ -249,7 +249,7 @@ class ReportsScreen(Screen[None]):
 
     @property
     def store(self) -> Store:
-        return cast("KuffertApp", self.app).store
+        return cast("Host", self.app).store
 
     @property
     def report(self) -> Report | None:

@@ -1,0 +1,163 @@
+"""The small base every Kuffert screen stands on: the store, errors in words, store work
+off the UI thread, and following what others change.
+
+A screen says which files it shows (``watched``) and how to read them again
+(``data_changed``); the app's one watcher does the looking. A screen's own writes are
+``absorbed``: it already shows them, so they cause no second read and no repaint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from textual import on
+from textual.dom import DOMNode
+from textual.events import ScreenResume
+from textual.screen import Screen
+from textual.worker import Worker, WorkerFailed, get_current_worker
+
+from tui.domain.schedule import ScheduleError
+from tui.i18n import _
+from tui.screens.live import Changes, DataChanged
+from tui.store.errors import StaleRecord, StoreError
+
+if TYPE_CHECKING:
+    from tui.screens.host import Host
+    from tui.store.store import Store
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# What store work may raise that is the world's fault, not a bug: shown in words.
+EXPECTED = (StoreError, ScheduleError, OSError, MemoryError)
+
+
+def error_text(error: BaseException) -> str:
+    """What went wrong, in words: store and schedule errors carry a translated message."""
+    if isinstance(error, StaleRecord):
+        return str(error) + " " + _("Your change was not saved; the screen shows theirs now.")
+    if isinstance(error, StoreError | ScheduleError):
+        return str(error)
+    if isinstance(error, MemoryError):
+        return _("The computer ran out of memory for this. Nothing saved was lost; "
+                 "close other programs or choose fewer courses, and try again.")
+    if isinstance(error, OSError):
+        return f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
+    raise error
+
+
+def host_of(node: DOMNode) -> Host:
+    return cast("Host", node.app)
+
+
+async def in_thread(node: DOMNode, work_fn: Callable[[], T]) -> T:
+    """Run store work off the UI thread and wait for it without blocking the screen.
+
+    Raises what ``work_fn`` raised, so a dialog flow can catch a StoreError in place.
+    """
+    worker = node.run_worker(work_fn, thread=True, group="store", exit_on_error=False)
+    try:
+        return await worker.wait()
+    except WorkerFailed as failed:
+        raise failed.error from None
+
+
+class StoreWork:
+    """Store work for screens and dialogs: run in a thread, its result delivered on the UI
+    thread unless the worker was cancelled (a newer read replaced it) or the screen left."""
+
+    app: Any
+    is_attached: bool
+    run_worker: Any
+    notify: Any
+
+    @property
+    def host(self) -> Host:
+        return cast("Host", self.app)
+
+    @property
+    def store(self) -> Store:
+        return self.host.store
+
+    def run_store(
+        self,
+        work: Callable[[], R],
+        done: Callable[[R], object],
+        *,
+        failed: Callable[[str], object] | None = None,
+        group: str = "store",
+        exclusive: bool = True,
+    ) -> Worker[None]:
+        def job() -> None:
+            worker = get_current_worker()
+            try:
+                result = work()
+            except EXPECTED as error:
+                text = error_text(error)
+                outcome: Callable[[], object] = lambda: (failed or self._show_error)(text)  # noqa: E731
+            else:
+                outcome = lambda: done(result)  # noqa: E731
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._deliver, worker, outcome)
+
+        return cast(Worker[None], self.run_worker(
+            job, thread=True, group=group, exclusive=exclusive, exit_on_error=False))
+
+    def _deliver(self, worker: Worker[None], outcome: Callable[[], object]) -> None:
+        if worker.is_cancelled or not self.is_attached:
+            return
+        outcome()
+
+    def _show_error(self, text: str) -> None:
+        self.notify(text, severity="error", timeout=8)
+
+
+class KuffertScreen(StoreWork, Screen[T]):
+    """A screen that shows stored data and follows others' changes to it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._seen: dict[str, int] = {}
+
+    def watched(self) -> frozenset[str]:
+        """The sources (``tui.screens.live``) whose change this screen must show."""
+        return frozenset()
+
+    def data_changed(self, changes: Changes) -> None:
+        """Read again what ``changes`` touch and show it, keeping cursor, scroll and
+        anything typed. Called on the UI thread; read in ``run_store``."""
+
+    def mark_read(self, *sources: str) -> None:
+        """Call with the sources just read (before reading them, so a change made
+        during the read is seen next time): they are now what the screen shows."""
+        self._seen.update(self.host.watcher.look(sources or self.watched()))
+
+    absorb = mark_read  # after the screen's own write, which it already shows
+
+    @property
+    def following(self) -> bool:
+        """Whether the screen has read what it shows yet (before that, nothing to follow)."""
+        return bool(self._seen)
+
+    def pending_changes(self) -> Changes:
+        watched = self.watched()
+        now = self.host.watcher.look(watched)
+        return Changes(frozenset(s for s in watched if self._seen.get(s, -1) != now[s]))
+
+    def follow_changes(self) -> None:
+        changes = self.pending_changes()
+        if changes:
+            self.data_changed(changes)
+
+    @on(DataChanged)
+    def _others_changed(self, event: DataChanged) -> None:
+        event.stop()
+        self.follow_changes()
+
+    @on(ScreenResume)
+    def _back_in_front(self) -> None:
+        # Beneath another screen this one read nothing (a read dirties it, and Textual
+        # then repaints the whole screen on top): it catches up now.
+        if self.following:
+            self.follow_changes()
