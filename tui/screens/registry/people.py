@@ -24,7 +24,14 @@ from tui.screens import live
 from tui.screens.base import KuffertScreen
 from tui.screens.registry.people_table import PeopleTable
 from tui.screens.registry.person_form import edit_person_form, new_person_form
-from tui.screens.registry.typeahead import KeyCatcher, hold, let_go, open_held, open_when_read
+from tui.screens.registry.typeahead import (
+    KeyCatcher,
+    after_keys,
+    hold,
+    let_go,
+    open_held,
+    open_when_read,
+)
 from tui.store.store import Erasure
 from tui.views.registry import (
     PersonRow,
@@ -225,7 +232,8 @@ class PeopleScreen(KuffertScreen[None]):
         """Run ``step`` on the record under the cursor once the search field has taken
         the keys typed before this one; the keys after it wait (``typeahead``)."""
         if hold(self):
-            self.query_one("#people-search", Input).call_later(step)
+            after_keys(self, step, [self.query_one("#people-search", Input),
+                                    self.query_one(PeopleTable)])
 
     def action_edit(self) -> None:
         self._after_typing(self._edit_current)

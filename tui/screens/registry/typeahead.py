@@ -9,16 +9,17 @@ has the focus, the kept keys are typed into it in their order.
 
 The app routes each key the moment it reads it, but a field handles its keys later, in
 its own queue: so "/nuuk" enter "e" runs "e" before the field holds "nuuk". A list
-therefore holds the keys at once and decides what to open ``after`` its search field
-has taken the keys typed before (``hold`` and ``Widget.call_later``).
+therefore holds the keys at once and decides what to open after its search field and
+its table have taken the keys typed before (``hold`` and ``after_keys``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from textual import events
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -44,6 +45,22 @@ class KeyCatcher(Widget, can_focus=True):
         event.stop()
         event.prevent_default()
         self.held.append(event)
+
+
+def after_keys(screen: Screen[Any], step: Callable[[], object],
+               through: Sequence[MessagePump]) -> None:
+    """Run ``step`` once the widgets ``through`` (a search field, a list), the screen and
+    the app have handled every key routed to them so far: a key travels through each
+    one's queue in turn, so ``step`` follows it through the same queues."""
+    hops = [*through, screen, screen.app]
+
+    def go(at: int) -> None:
+        if at == len(hops):
+            step()
+        else:
+            hops[at].call_later(go, at + 1)
+
+    go(0)
 
 
 def hold(screen: Screen[Any]) -> bool:
