@@ -25,7 +25,7 @@ from tui.i18n import N_, _
 from tui.screens import live
 from tui.screens.base import KuffertScreen
 from tui.screens.registry.place_actions import PlaceActions
-from tui.screens.registry.typeahead import KeyCatcher, after_keys, hold
+from tui.screens.registry.typeahead import KeyCatcher, after_keys, focused, hold
 from tui.views.registry import Atlas, read_atlas
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
@@ -244,7 +244,7 @@ class PlacesScreen(PlaceActions, KuffertScreen[None]):
         return self.atlas.institutions.get(_cursor_key(table))
 
     def institutions_focused(self) -> bool:
-        return self.focused is self.query_one("#institutions-table")
+        return focused(self) is self.query_one("#institutions-table")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Wishes belong to the daycare under the cursor of the lower list and new places

@@ -74,6 +74,12 @@ def hold(screen: Screen[Any]) -> bool:
     return True
 
 
+def focused(screen: Screen[Any]) -> Widget | None:
+    """What has the focus for the user: while keys are kept, what had it before."""
+    catcher = screen.query_one(KeyCatcher)
+    return catcher.before if screen.focused is catcher else screen.focused
+
+
 def _release(screen: Screen[Any]) -> list[events.Key]:
     catcher = screen.query_one(KeyCatcher)
     if screen.focused is catcher:
