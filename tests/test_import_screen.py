@@ -21,8 +21,8 @@ from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.people import Person, Qualification, Role
 from tui.screens.registry.people import PeopleScreen
-from tui.screens.registry.people_table import PeopleTable
 from tui.screens.registry.people_import import ImportScreen, expand_path
+from tui.screens.registry.people_table import PeopleTable
 from tui.store.store import Store
 
 SIZE = (80, 24)

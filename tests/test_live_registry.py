@@ -45,7 +45,7 @@ def run(store: Store, steps: Steps) -> None:
 def keys(desk: Desk, table: str) -> list[str]:
     grid = desk.app.screen.query_one(table)
     if isinstance(grid, PeopleTable):
-        return grid.keys()
+        return grid.row_ids()
     assert isinstance(grid, DataTable)
     return [str(key.value) for key in grid.rows]
 

@@ -18,8 +18,8 @@ from tui.domain.people import Qualification, Role
 from tui.i18n import set_language
 from tui.screens.registry.people import PeopleScreen
 from tui.screens.registry.people_table import PeopleTable
-from tui.views.registry import Register, format_count
 from tui.store.store import Store
+from tui.views.registry import Register, format_count
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
 

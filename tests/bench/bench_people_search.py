@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.bench.bench_attendance import Terminal  # noqa: E402
+from tests.bench.bench_attendance import Terminal
 
 WINDOW = 3.0  # seconds after each key in which every byte counts
 QUIET = 0.030  # the repaint is taken as done after this long without a byte

@@ -24,6 +24,7 @@ from tui.domain.text import printable
 from tui.i18n import Message, _, msg
 from tui.screens import live
 from tui.screens.base import KuffertScreen
+from tui.screens.registry.list_table import ListTable
 from tui.screens.registry.typeahead import KeyCatcher, after_keys, hold, let_go, open_held
 from tui.store.errors import StoreError
 from tui.store.store import Store
@@ -72,7 +73,7 @@ class CatalogueScreen(KuffertScreen[None], Generic[Item]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("", id="catalogue-title", classes="section-title")
-        yield RecordTable(self.COLUMNS, id="catalogue-table")
+        yield ListTable(self.COLUMNS, id="catalogue-table")
         yield Static("", id="catalogue-hint", classes="quiet")
         yield KeyCatcher()
         yield Footer(compact=True, show_command_palette=False)

@@ -70,7 +70,7 @@ class PeopleScreen(KuffertScreen[None]):
         Binding("enter", "enter", show=False, priority=True, id="people.open"),
         Binding("escape", "leave_search", show=False, priority=True,
                 id="people.leave_search"),
-        Binding("down", "leave_search", show=False, id="people.to_list"),
+        Binding("down", "leave_search", show=False, id="people.to_list", priority=True),
     ]
 
     def __init__(self) -> None:
@@ -84,6 +84,12 @@ class PeopleScreen(KuffertScreen[None]):
         # that read's result lacks it, so another follows.
         self._reading = False
         self._changed_while_reading = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Down leaves the search field; in the list it is the list's own move.
+        if action == "leave_search":
+            return isinstance(self.focused, Input)
+        return True
 
     def watched(self) -> frozenset[str]:
         # Institutions and places are in the main file.

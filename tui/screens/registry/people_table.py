@@ -18,7 +18,6 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
@@ -46,14 +45,11 @@ LineKey = tuple[object, ...]
 class PeopleTable(Widget, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "people-table--header", "people-table--cursor", "people-table--thumb"}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "move(-1)", show=False),
-        Binding("down", "move(1)", show=False),
-        Binding("pageup", "page(-1)", show=False),
-        Binding("pagedown", "page(1)", show=False),
-        Binding("home", "move_to(0)", show=False),
-        Binding("end", "move_to(-1)", show=False),
-    ]
+    # Moves are taken in the table's own turn, not as bindings (see list_table.py).
+    MOVES: ClassVar[dict[str, tuple[str, int]]] = {
+        "up": ("move", -1), "down": ("move", 1), "pageup": ("page", -1),
+        "pagedown": ("page", 1), "home": ("move_to", 0), "end": ("move_to", -1),
+    }
     DEFAULT_CSS = """
     PeopleTable {
         height: 1fr;
@@ -102,7 +98,7 @@ class PeopleTable(Widget, can_focus=True):
     def cursor_key(self) -> str | None:
         return self.rows[self.cursor_row].id if self.rows else None
 
-    def keys(self) -> list[str]:
+    def row_ids(self) -> list[str]:
         return [row.id for row in self.rows]
 
     def index_of(self, row_id: str) -> int | None:
@@ -151,6 +147,14 @@ class PeopleTable(Widget, can_focus=True):
         return self.size.height - 1
 
     # -- keys and the mouse ------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        move = self.MOVES.get(event.key)
+        if move is not None:
+            event.stop()
+            event.prevent_default()
+            action, by = move
+            getattr(self, f"action_{action}")(by)
 
     def action_move(self, by: int) -> None:
         self.move_cursor(self.cursor_row + by)

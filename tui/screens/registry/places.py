@@ -24,10 +24,11 @@ from tui.domain.text import fold, printable
 from tui.i18n import N_, _
 from tui.screens import live
 from tui.screens.base import KuffertScreen
+from tui.screens.registry.list_table import ListTable
 from tui.screens.registry.place_actions import PlaceActions
 from tui.screens.registry.typeahead import KeyCatcher, after_keys, focused, hold
 from tui.views.registry import Atlas, read_atlas
-from tui.widgets.keys import translate_bindings
+from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 
 PLACE_COLUMNS = (
@@ -47,10 +48,14 @@ class PlacesScreen(PlaceActions, KuffertScreen[None]):
         # Priority, so that a burst of keys runs in the order typed (see people.py); a
         # letter still goes to the search field while it has the focus.
         Binding("slash", "search", N_("Search"), id="places.search", priority=True),
-        # Short words: seven keys and the app's three share 80 columns.
+        # Short words: six keys and the app's three share 80 columns. The shipped lists
+        # are loaded once per database: their keys are in the help (?) and in the title
+        # of an empty list, not in the footer.
         Binding("n", "new_place", N_("Place"), id="places.new", priority=True),
-        Binding("m", "add_dk", N_("DK list"), id="places.add_dk", priority=True),
-        Binding("g", "add_gl", N_("GL list"), id="places.add_gl", priority=True),
+        Binding("m", "add_dk", N_("DK list"), id="places.add_dk", priority=True,
+                show=False),
+        Binding("g", "add_gl", N_("GL list"), id="places.add_gl", priority=True,
+                show=False),
         Binding("i", "new_institution", N_("Daycare"), id="places.new_institution",
                 priority=True),
         Binding("e", "edit", N_("Edit"), id="places.edit", priority=True),
@@ -76,9 +81,9 @@ class PlacesScreen(PlaceActions, KuffertScreen[None]):
                               id="places-kind")
         with Vertical(id="places-body"):
             yield Static(_("Reading the places …"), id="places-title", classes="section-title")
-            yield RecordTable(PLACE_COLUMNS, id="places-table")
+            yield ListTable(PLACE_COLUMNS, id="places-table")
             yield Static("", id="institutions-title", classes="section-title")
-            yield RecordTable(INSTITUTION_COLUMNS, id="institutions-table")
+            yield ListTable(INSTITUTION_COLUMNS, id="institutions-table")
         yield KeyCatcher()
         yield Footer(compact=True, show_command_palette=False)
 
@@ -204,8 +209,13 @@ class PlacesScreen(PlaceActions, KuffertScreen[None]):
         table.show_rows(rows)
         if select is not None and select in {p.id for p in shown}:
             table.move_cursor(row=table.get_row_index(select), animate=False)
-        self.query_one("#places-title", Static).update(
-            _("Places: {shown} of {total}").format(shown=len(shown), total=len(atlas.places)))
+        self.query_one("#places-title", Static).update(_(
+            "No places yet: {dk} adds Danish municipalities, {gl} Greenland's places, "
+            "{new} one place.").format(dk=key_for(self, "places.add_dk"),
+                                       gl=key_for(self, "places.add_gl"),
+                                       new=key_for(self, "places.new"))
+            if not atlas.places else _("Places: {shown} of {total}").format(
+                shown=len(shown), total=len(atlas.places)))
         self._show_institutions()
 
     @on(DataTable.RowHighlighted, "#places-table")

@@ -24,6 +24,7 @@ from tui.screens import live
 from tui.screens.base import KuffertScreen
 from tui.screens.registry.catalogue_kinds import FormsScreen, GoalsScreen, TopicsScreen
 from tui.screens.registry.catalogues import CatalogueScreen
+from tui.screens.registry.list_table import ListTable
 from tui.screens.registry.programme_forms import (
     edit_programme_form,
     format_period,
@@ -70,7 +71,7 @@ class ProgrammesScreen(KuffertScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static(_("Programmes"), id="programmes-title", classes="section-title")
-        yield RecordTable(PROGRAMME_COLUMNS, id="programmes-table")
+        yield ListTable(PROGRAMME_COLUMNS, id="programmes-table")
         yield Static("", id="programmes-detail", classes="quiet")
         yield KeyCatcher()
         yield Footer(compact=True, show_command_palette=False)

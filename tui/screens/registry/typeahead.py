@@ -102,8 +102,9 @@ def open_held(screen: Any, work: Callable[[], R], make: Callable[[R], Screen[Any
 
     async def opened(result: R) -> None:
         held = _release(screen)
-        await screen.app.push_screen(make(result), callback)
-        replay(screen, held)
+        dialog = make(result)
+        await screen.app.push_screen(dialog, callback)
+        replay(dialog, held)
 
     def failed(text: str) -> None:
         let_go(screen)
@@ -120,8 +121,9 @@ def open_when_read(screen: Any, work: Callable[[], R], make: Callable[[R], Scree
 
 
 def replay(screen: Screen[Any], held: list[events.Key]) -> None:
-    """Send the kept keys again, after anything queued so far (a new screen's first
-    field taking the focus)."""
+    """Send the kept keys again once ``screen`` (the one now in front) has settled: it
+    takes the focus for its first field when it comes to the front, after its mount, and
+    a field selects its text on focus; a key typed before that would be overtaken."""
     if not held:
         return
     app = screen.app
@@ -130,4 +132,4 @@ def replay(screen: Screen[Any], held: list[events.Key]) -> None:
         for key in held:
             app.post_message(events.Key(key.key, key.character))
 
-    app.call_later(send)
+    after_keys(screen, send, [])

@@ -25,6 +25,7 @@ from tui.domain.text import printable
 from tui.i18n import N_, _, ngettext
 from tui.screens import live
 from tui.screens.base import KuffertScreen
+from tui.screens.registry.list_table import ListTable
 from tui.screens.registry.programme_forms import format_period, short_name
 from tui.screens.registry.typeahead import KeyCatcher, after_keys, hold, let_go, open_held
 from tui.screens.registry.wish_form import edit_wish_form, new_wish_form, period_words
@@ -72,7 +73,7 @@ class WishesScreen(KuffertScreen[None]):
             N_("Institution"), 20, clip="middle")
         yield Header(icon="")
         yield Static(_("Reading the wishes …"), id="wishes-title", classes="section-title")
-        yield RecordTable((other, Column(N_("Topics"), min_width=16),
+        yield ListTable((other, Column(N_("Topics"), min_width=16),
                            Column(N_("Period"), 21), Column(N_("Status"), 15)),
                           id="wishes-table")
         yield Static("", id="wishes-detail", classes="quiet")
