@@ -11,7 +11,8 @@ the process, from /proc) after the register is read. Prints JSON. Not part of th
 
 Build the national database once with ``kuffert demo --scale national --db PATH``.
 Targets (issue 13): <= 50 ms and <= 1,000 bytes per key at national scale, and the
-People screen within 250 MB RSS.
+People screen within 250 MB RSS; under an address-space cap (``--caps``, prlimit --as)
+where memory runs out, a message in words instead of a traceback.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def bench_kuffert(db: Path, query: str) -> dict[str, object]:
         started = time.perf_counter()
         os.write(term.fd, b"3")
         term.seen.clear()
-        term.wait_for(b"narrow", 300, quiet=2.0)
+        term.wait_for(b"000 people.", 300, quiet=2.0)
         opened_s = round(time.perf_counter() - started - 2.0, 1)
         memory = rss_mb(term.proc.pid)
         os.write(term.fd, b"/")
@@ -117,6 +118,39 @@ def bench_kuffert(db: Path, query: str) -> dict[str, object]:
         term.close()
 
 
+def under_a_cap(db: Path, cap_mb: int) -> str:
+    """What the People screen says when the process may map only ``cap_mb`` (prlimit
+    --as): the register read runs out of memory before the screen does."""
+    import re
+    import shutil
+
+    prlimit = shutil.which("prlimit")
+    if prlimit is None:
+        return "prlimit not found"
+    term = Terminal([prlimit, f"--as={cap_mb * 1024 * 1024}", sys.executable, "-m", "tui",
+                     "--db", str(db), "--lang", "en", "--low-bandwidth"])
+    try:
+        term.wait_for(b"Kuffert", 120, quiet=1.0)
+        os.write(term.fd, b"3")
+        term.seen.clear()
+        end = time.monotonic() + 30
+        while time.monotonic() < end and term.proc.poll() is None:
+            data = term._read(0.2)
+            if data:
+                term.seen += data
+            elif b"memory" in term.seen or b"000 people." in term.seen:
+                break
+        text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b" ", bytes(term.seen)).decode(
+            "utf-8", "replace")
+        if term.proc.poll() is not None or "Traceback" in text:
+            return "crashed: " + " ".join(text.split())[-300:]
+        if "memory" in text:
+            return "said: " + " ".join(text.split("memory", 1)[0].split()[-8:]) + " memory …"
+        return "read the register within the cap"
+    finally:
+        term.close()
+
+
 def main(argv: list[str]) -> int:
     if len(argv) > 1 and argv[1] == "--serve-bare":
         serve_bare()
@@ -125,13 +159,17 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--db", type=Path, required=True)
     # A name and a municipality's number, as the national demo names them.
     parser.add_argument("--query", default="nivi 12")
+    parser.add_argument("--caps", default="450,700",
+                        help="address-space caps in MB to run the People screen under")
     args = parser.parse_args(argv[1:])
     bare = bench_bare(args.query)
     kuffert = bench_kuffert(args.db, args.query)
     search = kuffert["search"]
     assert isinstance(search, dict)
+    caps = {f"{cap} MB": under_a_cap(args.db, int(cap)) for cap in args.caps.split(",") if cap}
     report = {
         "terminal": "80x24, --low-bandwidth",
+        "memory_caps": caps,
         "query": args.query,
         "bare_input_and_table": bare,
         "kuffert_people": kuffert,

@@ -61,6 +61,9 @@ def decode_tables(path: Path, raw: bytes) -> Tables:
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
+        if "memory" in error.msg:
+            # orjson says so when it cannot allocate: the file is fine, memory is short.
+            raise MemoryError(error.msg) from None
         if "depth limit" in error.msg:
             raise CorruptDatabase(path, msg("it is nested too deeply to be Kuffert's")) from None
         raise CorruptDatabase(

@@ -21,7 +21,7 @@ from tui.domain.people import Person
 from tui.domain.text import printable
 from tui.i18n import N_, _, ngettext
 from tui.screens import live
-from tui.screens.base import KuffertScreen
+from tui.screens.base import KuffertScreen, error_text
 from tui.screens.registry.people_table import PeopleTable
 from tui.screens.registry.person_form import edit_person_form, new_person_form
 from tui.screens.registry.typeahead import (
@@ -152,7 +152,11 @@ class PeopleScreen(KuffertScreen[None]):
 
     def _problem(self, text: str) -> None:
         self._reading = False
-        self._count(_("Kuffert cannot read the database.") + " " + text)
+        if text == error_text(MemoryError()):
+            self._count(_("The register does not fit in the memory left. Nothing saved was "
+                          "lost; close other programs and open People again."))
+        else:
+            self._count(_("Kuffert cannot read the database.") + " " + text)
 
     # -- searching -------------------------------------------------------------------------
 
