@@ -99,6 +99,27 @@ def test_a_renamed_person_appears_at_the_other_desk_in_their_search(demo_store: 
     run(demo_store, steps)
 
 
+def test_a_person_added_above_keeps_the_other_desks_list_still(demo_store: Store) -> None:
+    async def steps(a: Desk, b: Desk) -> None:
+        for desk in (a, b):
+            await to(desk, "3", PeopleScreen, "#people-table")
+        await b.press("pagedown", "pagedown", "up")
+        table = b.app.screen.query_one(PeopleTable)
+        kept, line = table.cursor_key, table.cursor_row - table.top
+        assert table.top > 0
+        await a.press("n")
+        await a.until(lambda: isinstance(a.app.screen, FormScreen))
+        await a.press(*"Aaja Abelsen", "tab", "enter", "down", "enter",
+                      "tab", "enter", "down", "enter")
+        await saved(a, PeopleScreen)
+        await b.until(lambda: "Aaja Abelsen" in first_cells(b, "#people-table"), FOLLOW)
+        # She sorts first, above everything B sees: B's rows move down by one, the
+        # cursor stays on its person and on its line.
+        assert (table.cursor_key, table.cursor_row - table.top) == (kept, line)
+
+    run(demo_store, steps)
+
+
 def test_a_new_programme_appears_at_the_other_desk(demo_store: Store) -> None:
     async def steps(a: Desk, b: Desk) -> None:
         for desk in (a, b):
@@ -145,8 +166,12 @@ def test_a_new_town_and_a_new_colleague_appear_at_the_other_desk(demo_store: Sto
     async def steps(a: Desk, b: Desk) -> None:
         for desk in (a, b):
             await to(desk, "5", PlacesScreen, "#places-table")
-        await b.press("down", "down")
+        # B scrolls well down the 80 places: the cursor on the third line of the list.
+        await b.press("pagedown", "pagedown", "up", "up")
         kept = cursor(b, "#places-table")
+        places = b.app.screen.query_one("#places-table", DataTable)
+        line = places.cursor_row - places.scroll_y
+        assert places.scroll_y > 0
         # A adds a town in Horsens (the place under A's cursor): its country and
         # municipality are offered from there.
         await a.press("n")
@@ -156,8 +181,17 @@ def test_a_new_town_and_a_new_colleague_appear_at_the_other_desk(demo_store: Sto
         with a.app._context():
             assert not a.app.screen.pending_changes()
         await b.until(lambda: "  Brædstrup" in first_cells(b, "#places-table"), FOLLOW)
+        await b.settle()
+        # A row was added above B's cursor: the list did not jump, the cursor is on the
+        # same record and the same line of B's screen.
         assert cursor(b, "#places-table") == kept
-        # Someone registers a person at the first daycare B sees: the count follows.
+        assert places.cursor_row - places.scroll_y == line
+        # Someone registers a person at the first daycare of Horsens (the first place):
+        # the count B sees follows.
+        await b.press("home")
+        await b.until(lambda: cursor(b, "#places-table") == HORSENS
+                      and keys(b, "#institutions-table"))
+        kept = HORSENS
         institution = keys(b, "#institutions-table")[0]
         counted = str(b.app.screen.query_one("#institutions-table", DataTable)
                       .get_row(institution)[3])

@@ -17,7 +17,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from tests.pilot import until
+from tests.pilot import until as wait_until
 from tui.app import KuffertApp
 from tui.screens.registry.catalogue_kinds import TopicsScreen
 from tui.screens.registry.people import PeopleScreen
@@ -30,6 +30,11 @@ from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
 
 Steps = Callable[[KuffertApp, Pilot[None]], Awaitable[None]]
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], object]) -> None:
+    # Generous: this machine's cores are shared, and a burst's last key is a form's.
+    await wait_until(pilot, condition, seconds=15)
 
 
 def run(store: Store, steps: Steps) -> None:

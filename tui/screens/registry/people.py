@@ -144,7 +144,7 @@ class PeopleScreen(KuffertScreen[None]):
         changed_meanwhile, self._changed_while_reading = self._changed_while_reading, False
         if register is not self.register:
             self.register = register
-            self._filter()
+            self._filter(keep_line=True)
         elif self._filtered_for is None:
             self._filter()
         if changed_meanwhile:
@@ -164,14 +164,14 @@ class PeopleScreen(KuffertScreen[None]):
     def _typed(self) -> None:
         self._filter()
 
-    def _filter(self, cursor: str | None = None) -> None:
+    def _filter(self, cursor: str | None = None, *, keep_line: bool = False) -> None:
         register = self.register
         if register is None:
             return
         query = self.query_one("#people-search", Input).value
         self._filtered_for = query
         self.shown = register.search(query)
-        self.query_one(PeopleTable).show(self.shown, cursor=cursor)
+        self.query_one(PeopleTable).show(self.shown, cursor=cursor, keep_line=keep_line)
         self._count(self._count_text(query, register))
 
     def _count(self, text: str) -> None:

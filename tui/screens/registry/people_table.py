@@ -118,12 +118,18 @@ class PeopleTable(Widget, can_focus=True):
 
     # -- changing what is shown ------------------------------------------------------------
 
-    def show(self, rows: Sequence[Row], *, cursor: str | None = None) -> None:
+    def show(self, rows: Sequence[Row], *, cursor: str | None = None,
+             keep_line: bool = False) -> None:
         """Show ``rows``, the cursor on ``cursor`` (or on the row it was on, or at the
-        same place), and repaint only the lines that changed."""
+        same place), and repaint only the lines that changed. ``keep_line``: the same
+        rows read again (someone's change): the cursor's row stays on its screen line,
+        so the list does not jump when a row comes or goes above it."""
         kept = cursor or self.cursor_key
+        line = self.cursor_row - self.top
         self.rows = rows
         at = self.index_of(kept) if kept is not None else None
+        if at is not None and keep_line:
+            self.top = at - line
         self._place_cursor(self.cursor_row if at is None else at)
         self._repaint()
 
