@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tui.domain.attendance import name_key
+from tui.domain.attendance import name_key, natural_key
 from tui.domain.courses import Course
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution, Place, PlaceKind, distinct_names
@@ -208,10 +208,12 @@ class Atlas:
             return place
         return self.places.get(place.municipality_id or "")
 
-    def order(self, place: Place) -> tuple[str, str, int, str]:
+    def order(self, place: Place) -> tuple[Any, ...]:
+        # "Kommune 2" before "Kommune 10", as on any list of numbered things.
         municipality = self.municipality_of(place)
-        group = name_key(municipality.name) + "\0" + municipality.id if municipality else "~"
-        return (place.country, group, _KIND_ORDER[place.kind], name_key(place.name))
+        group = (0, natural_key(municipality.name), municipality.id) if municipality \
+            else (1, (), "")
+        return (place.country, group, _KIND_ORDER[place.kind], natural_key(place.name))
 
     def institutions_in(self, place: Place) -> list[Institution]:
         ids = {place.id}
@@ -222,7 +224,7 @@ class Atlas:
 
     def municipalities(self) -> list[Place]:
         found = [p for p in self.places.values() if p.kind is PlaceKind.MUNICIPALITY]
-        return sorted(found, key=lambda p: (p.country, name_key(p.name)))
+        return sorted(found, key=lambda p: (p.country, natural_key(p.name)))
 
     def daycare_names(self) -> dict[str, list[str]]:
         names: dict[str, list[str]] = {}

@@ -18,7 +18,7 @@ from tui.screens.registry.place_forms import (
     new_institution_form,
     new_place_form,
 )
-from tui.screens.registry.typeahead import hold, let_go, open_held, open_when_read
+from tui.screens.registry.typeahead import hold, let_go, open_held
 from tui.store.shipped_places import add_places, missing_places
 from tui.views.registry import institution_use, place_use
 from tui.widgets.confirm import ConfirmScreen
@@ -62,13 +62,21 @@ class PlaceActions:
     def action_add_dk(self: PlacesScreen) -> None:
         present_ids = set(self.atlas.places)
         present_names = {fold(p.name) for p in self.atlas.places.values()}
-        shipped = load_json("places_dk.json")["places"]
-        missing = [p for p in shipped
-                   if p["id"] not in present_ids and fold(p["name"]) not in present_names]
-        if not missing:
+
+        def missing() -> tuple[list[dict[str, Any]], int]:
+            shipped = load_json("places_dk.json")["places"]
+            return [p for p in shipped if p["id"] not in present_ids
+                    and fold(p["name"]) not in present_names], len(shipped)
+
+        def offer(found: tuple[list[dict[str, Any]], int]) -> None:
+            choices, total = found
+            if choices:
+                open_held(self, lambda: found, lambda _found: MunicipalityPicker(
+                    choices, total), picked)
+                return
+            let_go(self)
             self.notify(_("All {count} Danish municipalities are in the list already.").format(
-                count=len(shipped)))
-            return
+                count=total))
 
         def picked(choice: dict[str, Any] | None) -> None:
             if choice is None:
@@ -80,8 +88,8 @@ class PlaceActions:
                            lambda added: self._municipality_added(place, added),
                            group="places-write", exclusive=False)
 
-        open_when_read(self, lambda: None,
-                       lambda _nothing: MunicipalityPicker(missing, len(shipped)), picked)
+        if hold(self):
+            self.run_store(missing, offer, failed=self._told_and_let_go, group="places-check")
 
     def _municipality_added(self: PlacesScreen, place: Place, added: int) -> None:
         if added:
