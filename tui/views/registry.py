@@ -164,22 +164,25 @@ class Register:
 
     # -- following others' changes ----------------------------------------------------------
 
-    def refreshed(self, store: Store, surroundings: Surroundings | None) -> Register:
+    def refreshed(self, store: Store, surroundings: Surroundings | None,
+                  known: Mapping[str, PersonRow]) -> Register:
         """A register brought up to date with the store. With new ``surroundings`` every
-        row is made again; otherwise only the people whose version changed are decoded."""
+        row is made again; otherwise only the people whose version changed are decoded.
+        ``known``: this register's rows by id, copied on the UI thread (which may change
+        the register while this runs in a worker)."""
         if surroundings is not None and (surroundings.places != self.places or
                                          surroundings.institutions != self.institutions):
             return Register.build(store.people.all(), surroundings.institutions,
                                   surroundings.places)
         versions = {rid: doc.get("version") for rid, doc in store.people.raw()}
         changed = [rid for rid, version in versions.items()
-                   if (row := self.by_id.get(rid)) is None or row.version != version]
-        gone = [rid for rid in self.by_id if rid not in versions]
+                   if (row := known.get(rid)) is None or row.version != version]
+        gone = [rid for rid in known if rid not in versions]
         if not changed and not gone:
             return self
         fresh = Register(self.institutions, self.places)
         people = store.people.find_many(changed)
-        rows = {rid: row for rid, row in self.by_id.items() if rid in versions}
+        rows = {rid: row for rid, row in known.items() if rid in versions}
         rows.update({rid: fresh.row(person) for rid, person in people.items()})
         fresh._fill(rows.values())
         return fresh

@@ -126,6 +126,7 @@ class PeopleScreen(KuffertScreen[None]):
         store = self.store
         self.mark_read(*changes.sources)
         main = live.MAIN in changes
+        known = dict(register.by_id)
         self._reading = True
         self._changed_while_reading = False
 
@@ -135,7 +136,7 @@ class PeopleScreen(KuffertScreen[None]):
                     around.places == register.places
                     and around.institutions == register.institutions):
                 return register  # a course or a programme changed: nothing shown here
-            return register.refreshed(store, around)
+            return register.refreshed(store, around, known)
 
         self.run_store(read, self._loaded, failed=self._problem, group="people-load")
 
