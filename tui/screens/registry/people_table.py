@@ -43,6 +43,7 @@ LineKey = tuple[object, ...]
 
 
 class PeopleTable(Widget, can_focus=True):
+    # Styled in tui/styles/registry.tcss.
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "people-table--header", "people-table--cursor", "people-table--thumb"}
     # Moves are taken in the table's own turn, not as bindings (see list_table.py).
@@ -50,27 +51,6 @@ class PeopleTable(Widget, can_focus=True):
         "up": ("move", -1), "down": ("move", 1), "pageup": ("page", -1),
         "pagedown": ("page", 1), "home": ("move_to", 0), "end": ("move_to", -1),
     }
-    DEFAULT_CSS = """
-    PeopleTable {
-        height: 1fr;
-        background: $surface;
-        color: $foreground;
-        & > .people-table--header { text-style: bold; background: $panel; }
-        & > .people-table--cursor {
-            background: $block-cursor-blurred-background;
-            color: $block-cursor-blurred-foreground;
-        }
-        &:focus > .people-table--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: $block-cursor-text-style;
-        }
-        & > .people-table--thumb { color: $panel-lighten-2; }
-    }
-    App:nocolor PeopleTable > .people-table--header { text-style: bold underline; }
-    App:nocolor PeopleTable > .people-table--cursor { text-style: none; }
-    App:nocolor PeopleTable:focus > .people-table--cursor { text-style: reverse bold; }
-    """
 
     class Selected(Message):
         """Enter or a click on the row under the cursor."""

@@ -29,9 +29,7 @@ R = TypeVar("R")
 
 
 class KeyCatcher(Widget, can_focus=True):
-    DEFAULT_CSS = """
-    KeyCatcher { width: 0; height: 0; }
-    """
+    """Takes no room (tui/styles/registry.tcss)."""
 
     def __init__(self) -> None:
         super().__init__(classes="key-catcher")
