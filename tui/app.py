@@ -15,6 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.filter import LineFilter
+from textual.geometry import Size
 from textual.screen import Screen
 
 from tui.i18n import N_, _, set_language
@@ -25,6 +26,7 @@ from tui.screens.live import DataChanged, Watcher
 from tui.store.store import Store
 from tui.widgets.keys import translate_bindings, translate_textual_bindings
 from tui.widgets.terminal_safe import ControlFilter
+from tui.widgets.too_small import TooSmallScreen, too_small
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -104,6 +106,26 @@ class KuffertApp(App[None]):
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
         self.set_interval(self.poll_interval, self._look_for_changes)
+        self._fit(self.size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size)
+
+    def _fit(self, size: Size) -> None:
+        showing = next((s for s in self.screen_stack if isinstance(s, TooSmallScreen)), None)
+        if too_small(size):
+            if showing is None:
+                self.push_screen(TooSmallScreen())
+            else:
+                showing.show(size)
+        elif showing is not None and self.screen is showing:
+            self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the window is too small nothing acts on the hidden screens; leaving does.
+        if isinstance(self.screen, TooSmallScreen) and action not in ("quit",):
+            return False
+        return super().check_action(action, parameters)
 
     def _look_for_changes(self) -> None:
         # Only the screen in front: one beneath catches up when it is shown again.
