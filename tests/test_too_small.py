@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from typing import ClassVar
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
@@ -43,3 +44,37 @@ def test_a_small_window_gets_a_sentence_and_keeps_the_form(demo_store: Store) ->
 
     asyncio.run(main())
     assert "Pipaluk" not in {p.name for p in Store.open(demo_store.path).people.all()}
+
+
+def test_running_out_of_memory_on_the_ui_thread_leaves_in_words(
+    demo_store: Store,
+) -> None:
+    from textual.binding import Binding, BindingType
+    from textual.screen import Screen
+
+    class Greedy(Screen[None]):
+        # Injects the fault where a national report on a small laptop meets it: in a
+        # handler on the UI thread.
+        BINDINGS: ClassVar[list[BindingType]] = [Binding("g", "grab")]
+
+        def action_grab(self) -> None:
+            raise MemoryError
+
+    app = KuffertApp(demo_store, language="en")
+    said: list[str] = []
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)):
+            await app.push_screen(Greedy())
+            # Not pilot.press: it waits for the screen, and the fault has stopped it.
+            app.simulate_key("g")
+            for _ in range(250):
+                if app._exit_renderables:
+                    said.extend(str(r) for r in app._exit_renderables)
+                    break
+                await asyncio.sleep(0.02)
+
+    asyncio.run(main())
+    assert app.return_code == 1
+    assert "ran out of memory" in " ".join(said)
+    assert not any("Traceback" in s for s in said)

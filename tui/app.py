@@ -19,7 +19,7 @@ from textual.geometry import Size
 from textual.screen import Screen
 
 from tui.i18n import N_, _, set_language
-from tui.screens.base import KuffertScreen
+from tui.screens.base import KuffertScreen, error_text
 from tui.screens.home.commands import KuffertCommands
 from tui.screens.home.dashboard import DashboardScreen
 from tui.screens.live import DataChanged, Watcher
@@ -120,6 +120,17 @@ class KuffertApp(App[None]):
                 showing.show(size)
         elif showing is not None and self.screen is showing:
             self.pop_screen()
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Running out of memory is the machine's limit, not a bug: on a low-end laptop a
+        # national report can meet it. Store work in a thread reports it on screen
+        # (tui.screens.base); met on the UI thread, it has stopped a screen, so leave in
+        # words rather than with Textual's traceback. Every change is already on disk.
+        if isinstance(error, MemoryError):
+            self._return_code = 1
+            self.exit(return_code=1, message=error_text(error))
+            return
+        super()._handle_exception(error)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the window is too small nothing acts on the hidden screens; leaving does.
