@@ -567,8 +567,7 @@ def code_json(code: str, *args: str, timeout: float = 600) -> dict:
     """Run ``code`` in a fresh interpreter (as a user's next command is); its last line."""
     try:
         done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
-                              text=True, timeout=timeout, cwd=ROOT,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+                              text=True, timeout=timeout, cwd=ROOT)
     except subprocess.TimeoutExpired as e:
         raise NotMeasured(f"no answer within {timeout:.0f} s") from e
     if done.returncode != 0:
@@ -609,6 +608,8 @@ def median(values: list[float]) -> float:
 def fmt_ms(value: float | None) -> str:
     if value is None:
         return "—"
+    if value >= 1000:
+        return fmt_s(value / 1000)
     return f"{value:,.0f} ms" if value >= 100 else f"{value:.1f} ms"
 
 
@@ -640,6 +641,10 @@ class Run:
     facts: dict = field(default_factory=dict)
     rows: list[Row] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    people_names: set[str] = field(default_factory=set)
+    course_names: list[str] = field(default_factory=list)
+    course_prefixes: set[str] = field(default_factory=set)
+    people_rss: float | None = None  # the People screen's peak, uncapped
 
     @property
     def repeats(self) -> int:
@@ -939,8 +944,9 @@ class Run:
                 version = pty.screen.version
                 if pty.read(0.01) and pty.screen.version != version:
                     frames.append((pty.changed_at, pty.screen.lines()))
+        # Then until the screen has been still for a second (5 s at most).
         end = sent[-1] + 5.0
-        while time.perf_counter() < end:
+        while (now := time.perf_counter()) < end and now - max(pty.changed_at, sent[-1]) < 1:
             version = pty.screen.version
             if pty.read(0.05) and pty.screen.version != version:
                 frames.append((pty.changed_at, pty.screen.lines()))
@@ -984,7 +990,7 @@ class Run:
         except NotMeasured as e:
             self.missing(what, e, goal)
             return
-        rss = getattr(self, "people_rss", None)
+        rss = self.people_rss
         figure = outcome + (f" (uncapped, its peak RSS is {rss:.0f} MB)" if rss else "")
         self.add(what, figure, f"bare app under the same cap: {bare}", goal,
                  outcome.startswith(("works", "a message")))
@@ -1239,7 +1245,7 @@ def main(argv: list[str]) -> int:
     if args.work is not None:
         args.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="kuffert-table-", dir=args.work))
-    started = time.perf_counter()
+    started, load = time.perf_counter(), os.getloadavg()[0]
     runs = []
     try:
         scales = ("demo", "national") if args.scale == "both" else (args.scale,)
@@ -1247,16 +1253,19 @@ def main(argv: list[str]) -> int:
             source = None
             if scale == "national":
                 source = args.db or national_cache(args.cache, args.fresh)
+            begun = time.perf_counter()
             runs.append(measure_scale(scale, source, work, args.quick, args.only))
+            runs[-1].timings["total"] = round(time.perf_counter() - begun, 1)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     elapsed = time.perf_counter() - started
-    print(f"Issue 13's table: {COLUMNS}x{LINES} pty, {os.cpu_count()} CPUs, "
-          f"load {os.getloadavg()[0]:.1f}; medians of "
+    print(f"Issue 13's table: {COLUMNS}x{LINES} pty, {os.cpu_count()} CPUs, load "
+          f"{load:.1f} at the start and {os.getloadavg()[0]:.1f} at the end; medians of "
           f"{runs[0].repeats if runs else 0} repeats; the run took {elapsed / 60:.1f} min.\n")
     for run in runs:
         f = run.facts
-        print(f"- {run.scale}: {f.get('people', 0):,} people, {f.get('courses', 0):,} courses")
+        print(f"- {run.scale}: {f.get('people', 0):,} people, {f.get('courses', 0):,} courses, "
+              f"measured in {run.timings['total'] / 60:.1f} min")
     print()
     print_table([row for run in runs for row in run.rows])
     return 0
