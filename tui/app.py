@@ -108,6 +108,12 @@ class KuffertApp(App[None]):
         self.set_interval(self.poll_interval, self._look_for_changes)
         self._fit(self.size)
 
+    def _front(self) -> Screen[Any] | None:
+        # Not self.screen: while the app starts or shuts down the stack can be empty,
+        # and a timer or a key then met a ScreenStackError.
+        stack = self.screen_stack
+        return stack[-1] if stack else None
+
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size)
 
@@ -118,7 +124,7 @@ class KuffertApp(App[None]):
                 self.push_screen(TooSmallScreen())
             else:
                 showing.show(size)
-        elif showing is not None and self.screen is showing:
+        elif showing is not None and self._front() is showing:
             self.pop_screen()
 
     def _handle_exception(self, error: Exception) -> None:
@@ -134,13 +140,13 @@ class KuffertApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the window is too small nothing acts on the hidden screens; leaving does.
-        if isinstance(self.screen, TooSmallScreen) and action not in ("quit",):
+        if isinstance(self._front(), TooSmallScreen) and action not in ("quit",):
             return False
         return super().check_action(action, parameters)
 
     def _look_for_changes(self) -> None:
         # Only the screen in front: one beneath catches up when it is shown again.
-        screen = self.screen
+        screen = self._front()
         if isinstance(screen, KuffertScreen) and screen.following:
             changes = screen.pending_changes()
             if changes:
