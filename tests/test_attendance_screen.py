@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from pathlib import Path, PurePath
-from typing import ClassVar
+from pathlib import Path
 
 import pytest
 from textual.app import App
@@ -13,31 +12,32 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
+from tui.app import KuffertApp
 from tui.domain.attendance import name_key
 from tui.domain.courses import Mark
-from tui.i18n import set_language
+from tui.i18n import language, set_language
 from tui.screens.attendance.screen import AttendanceScreen, HoursPrompt
 from tui.store.demo import load_demo
 from tui.store.errors import LockTimeout
 from tui.store.store import Store
 
-STYLES = Path(__file__).resolve().parents[1] / "tui" / "styles"
 COURSE = "c-horsens-dagpleje"
 LAST = "s-horsens-dagpleje-5"  # 24-11-2021, the course's last day: opened on
 PEOPLE = [f"p-hd-dp-{n:02d}" for n in range(1, 13)]  # the course's twelve participants
 
 
-class AttendanceApp(App[None]):
-    CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / "attendance.tcss",
-                                                STYLES / "form.tcss"]
+class AttendanceApp(KuffertApp):
+    """The real app, opened straight on one course's grid: its watcher is what tells
+    the grid about others' changes (``poll_interval`` seconds between looks)."""
 
-    def __init__(self, store: Store, course: str = COURSE, **options: object) -> None:
-        super().__init__()
-        self.store = store
+    def __init__(self, store: Store, course: str = COURSE, *, poll_interval: float = 1.0,
+                 **options: object) -> None:
+        super().__init__(store, language=language(), poll_interval=poll_interval)
         self.course = course
         self.options = options
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.push_screen(AttendanceScreen(self.store, self.course, **self.options))  # type: ignore[arg-type]
 
 
