@@ -87,6 +87,7 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
         self._answers = 0  # answers still to come from the writer
         self._refreshing = False
         self._unsent: list[WriteJob] = []
+        self.write_delay = WRITE_DELAY
         # Keys pressed before the course was read, run once it is.
         self._early: list[Callable[[], object]] | None = []
         self._session_line_for: str | None = None
@@ -414,7 +415,7 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
         # trainer should see the mark first. Marks typed meanwhile go along in the
         # same write; on_unmount sends whatever is still waiting.
         if not self._unsent:
-            self.set_timer(WRITE_DELAY, self._send)
+            self.set_timer(self.write_delay, self._send)
         self._unsent.append(WriteJob(tuple(jobs)))
         self._show_session_line(force=True)
 
