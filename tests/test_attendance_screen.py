@@ -434,3 +434,114 @@ def test_the_sign_in_sheet_is_written_to_a_file(db: Path, tmp_path: Path) -> Non
     run(app, steps)
     sheet = tmp_path / "kuffert-c-horsens-dagpleje-2021-11-24.pdf"
     assert sheet.read_bytes().startswith(b"%PDF")
+
+
+# -- keys typed ahead, small terminals, big courses ---------------------------------------
+
+
+def test_a_burst_of_keys_does_what_the_keys_would_one_at_a_time(db: Path) -> None:
+    """Typed ahead over SSH the keys arrive in one packet, before the grid has drawn
+    anything; each must still do what it does alone."""
+    from textual import events
+
+    order = grid_order(db)
+    app = AttendanceApp(Store.open(db))
+
+    def burst(*keys: str) -> None:
+        for key in keys:
+            app.post_message(events.Key(key, " " if key == "space" else
+                                        key if len(key) == 1 else None))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("T")  # everyone present
+        await settle(pilot)
+        # Space clears and moves down, like every mark: persons 1, 3 and 5 of the list.
+        burst("space", "down", "space", "down", "space")
+        await settle(pilot)
+        assert [cell(pilot.app, pid, LAST) for pid in order[:6]] == [
+            "", "✓", "", "✓", "", "✓"]
+        table = pilot.app.screen.query_one("#attendance-grid", DataTable)
+        assert table.cursor_coordinate.row == 5
+        # Typed right after the grid is opened, before the course is read.
+        await pilot.press("escape")
+        pilot.app.push_screen(AttendanceScreen(pilot.app.store, COURSE))  # type: ignore[attr-defined]
+        burst("down", "f", "m", "up", "u")
+        await settle(pilot)
+        # Person 2 absent, person 3 excused then undone (back to its cleared state).
+        assert [cell(pilot.app, pid, LAST) for pid in order[:4]] == ["", "÷", "", "✓"]
+        table = pilot.app.screen.query_one("#attendance-grid", DataTable)
+        assert table.cursor_coordinate.row == 2  # the undo shows where it happened
+
+    run(app, steps)
+    marks = stored(db)
+    assert set(order) - set(marks) == {order[0], order[2], order[4]}
+    assert marks[order[1]] == (Mark.ABSENT, None)
+
+
+def test_below_60x20_a_message_instead_of_the_grid(db: Path) -> None:
+    app = AttendanceApp(Store.open(db))
+
+    async def scenario() -> None:
+        async with app.run_test(size=(59, 24)) as pilot:
+            await settle(pilot)
+            text = screen_text(pilot.app)
+            assert "59x24" in text and "60x20" in text
+            assert "Days" not in text  # no half-drawn grid
+            await pilot.resize_terminal(80, 19)
+            await pilot.pause()
+            assert "80x19" in screen_text(pilot.app)
+            await pilot.resize_terminal(80, 24)
+            await pilot.pause()
+            text = screen_text(pilot.app)
+            assert "60x20" not in text and "Days" in text
+            await pilot.press("t")  # the grid has the keys again
+            await settle(pilot)
+
+    asyncio.run(scenario())
+    assert stored(db) == {grid_order(db)[0]: (Mark.PRESENT, None)}
+
+
+def test_a_course_of_400_people_and_40_days_is_marked(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tui.domain.courses import Attendance, Course, Enrolment, Session, attendance_id
+    from tui.domain.people import Person, Qualification, Role
+    from tui.domain.programmes import Programme
+
+    store = Store.open(tmp_path / "k.json")
+    first = dt.date(2025, 1, 6)
+    sessions = [Session(id=f"s{k:02d}", course_id="big", date=first + dt.timedelta(weeks=k),
+                        hours=7.4) for k in range(40)]
+    people = [Person(id=f"p{i:03d}", name=f"Deltager {i:03d}", role=Role.EMPLOYEE,
+                     qualification=Qualification.UNSKILLED) for i in range(400)]
+    store.programmes.add(Programme(id="prog", name="Program"))
+    store.courses.add(Course(id="big", programme_id="prog", name="Stort hold"))
+    store.people.add_many(people)
+    with store.transaction():
+        store.sessions("big").add_many(sessions)
+        store.enrolments("big").add_many(
+            [Enrolment(course_id="big", person_id=p.id) for p in people])
+        # The first 20 days marked: 8,000 records in the file.
+        store.attendance("big").add_many([
+            Attendance(id=attendance_id(s.id, p.id), course_id="big", session_id=s.id,
+                       person_id=p.id, mark=Mark.PRESENT) for s in sessions[:20]
+            for p in people])
+    app = AttendanceApp(store, course="big", today=sessions[20].date)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        table = pilot.app.screen.query_one("#attendance-grid", DataTable)
+        assert table.row_count == 400
+        assert "day 21 of 40: 0 of 400 present" in session_line(pilot.app)
+        await pilot.press("T")
+        await settle(pilot)
+        assert "400 of 400 present" in session_line(pilot.app)
+        await pilot.press("end", "f")
+        await settle(pilot)
+        assert cell(pilot.app, "p399", "s20") == "÷"
+        assert "399 of 400 present" in session_line(pilot.app)
+
+    run(app, steps)
+    marks = {a.person_id: a.mark for a in Store.open(store.path).attendance("big").all()
+             if a.session_id == "s20"}
+    assert len(marks) == 400 and marks["p399"] is Mark.ABSENT
+    assert sum(m is Mark.PRESENT for m in marks.values()) == 399

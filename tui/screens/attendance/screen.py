@@ -69,6 +69,9 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
     """The attendance grid of one course: people down, sessions across."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.BINDINGS
+    # Not the hidden grid, before the course is read: its own keys would take arrows
+    # typed ahead, which the screen keeps until then (see _later).
+    AUTO_FOCUS = ""
 
     def __init__(self, store: Store, course_id: str, *, sheet_folder: Path | None = None,
                  today: dt.date | None = None) -> None:
@@ -131,17 +134,21 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
             yield Static("", id="attendance-hint")
             yield Static(_("Reading the course …"), id="attendance-message",
                          classes="message")
-            with Horizontal(id="attendance-body"):
+            # Hidden until the course is read: nothing in them can take the focus (and
+            # the keys) before that; the screen keeps those keys meanwhile.
+            body = Horizontal(id="attendance-body")
+            body.display = False
+            with body:
                 yield AttendanceGrid(id="attendance-grid")
                 yield TotalsTable(id="attendance-totals")
-            yield Static("", id="attendance-session")
+            session = Static("", id="attendance-session")
+            session.display = False
+            yield session
         yield Static("", id="attendance-small")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.view = GridLayout(self.grid, self.totals, self.lang)
-        self.query_one("#attendance-body").display = False
-        self.query_one("#attendance-session").display = False
         # The totals' rows scroll with the grid's (and the other way round for a wheel
         # turned over the totals, the side with the scrollbar).
         self.watch(self.grid, "scroll_y", self._follow_grid, init=False)
