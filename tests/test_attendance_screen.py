@@ -380,6 +380,28 @@ def test_a_failed_write_is_reported_and_the_cell_shows_the_stored_mark(db: Path)
 # -- language, size, paper ----------------------------------------------------------------
 
 
+def test_an_unforeseen_error_in_a_write_is_told_in_words(db: Path) -> None:
+    store = Store.open(db)
+    order = grid_order(db)
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("a bug")
+
+    app = AttendanceApp(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        store.mark = broken  # type: ignore[method-assign]
+        await pilot.press("t")
+        await settle(pilot)
+        assert cell(pilot.app, order[0], LAST) == ""  # what is stored
+        assert any("Something unforeseen went wrong (RuntimeError)" in n
+                   for n in notifications(pilot.app))
+        assert isinstance(pilot.app.screen, AttendanceScreen)
+
+    run(app, steps)
+    assert stored(db) == {}
+
+
 def test_english_keys_mark_in_an_english_interface(db: Path) -> None:
     set_language("en")
     order = grid_order(db)
@@ -436,6 +458,23 @@ def test_the_sign_in_sheet_is_written_to_a_file(db: Path, tmp_path: Path) -> Non
     assert sheet.read_bytes().startswith(b"%PDF")
 
 
+def test_a_sheet_that_cannot_be_written_is_told_in_words(db: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "no such folder"
+    app = AttendanceApp(Store.open(db), sheet_folder=missing)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("s")
+        await settle(pilot)
+        screen = attendance(pilot.app)
+        assert screen is not None and screen.last_sheet is None
+        told = [n for n in pilot.app._notifications
+                if n.title == "The sign-in sheet was not written"]
+        assert told and str(missing) in told[0].message, notifications(pilot.app)
+
+    run(app, steps)
+    assert not missing.exists()
+
+
 # -- keys typed ahead, small terminals, big courses ---------------------------------------
 
 
@@ -487,6 +526,9 @@ def test_below_60x20_a_message_instead_of_the_grid(db: Path) -> None:
             text = screen_text(pilot.app)
             assert "59x24" in text and "60x20" in text
             assert "Days" not in text  # no half-drawn grid
+            await pilot.press("t", "down", "f")  # nobody is marked blind
+            await settle(pilot)
+            assert stored(db) == {}
             await pilot.resize_terminal(80, 19)
             await pilot.pause()
             assert "80x19" in screen_text(pilot.app)

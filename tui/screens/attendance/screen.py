@@ -12,7 +12,8 @@ slow SSH links, so it is built for keystrokes and bytes:
 * Another user's marks on the same course show up within a couple of seconds: the
   app's one watcher says when the course's file (or the names, or the course's own
   record) changed, and the writer reports only the records that differ from what it
-  read or wrote, so the grid's own marks cause no repaint.
+  read or wrote, so the grid's own marks cause no repaint. While the trainer is
+  typing, that look waits for a pause (at most a couple of seconds).
 
 To open it: ``host.open_attendance(course_id)``; the app's CSS includes
 styles/attendance.tcss and styles/form.tcss.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -61,6 +63,9 @@ __all__ = ["AttendanceScreen", "HoursPrompt"]
 
 # Seconds between a mark on the screen and its write starting (see record_marks).
 WRITE_DELAY = 0.05
+# Seconds without a mark before others' changes are looked for, and the longest a
+# trainer's typing keeps them waiting.
+TYPING_PAUSE, TYPING_PAUSE_MAX = 0.8, 2.0
 # Below this the grid cannot show a name, a day and the totals: a message instead.
 MIN_SIZE = (60, 20)
 
@@ -91,6 +96,8 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
         self._refreshing = False
         self._unsent: list[WriteJob] = []
         self.write_delay = WRITE_DELAY
+        self._last_mark = 0.0
+        self._waiting_since = 0.0
         # Keys pressed before the course was read, run once it is.
         self._early: list[Callable[[], object]] | None = []
         self._session_line_for: str | None = None
@@ -174,10 +181,18 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
     # -- others' changes ---------------------------------------------------------------
 
     def data_changed(self, changes: live.Changes) -> None:
+        # What is not looked at now stays unread, so the watcher says so again in a
+        # second: one look at a time, and none while the trainer is typing (on a big
+        # course a look costs the interpreter the keys need), unless that has gone
+        # on for a while.
         if self._refreshing or self.view is None:
-            # One look at a time; what changed meanwhile is still unread, so the
-            # watcher says so again in a second.
             return
+        now = time.monotonic()
+        if now - self._last_mark < TYPING_PAUSE and self.data is not None:
+            self._waiting_since = self._waiting_since or now
+            if now - self._waiting_since < TYPING_PAUSE_MAX:
+                return
+        self._waiting_since = 0.0
         self.mark_read(*changes.sources)
         self._refreshing = True
         self._ask(RefreshJob(full=self.data is None,
@@ -272,7 +287,8 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
         body.display = True
         self.query_one("#attendance-session").display = True
         first = self.view.build(self._room(), keep, self.today)
-        self.grid.focus()
+        if not self.has_class("too-small"):
+            self.grid.focus()
         if first is not None:
             # Opened on a day: show it first, the days after it beside it (the cursor
             # is cheapest there, see widgets/attendance_grid.py).
@@ -306,9 +322,16 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
                      min_height=MIN_SIZE[1]), justify="center"))
         if small != self.has_class("too-small"):
             self.set_class(small, "too-small")
-            if not small and self.data is not None and self.grid.row_count:
+            if small:
+                self.set_focus(None)
+            elif self.data is not None and self.grid.row_count:
                 self.grid.focus()
+            self.refresh_bindings()
         return small
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # No marking blind: while the grid is not shown only Esc (and the app's keys) work.
+        return action == "close" or not self.has_class("too-small")
 
     # -- the session line --------------------------------------------------------------
 
@@ -414,6 +437,7 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
             self.view.show_cell(pid, sid)
         if not jobs:
             return
+        self._last_mark = time.monotonic()
         if undoable:
             self.undo_stack.push(changes, label)
         self._answers += 1
