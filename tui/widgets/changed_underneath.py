@@ -81,9 +81,9 @@ class ChangedUnderneathScreen(ModalScreen[frozenset[str] | None]):
         Binding("m", "keep_mine", N_("Keep mine"), id="underneath.keep_mine"),
         Binding("t", "take_theirs", N_("Take theirs"), id="underneath.take_theirs"),
         Binding("space", "toggle", N_("Mine/theirs"), id="underneath.toggle"),
-        Binding("enter", "as_chosen", N_("Save as chosen"), id="underneath.as_chosen",
+        Binding("enter", "as_chosen", N_("Save"), id="underneath.as_chosen",
                 priority=True),
-        Binding("escape", "back", N_("Back to the form"), id="underneath.back"),
+        Binding("escape", "back", N_("Back"), id="underneath.back"),
     ]
 
     def __init__(self, kind: str, underneath: Underneath, changed: list[FieldChange],
