@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
+from tests.pilot import burst
 from tui.app import KuffertApp
 from tui.domain.attendance import name_key
 from tui.domain.courses import Mark
@@ -37,8 +38,9 @@ class AttendanceApp(KuffertApp):
         self.options = options
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # First: a window too small gets the app's sentence on top of the grid.
         self.push_screen(AttendanceScreen(self.store, self.course, **self.options))  # type: ignore[arg-type]
+        super().on_mount()
 
 
 @pytest.fixture
@@ -481,21 +483,14 @@ def test_a_sheet_that_cannot_be_written_is_told_in_words(db: Path, tmp_path: Pat
 def test_a_burst_of_keys_does_what_the_keys_would_one_at_a_time(db: Path) -> None:
     """Typed ahead over SSH the keys arrive in one packet, before the grid has drawn
     anything; each must still do what it does alone."""
-    from textual import events
-
     order = grid_order(db)
     app = AttendanceApp(Store.open(db))
-
-    def burst(*keys: str) -> None:
-        for key in keys:
-            app.post_message(events.Key(key, " " if key == "space" else
-                                        key if len(key) == 1 else None))
 
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("T")  # everyone present
         await settle(pilot)
         # Space clears and moves down, like every mark: persons 1, 3 and 5 of the list.
-        burst("space", "down", "space", "down", "space")
+        burst(app, "space", "down", "space", "down", "space")
         await settle(pilot)
         assert [cell(pilot.app, pid, LAST) for pid in order[:6]] == [
             "", "✓", "", "✓", "", "✓"]
@@ -504,7 +499,7 @@ def test_a_burst_of_keys_does_what_the_keys_would_one_at_a_time(db: Path) -> Non
         # Typed right after the grid is opened, before the course is read.
         await pilot.press("escape")
         pilot.app.push_screen(AttendanceScreen(pilot.app.store, COURSE))  # type: ignore[attr-defined]
-        burst("down", "f", "m", "up", "u")
+        burst(app, "down", "f", "m", "up", "u")
         await settle(pilot)
         # Person 2 absent, person 3 excused then undone (back to its cleared state).
         assert [cell(pilot.app, pid, LAST) for pid in order[:4]] == ["", "÷", "", "✓"]
@@ -517,30 +512,32 @@ def test_a_burst_of_keys_does_what_the_keys_would_one_at_a_time(db: Path) -> Non
     assert marks[order[1]] == (Mark.ABSENT, None)
 
 
-def test_below_60x20_a_message_instead_of_the_grid(db: Path) -> None:
+def test_below_60x20_the_grid_waits_under_the_apps_sentence(db: Path) -> None:
+    """The app covers every screen with a sentence below 60x20 (widgets/too_small.py);
+    the grid under it marks nothing blind and comes back as it was."""
+    from tui.widgets.too_small import TooSmallScreen
+
+    order = grid_order(db)
     app = AttendanceApp(Store.open(db))
 
-    async def scenario() -> None:
-        async with app.run_test(size=(59, 24)) as pilot:
-            await settle(pilot)
-            text = screen_text(pilot.app)
-            assert "59x24" in text and "60x20" in text
-            assert "Days" not in text  # no half-drawn grid
-            await pilot.press("t", "down", "f")  # nobody is marked blind
-            await settle(pilot)
-            assert stored(db) == {}
-            await pilot.resize_terminal(80, 19)
-            await pilot.pause()
-            assert "80x19" in screen_text(pilot.app)
-            await pilot.resize_terminal(80, 24)
-            await pilot.pause()
-            text = screen_text(pilot.app)
-            assert "60x20" not in text and "Days" in text
-            await pilot.press("t")  # the grid has the keys again
-            await settle(pilot)
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("down", "down")
+        await pilot.resize_terminal(59, 24)
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, TooSmallScreen)
+        assert "Days" not in screen_text(pilot.app)  # no half-drawn grid
+        await pilot.press("t", "down", "f")  # nobody is marked blind
+        await settle(pilot)
+        assert stored(db) == {}
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AttendanceScreen)
+        assert "Days" in screen_text(pilot.app)
+        await pilot.press("t")  # where the cursor was
+        await settle(pilot)
 
-    asyncio.run(scenario())
-    assert stored(db) == {grid_order(db)[0]: (Mark.PRESENT, None)}
+    run(app, steps)
+    assert stored(db) == {order[2]: (Mark.PRESENT, None)}
 
 
 def test_a_course_of_400_people_and_40_days_is_marked(tmp_path: Path) -> None:

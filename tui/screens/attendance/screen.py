@@ -33,7 +33,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.geometry import Size
 from textual.widgets import Footer, Header, Static
@@ -66,8 +66,6 @@ WRITE_DELAY = 0.05
 # Seconds without a mark before others' changes are looked for, and the longest a
 # trainer's typing keeps them waiting.
 TYPING_PAUSE, TYPING_PAUSE_MAX = 0.8, 2.0
-# Below this the grid cannot show a name, a day and the totals: a message instead.
-MIN_SIZE = (60, 20)
 
 
 class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
@@ -137,21 +135,18 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        with Vertical(id="attendance-page"):
-            yield Static("", id="attendance-hint")
-            yield Static(_("Reading the course …"), id="attendance-message",
-                         classes="message")
-            # Hidden until the course is read: nothing in them can take the focus (and
-            # the keys) before that; the screen keeps those keys meanwhile.
-            body = Horizontal(id="attendance-body")
-            body.display = False
-            with body:
-                yield AttendanceGrid(id="attendance-grid")
-                yield TotalsTable(id="attendance-totals")
-            session = Static("", id="attendance-session")
-            session.display = False
-            yield session
-        yield Static("", id="attendance-small")
+        yield Static("", id="attendance-hint")
+        yield Static(_("Reading the course …"), id="attendance-message", classes="message")
+        # Hidden until the course is read: nothing in them can take the focus (and the
+        # keys) before that; the screen keeps those keys meanwhile.
+        body = Horizontal(id="attendance-body")
+        body.display = False
+        with body:
+            yield AttendanceGrid(id="attendance-grid")
+            yield TotalsTable(id="attendance-totals")
+        session = Static("", id="attendance-session")
+        session.display = False
+        yield session
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -161,7 +156,6 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
         self.watch(self.grid, "scroll_y", self._follow_grid, init=False)
         self.watch(self.totals, "scroll_y", self._follow_totals, init=False)
         self.query_one("#attendance-hint", Static).update(keys.hint(self))
-        self._fit(self.app.size)
         if self._writer.started:
             # Shown again after being closed: the old thread has ended.
             self._writer = CourseWriter(self.store, self.course_id, self.post_message)
@@ -287,8 +281,7 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
         body.display = True
         self.query_one("#attendance-session").display = True
         first = self.view.build(self._room(), keep, self.today)
-        if not self.has_class("too-small"):
-            self.grid.focus()
+        self.grid.focus()
         if first is not None:
             # Opened on a day: show it first, the days after it beside it (the cursor
             # is cheapest there, see widgets/attendance_grid.py).
@@ -304,34 +297,12 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
         self.grid.scroll_to(y=y, animate=False, force=True, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._fit(event.size):
-            return
+        # Below 60x20 the app shows its own sentence over every screen (widgets/
+        # too_small.py); the grid keeps its layout for when the window grows again.
         if self.view is None or self.data is None or not self.grid.row_count:
             return
         if self.view.layout(event.size) != self.view.used:
             self._build_table()
-
-    def _fit(self, size: Size) -> bool:
-        """Whether the terminal is too small for the grid (a message is shown then)."""
-        small = size.width < MIN_SIZE[0] or size.height < MIN_SIZE[1]
-        if small:
-            self.query_one("#attendance-small", Static).update(Text(_(
-                "The window is {width}x{height}; the attendance grid needs at least "
-                "{min_width}x{min_height}. Make it larger, or press Esc to go back."
-            ).format(width=size.width, height=size.height, min_width=MIN_SIZE[0],
-                     min_height=MIN_SIZE[1]), justify="center"))
-        if small != self.has_class("too-small"):
-            self.set_class(small, "too-small")
-            if small:
-                self.set_focus(None)
-            elif self.data is not None and self.grid.row_count:
-                self.grid.focus()
-            self.refresh_bindings()
-        return small
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # No marking blind: while the grid is not shown only Esc (and the app's keys) work.
-        return action == "close" or not self.has_class("too-small")
 
     # -- the session line --------------------------------------------------------------
 
