@@ -1,0 +1,78 @@
+"""What every screen of one course's journals shares: the files it follows, reading
+them in a worker, and the course's name in the header."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from tui.i18n import _
+from tui.screens import live
+from tui.screens.base import EXPECTED, KuffertScreen, error_text, in_thread
+from tui.screens.journals.reading import NOTHING, Parts
+from tui.store.store import Store
+from tui.widgets.record_table import clip
+
+R = TypeVar("R")
+D = TypeVar("D", bound="Readable")
+
+
+class Readable(Protocol):
+    """What a screen shows, read again in the parts that changed."""
+
+    def read(self: D, store: Store, parts: Parts) -> D: ...
+
+# The header holds "Kuffert", the database and this: at 80 columns about 45 cells are
+# left, and the end of a course name ("…, Nuuk 2022") is what tells courses apart.
+TITLE_WIDTH = 44
+
+
+class CourseJournalScreen(KuffertScreen[Any]):
+    """A screen about one course's journals: it follows the course's own file, the
+    people file (for names) and the main file (for the course's name)."""
+
+    def __init__(self, course_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.course_id = course_id
+        self._unread = NOTHING
+
+    def watched(self) -> frozenset[str]:
+        return frozenset({live.course(self.course_id), live.PEOPLE, live.MAIN})
+
+    def parts(self, changes: live.Changes) -> Parts:
+        """The files ``changes`` name, in the terms of a read."""
+        return Parts(course_file=live.course(self.course_id) in changes,
+                     people=live.PEOPLE in changes, main=live.MAIN in changes)
+
+    def read_again(self, parts: Parts, data: D, shown: Callable[[D], object]) -> None:
+        """Read ``parts`` of ``data`` again in a worker and show the result. A read that a
+        newer one replaces is dropped: the newer one reads its parts too."""
+        self._unread = self._unread | parts
+        wanted, store = self._unread, self.store
+
+        def done(fresh: D) -> None:
+            self._unread = NOTHING
+            shown(fresh)
+
+        self.mark_read()
+        self.run_store(lambda: data.read(store, wanted), done, group="read",
+                       failed=self.cannot_read)
+
+    def show_course(self, name: str, template: str | None = None) -> None:
+        shown = clip(name, TITLE_WIDTH, "middle")
+        self.sub_title = template.format(course=shown) if template else shown
+
+    async def first_read(self, work: Callable[[], R]) -> R | None:
+        """The screen's first read, awaited in ``on_mount``: the screen takes no key
+        until it has its data, so keys typed ahead (over a slow link) wait for it and
+        then do what they would have done one at a time. The read runs in a thread."""
+        self.mark_read()
+        try:
+            return await in_thread(self, work)
+        except EXPECTED as error:
+            self.cannot_read(error_text(error))
+            return None
+
+    def cannot_read(self, text: str) -> None:
+        self.notify(text, title=_("Kuffert cannot read the database."), severity="error",
+                    timeout=15, markup=False)
