@@ -209,11 +209,20 @@ class EntryScreen(KuffertScreen[str | None]):
         # While a save of this screen's is under way, the change seen may be its own.
         if self._saving.locked():
             return
-        if stored is not None and stored.version > self.entry.version:
-            # Not taken into the editor: the user is typing in it. Said, and asked on
-            # the next ctrl+s or on leaving.
-            self._theirs = stored
-            self._warn_theirs(stored)
+        if stored is None or stored.version <= self.entry.version:
+            return
+        if not self.dirty:
+            # Nothing typed here since the last save: their version is simply shown.
+            self.entry, self._saved = stored, Draft.of(stored)
+            self._put(Draft.of(stored))
+            self._status(_("{by} changed this entry at {at}; it is shown as they saved it.")
+                         .format(by=stored.updated_by or "?",
+                                 at=format_moment(stored.updated_at)))
+            return
+        # Not taken into the editor: the user is typing in it. Said, and asked on the
+        # next ctrl+s or on leaving.
+        self._theirs = stored
+        self._warn_theirs(stored)
 
     def _warn_theirs(self, theirs: JournalEntry) -> None:
         self._status(Text(_("{by} saved this entry at {at} too. Your text is kept here; "
