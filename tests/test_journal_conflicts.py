@@ -16,7 +16,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 from textual.widgets import DataTable, Input
 
 from tests.pilot import Desk, two_desks
-from tests.test_live_journals import COURSE, JOURNAL, apps, to_journal, to_journals
+from tests.test_live_journals import COURSE, apps, to_journal, to_journals
 from tui.domain.journals import JournalEntry, TransferNote, TransferStage
 from tui.screens.journals import entry as entry_module
 from tui.screens.journals.entry import EntryScreen
