@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+from rich.cells import cell_len
+
 from tui.i18n import _
 from tui.screens import live
 from tui.screens.base import EXPECTED, KuffertScreen, error_text, in_thread
@@ -22,9 +24,9 @@ class Readable(Protocol):
 
     def read(self: D, store: Store, parts: Parts) -> D: ...
 
-# The header holds "Kuffert", the database and this: at 80 columns about 45 cells are
-# left, and the end of a course name ("…, Nuuk 2022") is what tells courses apart.
-TITLE_WIDTH = 44
+# The header holds "Kuffert — " and this, centred: at 80 columns some 52 cells are left,
+# and the end of a course name ("…, Nuuk 2022") is what tells courses apart.
+TITLE_WIDTH = 52
 
 
 class CourseJournalScreen(KuffertScreen[Any]):
@@ -58,9 +60,13 @@ class CourseJournalScreen(KuffertScreen[Any]):
         self.run_store(lambda: data.read(store, wanted), done, group="read",
                        failed=self.cannot_read)
 
-    def show_course(self, name: str, template: str | None = None) -> None:
-        shown = clip(name, TITLE_WIDTH, "middle")
-        self.sub_title = template.format(course=shown) if template else shown
+    def show_course(self, name: str, template: str = "{course}") -> None:
+        """The course's name in the header, in ``template`` (already translated), cut
+        in the middle to fit."""
+        room = TITLE_WIDTH - cell_len(template.replace("{course}", ""))
+        shown = template.format(course=clip(name, max(room, 12), "middle"))
+        if shown != self.sub_title:
+            self.sub_title = shown
 
     async def first_read(self, work: Callable[[], R]) -> R | None:
         """The screen's first read, awaited in ``on_mount``: the screen takes no key

@@ -78,7 +78,8 @@ class SearchField(TypeAhead, Input):
 class JournalsScreen(JournalsForms, CourseJournalScreen):
     AUTO_FOCUS = "#journals-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", N_("Back"), id="journals.close"),
+        # Escape is what leaves every screen: ? lists it, the footer keeps its room.
+        Binding("escape", "close", N_("Back"), id="journals.close", show=False),
         Binding("n", "new", N_("New"), id="journals.new"),
         Binding("e", "edit", N_("Edit"), id="journals.edit"),
         # Priority: the focus moves the moment the key is read, so that the letters

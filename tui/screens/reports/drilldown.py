@@ -33,7 +33,9 @@ DrillKind = Literal["people", "sessions", "places"]
 COLUMNS: dict[DrillKind, tuple[Column, ...]] = {
     "people": (
         Column(N_("Name"), min_width=14), Column(N_("Role"), 11),
-        Column(N_("Qualification"), 13), Column(N_("Institution"), 16), Column(N_("Place"), 11),
+        # Institutions differ at their end ("Børnehaven Nanoq", "Børnehaven Puisi").
+        Column(N_("Qualification"), 13), Column(N_("Institution"), 16, clip="middle"),
+        Column(N_("Place"), 11),
     ),
     "sessions": (
         Column(N_("Course"), clip="middle"), Column(N_("Date"), 10), Column(N_("Status"), 9),

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Stati
 
 from tui.domain.cover import COVER_RULE
 from tui.domain.parse import format_date, parse_date
+from tui.domain.places import Place
 from tui.domain.reports import Report
 from tui.i18n import N_, Message, _, msg
 from tui.screens import live
@@ -173,7 +174,13 @@ class ReportsScreen(ReportTables, KuffertScreen[None]):
 
     def _failed(self, text: str) -> None:
         self._done()
-        self.notify(text, title=_("Kuffert cannot read the database."), severity="error",
+        if self.computed is None:
+            # Nothing to show instead: the reason stays on the screen, not only for the
+            # seconds a notification lasts.
+            self._scope = text
+            self.query_one("#reports-scope", Static).update(
+                _("The report could not be computed.") + " " + text)
+        self.notify(text, title=_("The report could not be computed."), severity="error",
                     timeout=15)
 
     def _show(self, computed: Computed) -> None:
@@ -251,17 +258,31 @@ class ReportsScreen(ReportTables, KuffertScreen[None]):
     # -- filters ----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("filter", "export_report") and self.computed is None:
+        if action == "export_report" and self.computed is None:
             return None  # shown, greyed out, until the first report is in
         return True
 
     def action_filter(self) -> None:
-        if self.computed is None:
+        if self.computed is not None:
+            self._filter_form(self.computed.programmes, self.computed.places)
             return
-        computed, filters = self.computed, self.filters
+        # No report yet (still being computed, or it failed: too big for the memory,
+        # say): the choices are read on their own, so that a smaller one can be asked.
+        store = self.store
+
+        def choices() -> tuple[list[tuple[str, str]], list[Place]]:
+            programmes = sorted(((p.id, p.name) for p in store.programmes.all()),
+                                key=lambda item: item[1].casefold())
+            return programmes, store.places.all()
+
+        self.run_store(choices, lambda found: self._filter_form(*found), group="choices")
+
+    def _filter_form(self, known_programmes: list[tuple[str, str]],
+                     known_places: list[Place]) -> None:
+        filters = self.filters
         programmes = [(_("All programmes"), ALL), *((name, pid)
-                                                    for pid, name in computed.programmes)]
-        places = [(_("All places"), ALL), *place_choices(computed.places)]
+                                                    for pid, name in known_programmes)]
+        places = [(_("All places"), ALL), *place_choices(known_places)]
 
         def date_field(text: str) -> Any:
             return parse_date(text, required=False)
