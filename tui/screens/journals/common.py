@@ -4,16 +4,19 @@ them in a worker, and the course's name in the header."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from rich.cells import cell_len
+from textual.binding import BindingType
 
 from tui.i18n import _
 from tui.screens import live
 from tui.screens.base import EXPECTED, KuffertScreen, error_text, in_thread
 from tui.screens.journals.reading import NOTHING, Parts
 from tui.store.store import Store
-from tui.widgets.record_table import clip
+from tui.widgets.keys import translate_bindings
+from tui.widgets.record_table import Column, RecordTable, clip
+from tui.widgets.type_ahead import TypeAhead
 
 R = TypeVar("R")
 D = TypeVar("D", bound="Readable")
@@ -82,3 +85,27 @@ class CourseJournalScreen(KuffertScreen[Any]):
     def cannot_read(self, text: str) -> None:
         self.notify(text, title=_("Kuffert cannot read the database."), severity="error",
                     timeout=15, markup=False)
+
+
+class CellTable(TypeAhead, RecordTable):
+    """A table of participants by stage (transfer forms, ratings): the cursor is on a
+    cell, on the first stage to begin with, and stays in its column when the rows are
+    drawn again (after someone's change). Its own enter binding does the work, so that
+    it runs after the moves typed before it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    def __init__(self, columns: tuple[Column, ...], *, id: str) -> None:
+        super().__init__(columns, id=id)
+        translate_bindings(self)
+        self.cursor_type = "cell"
+        self._placed = False
+
+    def _render_rows(self, kept: str | None = None, old_row: int | None = None) -> None:
+        # Drawing the rows puts the cursor in the first column (the names); it goes
+        # back to its stage, and at first to the first stage, where enter opens a form.
+        column = self.cursor_coordinate.column if self._placed else 1
+        super()._render_rows(kept, old_row)
+        if self.row_count and len(self.specs) > column:
+            self._placed = True
+            self.move_cursor(column=column, animate=False)

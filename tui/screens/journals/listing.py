@@ -231,8 +231,12 @@ class JournalsScreen(JournalsForms, CourseJournalScreen):
 
     def _current_hit(self) -> Hit | None:
         table = self.query_one("#hits-table", RecordTable)
-        if not table.row_count or not self.hits:
+        if not self.hits:
             return None
+        if not table.row_count:
+            # Shown only a moment ago and not yet laid out (keys typed ahead): its
+            # cursor will start on the first hit.
+            return self.hits[0]
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next((h for h in self.hits if h.entry.id == key), None)
 

@@ -21,14 +21,13 @@ from tui.domain.parse import RATING_MAX, RATING_MIN, Parsed, parse_rating
 from tui.domain.programmes import LearningGoal, audience_label
 from tui.i18n import N_, _, language
 from tui.screens import live
-from tui.screens.journals.common import CourseJournalScreen
+from tui.screens.journals.common import CellTable, CourseJournalScreen
 from tui.screens.journals.reading import EVERYTHING, Parts, names, participants_of
 from tui.store.errors import StaleRecord
 from tui.store.store import Store
 from tui.widgets.form import Editing, Field, FormScreen
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
-from tui.widgets.type_ahead import TypeAhead
 
 WHEN = ("before", "after")
 PEOPLE_COLUMNS = (
@@ -143,17 +142,13 @@ class GoalRatingForm(FormScreen):
     """The shared form; its own type so its long labels (whole goals) can wrap."""
 
 
-class RatingTable(TypeAhead, RecordTable):
+class RatingTable(CellTable):
     """Enter rates the stage under the cursor, as the table's own key: it then runs
     after the moves typed before it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.rate", N_("Rate"), id="ratings.rate"),
     ]
-
-    def __init__(self, columns: tuple[Column, ...], *, id: str) -> None:
-        super().__init__(columns, id=id)
-        translate_bindings(self)
 
 
 class RatingsScreen(CourseJournalScreen):
@@ -193,15 +188,11 @@ class RatingsScreen(CourseJournalScreen):
 
     async def on_mount(self) -> None:
         table = self.query_one("#ratings-people", RecordTable)
-        table.cursor_type = "cell"
         self.set_focus(table)
         store, data = self.store, self.data
         fresh = await self.first_read(lambda: data.read(store, EVERYTHING))
         if fresh is not None:
             self._shown(fresh)
-        # On the first stage, not the name, so enter opens a form straight away; after
-        # the refresh, since the table lays out its columns once it knows its width.
-        self.call_after_refresh(table.move_cursor, column=1, animate=False)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -231,11 +222,7 @@ class RatingsScreen(CourseJournalScreen):
             mine = self.data.of(pid)
             rows.append((pid, (escape(name), *(self._count(mine, keys, when) for when in WHEN))))
         table = self.query_one("#ratings-people", RecordTable)
-        # Refilling puts the cursor in the first column; it stays in Before or After.
-        column = table.cursor_coordinate.column
         table.show_rows(rows)
-        if table.cursor_coordinate.column != column:
-            table.move_cursor(column=column, animate=False)
         changes = rating_changes(r for r in self.ratings if r.goal_key in keys)
         self.query_one("#ratings-changes", RecordTable).show_rows(
             (goal.key, (escape(f"{n}. {goal.text}"),

@@ -50,14 +50,9 @@ def names(store: Store, course_id: str) -> dict[str, str]:
     return {pid: p.name for pid, p in store.course_people(course_id).items()}
 
 
-def participants(store: Store, course_id: str) -> list[tuple[str, str]]:
-    """(person id, name) of the course's active participants, by name."""
-    known = names(store, course_id)
-    return participants_of(store, course_id, known)
-
-
 def participants_of(store: Store, course_id: str,
                     known: dict[str, str]) -> list[tuple[str, str]]:
+    """(person id, name) of the course's active participants, by name."""
     enrolled = {e.person_id for e in store.enrolments(course_id).all() if e.status in ACTIVE}
     return sorted(((pid, known.get(pid, pid)) for pid in enrolled),
                   key=lambda pair: pair[1].casefold())

@@ -175,6 +175,8 @@ class JournalSearchScreen(KuffertScreen[None]):
     # -- showing ----------------------------------------------------------------------------
 
     def _progress(self, done: int, total: int) -> None:
+        if not self.is_attached:
+            return  # left before the search was done
         self._status(ngettext("Searching for »{query}« … {done} of {total} course",
                               "Searching for »{query}« … {done} of {total} courses",
                               total).format(

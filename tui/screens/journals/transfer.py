@@ -17,14 +17,13 @@ from tui.domain.journaling import transfer_completeness
 from tui.domain.journals import TRANSFER_QUESTIONS, TransferNote, TransferStage
 from tui.i18n import N_, _
 from tui.screens import live
-from tui.screens.journals.common import CourseJournalScreen
+from tui.screens.journals.common import CellTable, CourseJournalScreen
 from tui.screens.journals.reading import EVERYTHING, Parts, course_name, names, participants_of
 from tui.store.errors import StaleRecord
 from tui.store.store import Store
 from tui.widgets.form import Editing, Field, FormScreen
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
-from tui.widgets.type_ahead import TypeAhead
 
 FILLED = "✓"
 MISSING = "–"
@@ -91,17 +90,13 @@ class TransferForm(FormScreen):
         self.call_after_refresh(self.query_one("#form-fields").scroll_home, animate=False)
 
 
-class StageTable(TypeAhead, RecordTable):
+class StageTable(CellTable):
     """Enter fills in the stage under the cursor, as the table's own key: it then runs
     after the moves typed before it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.fill", N_("Fill in"), id="transfer.fill"),
     ]
-
-    def __init__(self, columns: tuple[Column, ...], *, id: str) -> None:
-        super().__init__(columns, id=id)
-        translate_bindings(self)
 
 
 class TransferScreen(CourseJournalScreen):
@@ -125,15 +120,11 @@ class TransferScreen(CourseJournalScreen):
 
     async def on_mount(self) -> None:
         table = self.query_one(RecordTable)
-        table.cursor_type = "cell"
         self.set_focus(table)
         store, data = self.store, self.data
         fresh = await self.first_read(lambda: data.read(store, EVERYTHING))
         if fresh is not None:
             self._shown(fresh)
-        # On the first stage, not the name, so enter opens a form straight away; after
-        # the refresh, since the table lays out its columns once it knows its width.
-        self.call_after_refresh(table.move_cursor, column=1, animate=False)
 
     @property
     def people(self) -> list[tuple[str, str]]:
@@ -153,13 +144,9 @@ class TransferScreen(CourseJournalScreen):
         self.show_course(data.course, _("Transfer forms: {course}"))
         done = transfer_completeness(self.notes, [pid for pid, _name in self.people])
         table = self.query_one(RecordTable)
-        # Refilling puts the cursor in the first column; it stays on its stage.
-        column = table.cursor_coordinate.column
         table.show_rows(
             (pid, (escape(name), *(FILLED if done[pid][stage] else MISSING for stage in STAGES)))
             for pid, name in self.people)
-        if table.cursor_coordinate.column != column:
-            table.move_cursor(column=column, animate=False)
         empty = self.query_one("#transfer-empty", Static)
         empty.display = not self.people
         empty.update(_("Nobody is enrolled in this course yet."))
