@@ -82,7 +82,9 @@ def test_ticks_and_moves_in_one_go_choose_every_member_they_name(db: Path) -> No
         await until(pilot, lambda: isinstance(app.screen, MembersScreen))
         people = app.screen.people
         burst(app, "space", "down", "space", "down", "space", "ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, JournalScreen))
+        await until(pilot, lambda: isinstance(app.screen, JournalScreen)
+                    and app.screen.journal is not None)
+        await pilot.pause()
         (journal,) = [j for j in Store.open(app.store.path).journals(NURSERY).all()
                       if j.group_name == "PLF Sol"]
         assert journal.member_ids == [pid for pid, _name in people[:3]]
@@ -98,7 +100,9 @@ def test_moves_and_enter_before_the_transfer_forms_are_read(db: Path) -> None:  
         # t opens the forms; the second participant's "After" is two stages to the
         # right of "Before", where the cursor starts.
         burst(app, "t", "down", "right", "right", "enter")
-        await until(pilot, lambda: isinstance(app.screen, TransferForm))
+        await until(pilot, lambda: isinstance(app.screen, TransferForm)
+                    and app.screen.is_mounted)
+        await pilot.pause()
         title = str(app.screen.query_one("#form-title").render())
         assert title == "After the course: Birthe Kristensen"
         # The questions of the stage after the course.

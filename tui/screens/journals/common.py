@@ -77,10 +77,14 @@ class CourseJournalScreen(KuffertScreen[Any]):
         then do what they would have done one at a time. The read runs in a thread."""
         self.mark_read()
         try:
-            return await in_thread(self, work)
+            found = await in_thread(self, work)
         except EXPECTED as error:
+            found = None
             self.cannot_read(error_text(error))
+        # Left, or the app closing, meanwhile: nothing is shown any more.
+        if not self.is_attached or self.app.return_code is not None:
             return None
+        return found
 
     def cannot_read(self, text: str) -> None:
         self.notify(text, title=_("Kuffert cannot read the database."), severity="error",
