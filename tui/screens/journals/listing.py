@@ -219,6 +219,8 @@ class JournalsScreen(JournalsForms, CourseJournalScreen):
         self._show_context()
 
     def _show_search(self, searching: bool) -> None:
+        if self.query_one("#hits-table").display != searching:
+            self.refresh_bindings()  # edit and delete are for journals, not hits
         self.query_one("#journals-table").display = not searching
         self.query_one("#hits-table").display = searching
         self.query_one("#hit-context").display = searching

@@ -61,7 +61,8 @@ class ConflictsScreen(KuffertScreen[None]):
         Binding("f", "keep('field')", N_("Keep field's"), id="conflicts.keep_field"),
         Binding("e", "edit", N_("Edit"), id="conflicts.edit"),
         Binding("s", "save", N_("Save edit"), id="conflicts.save"),
-        Binding("escape", "back", N_("Back"), id="conflicts.back"),
+        # Escape is what leaves every screen: ? lists it, the footer keeps its room.
+        Binding("escape", "back", N_("Back"), id="conflicts.back", show=False),
     ]
 
     def __init__(self) -> None:
@@ -87,7 +88,7 @@ class ConflictsScreen(KuffertScreen[None]):
             yield Static("", id="conflict-who", markup=False)
             yield ConflictTable(FIELD_COLUMNS, id="conflict-fields")
         yield Static("", id="conflicts-message", classes="message", markup=False)
-        yield Footer(show_command_palette=False)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._reload()
