@@ -211,3 +211,36 @@ def test_take_theirs_keeps_their_answer_and_still_my_other_one(demo_store: Store
     note = run_note(demo_store, both_answer("t"))
     assert (note.answers["own_practice"], note.answers["expectations"]) == ("Travlt",
                                                                             "Mere ro")
+
+
+# -- a participant's learning-goal ratings -----------------------------------------------
+
+
+def test_their_rating_and_mine_of_another_goal_are_both_kept(demo_store: Store) -> None:
+    """The first participant's ratings before the course, at both desks: A rates goal 1,
+    B goal 2 and, like A, goal 3; B's save shows A's ratings, and m keeps B's 3."""
+    from tui.screens.journals.ratings import GoalRatingForm, RatingsScreen
+
+    async def main() -> None:
+        async with two_desks(*apps(demo_store)) as (a, b):
+            for desk in (a, b):
+                await to_journals(desk)
+                await desk.press("r")
+                await desk.until(lambda d=desk: isinstance(d.app.screen, RatingsScreen)
+                                 and d.app.screen.people)
+                await desk.press("enter")  # the first participant's "Before"
+                await desk.until(lambda d=desk: isinstance(d.app.screen, GoalRatingForm))
+            await a.press("2", "tab", "tab", "4", "ctrl+s")
+            await a.until(lambda: isinstance(a.app.screen, RatingsScreen))
+            await b.press("tab", "3", "tab", "5", "ctrl+s")
+            await b.until(lambda: isinstance(b.app.screen, ChangedUnderneathScreen))
+            rows = dialog_rows(b)
+            assert [r[1:] for r in rows] == [("2", "(unchanged)", "theirs"),
+                                             ("4", "5", "yours")]
+            await b.press("m")
+            await b.until(lambda: isinstance(b.app.screen, RatingsScreen))
+
+    asyncio.run(main())
+    before = {r.goal_key: r.before for r in Store.open(demo_store.path).ratings(COURSE).all()
+              if r.person_id == FIRST}
+    assert (before["dp-1"], before["dp-2"], before["dp-3"]) == (2, 3, 5)
