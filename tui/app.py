@@ -168,13 +168,13 @@ class KuffertApp(App[None]):
         self.push_screen(_screen("attendance.screen", "AttendanceScreen")(self.store, course_id))
 
     def open_journals(self, course_id: str) -> None:
-        self.push_screen(_screen("journals.listing", "JournalsScreen")(self.store, course_id))
+        self.push_screen(_screen("journals.listing", "JournalsScreen")(course_id))
 
     def search_journals(self, query: str) -> None:
-        self.push_screen(_screen("journals.search", "JournalSearchScreen")(self.store, query))
+        self.push_screen(_screen("journals.search", "JournalSearchScreen")(query))
 
     def open_conflicts(self) -> None:
-        self.push_screen(_screen("sync.conflicts", "ConflictsScreen")(self.store))
+        self.push_screen(_screen("sync.conflicts", "ConflictsScreen")())
 
     def load_demo(self) -> dict[str, int]:
         from tui.store.demo import load_demo
