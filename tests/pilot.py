@@ -52,3 +52,13 @@ async def two_desks(
         await a.settle()
         await b.settle()
         yield a, b
+
+
+def burst(app: App[None], *keys: str) -> None:
+    """Post keys all at once, as they arrive when typed ahead over a slow link (Pilot's
+    press waits for each key to be handled before the next)."""
+    from textual import events
+
+    for key in keys:
+        character = {"space": " "}.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from pathlib import Path, PurePath
-from typing import ClassVar
+from pathlib import Path
 
 import pytest
 from textual.app import App
@@ -13,32 +12,35 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
+from tests.pilot import burst
+from tui.app import KuffertApp
 from tui.domain.attendance import name_key
 from tui.domain.courses import Mark
-from tui.i18n import set_language
+from tui.i18n import language, set_language
 from tui.screens.attendance.screen import AttendanceScreen, HoursPrompt
 from tui.store.demo import load_demo
 from tui.store.errors import LockTimeout
 from tui.store.store import Store
 
-STYLES = Path(__file__).resolve().parents[1] / "tui" / "styles"
 COURSE = "c-horsens-dagpleje"
 LAST = "s-horsens-dagpleje-5"  # 24-11-2021, the course's last day: opened on
 PEOPLE = [f"p-hd-dp-{n:02d}" for n in range(1, 13)]  # the course's twelve participants
 
 
-class AttendanceApp(App[None]):
-    CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / "attendance.tcss",
-                                                STYLES / "form.tcss"]
+class AttendanceApp(KuffertApp):
+    """The real app, opened straight on one course's grid: its watcher is what tells
+    the grid about others' changes (``poll_interval`` seconds between looks)."""
 
-    def __init__(self, store: Store, course: str = COURSE, **options: object) -> None:
-        super().__init__()
-        self.store = store
+    def __init__(self, store: Store, course: str = COURSE, *, poll_interval: float = 1.0,
+                 **options: object) -> None:
+        super().__init__(store, language=language(), poll_interval=poll_interval)
         self.course = course
         self.options = options
 
     def on_mount(self) -> None:
+        # First: a window too small gets the app's sentence on top of the grid.
         self.push_screen(AttendanceScreen(self.store, self.course, **self.options))  # type: ignore[arg-type]
+        super().on_mount()
 
 
 @pytest.fixture
@@ -380,6 +382,28 @@ def test_a_failed_write_is_reported_and_the_cell_shows_the_stored_mark(db: Path)
 # -- language, size, paper ----------------------------------------------------------------
 
 
+def test_an_unforeseen_error_in_a_write_is_told_in_words(db: Path) -> None:
+    store = Store.open(db)
+    order = grid_order(db)
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("a bug")
+
+    app = AttendanceApp(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        store.mark = broken  # type: ignore[method-assign]
+        await pilot.press("t")
+        await settle(pilot)
+        assert cell(pilot.app, order[0], LAST) == ""  # what is stored
+        assert any("Something unforeseen went wrong (RuntimeError)" in n
+                   for n in notifications(pilot.app))
+        assert isinstance(pilot.app.screen, AttendanceScreen)
+
+    run(app, steps)
+    assert stored(db) == {}
+
+
 def test_english_keys_mark_in_an_english_interface(db: Path) -> None:
     set_language("en")
     order = grid_order(db)
@@ -434,3 +458,129 @@ def test_the_sign_in_sheet_is_written_to_a_file(db: Path, tmp_path: Path) -> Non
     run(app, steps)
     sheet = tmp_path / "kuffert-c-horsens-dagpleje-2021-11-24.pdf"
     assert sheet.read_bytes().startswith(b"%PDF")
+
+
+def test_a_sheet_that_cannot_be_written_is_told_in_words(db: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "no such folder"
+    app = AttendanceApp(Store.open(db), sheet_folder=missing)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("s")
+        await settle(pilot)
+        screen = attendance(pilot.app)
+        assert screen is not None and screen.last_sheet is None
+        told = [n for n in pilot.app._notifications
+                if n.title == "The sign-in sheet was not written"]
+        assert told and str(missing) in told[0].message, notifications(pilot.app)
+
+    run(app, steps)
+    assert not missing.exists()
+
+
+# -- keys typed ahead, small terminals, big courses ---------------------------------------
+
+
+def test_a_burst_of_keys_does_what_the_keys_would_one_at_a_time(db: Path) -> None:
+    """Typed ahead over SSH the keys arrive in one packet, before the grid has drawn
+    anything; each must still do what it does alone."""
+    order = grid_order(db)
+    app = AttendanceApp(Store.open(db))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("T")  # everyone present
+        await settle(pilot)
+        # Space clears and moves down, like every mark: persons 1, 3 and 5 of the list.
+        burst(app, "space", "down", "space", "down", "space")
+        await settle(pilot)
+        assert [cell(pilot.app, pid, LAST) for pid in order[:6]] == [
+            "", "✓", "", "✓", "", "✓"]
+        table = pilot.app.screen.query_one("#attendance-grid", DataTable)
+        assert table.cursor_coordinate.row == 5
+        # Typed right after the grid is opened, before the course is read.
+        await pilot.press("escape")
+        pilot.app.push_screen(AttendanceScreen(pilot.app.store, COURSE))  # type: ignore[attr-defined]
+        burst(app, "down", "f", "m", "up", "u")
+        await settle(pilot)
+        # Person 2 absent, person 3 excused then undone (back to its cleared state).
+        assert [cell(pilot.app, pid, LAST) for pid in order[:4]] == ["", "÷", "", "✓"]
+        table = pilot.app.screen.query_one("#attendance-grid", DataTable)
+        assert table.cursor_coordinate.row == 2  # the undo shows where it happened
+
+    run(app, steps)
+    marks = stored(db)
+    assert set(order) - set(marks) == {order[0], order[2], order[4]}
+    assert marks[order[1]] == (Mark.ABSENT, None)
+
+
+def test_below_60x20_the_grid_waits_under_the_apps_sentence(db: Path) -> None:
+    """The app covers every screen with a sentence below 60x20 (widgets/too_small.py);
+    the grid under it marks nothing blind and comes back as it was."""
+    from tui.widgets.too_small import TooSmallScreen
+
+    order = grid_order(db)
+    app = AttendanceApp(Store.open(db))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("down", "down")
+        await pilot.resize_terminal(59, 24)
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, TooSmallScreen)
+        assert "Days" not in screen_text(pilot.app)  # no half-drawn grid
+        await pilot.press("t", "down", "f")  # nobody is marked blind
+        await settle(pilot)
+        assert stored(db) == {}
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AttendanceScreen)
+        assert "Days" in screen_text(pilot.app)
+        await pilot.press("t")  # where the cursor was
+        await settle(pilot)
+
+    run(app, steps)
+    assert stored(db) == {order[2]: (Mark.PRESENT, None)}
+
+
+def test_a_course_of_400_people_and_40_days_is_marked(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tui.domain.courses import Attendance, Course, Enrolment, Session, attendance_id
+    from tui.domain.people import Person, Qualification, Role
+    from tui.domain.programmes import Programme
+
+    store = Store.open(tmp_path / "k.json")
+    first = dt.date(2025, 1, 6)
+    sessions = [Session(id=f"s{k:02d}", course_id="big", date=first + dt.timedelta(weeks=k),
+                        hours=7.4) for k in range(40)]
+    people = [Person(id=f"p{i:03d}", name=f"Deltager {i:03d}", role=Role.EMPLOYEE,
+                     qualification=Qualification.UNSKILLED) for i in range(400)]
+    store.programmes.add(Programme(id="prog", name="Program"))
+    store.courses.add(Course(id="big", programme_id="prog", name="Stort hold"))
+    store.people.add_many(people)
+    with store.transaction():
+        store.sessions("big").add_many(sessions)
+        store.enrolments("big").add_many(
+            [Enrolment(course_id="big", person_id=p.id) for p in people])
+        # The first 20 days marked: 8,000 records in the file.
+        store.attendance("big").add_many([
+            Attendance(id=attendance_id(s.id, p.id), course_id="big", session_id=s.id,
+                       person_id=p.id, mark=Mark.PRESENT) for s in sessions[:20]
+            for p in people])
+    app = AttendanceApp(store, course="big", today=sessions[20].date)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        table = pilot.app.screen.query_one("#attendance-grid", DataTable)
+        assert table.row_count == 400
+        assert "day 21 of 40: 0 of 400 present" in session_line(pilot.app)
+        await pilot.press("T")
+        await settle(pilot)
+        assert "400 of 400 present" in session_line(pilot.app)
+        await pilot.press("end", "f")
+        await settle(pilot)
+        assert cell(pilot.app, "p399", "s20") == "÷"
+        assert "399 of 400 present" in session_line(pilot.app)
+
+    run(app, steps)
+    marks = {a.person_id: a.mark for a in Store.open(store.path).attendance("big").all()
+             if a.session_id == "s20"}
+    assert len(marks) == 400 and marks["p399"] is Mark.ABSENT
+    assert sum(m is Mark.PRESENT for m in marks.values()) == 399

@@ -155,3 +155,31 @@ def test_a_field_copys_dashboard_counts_what_is_not_brought_back(tmp_path: Path)
             app, "#sync-status"))
 
     run(app, steps)
+
+
+def test_records_and_their_fields_are_named_as_users_know_them(tmp_path: Path) -> None:
+    """Whose mark on which day, whose journal; people, days and courses by name, not by
+    their ids (make_office: d1 is 02-03-2026, p1 is Person 1, c1 is Kursus)."""
+    office, _field = _merged(tmp_path, two=True)
+    app = KuffertApp(office, language="en")
+    entry_conflict = conflicts.conflict_id(Loc("course", "journal_entries", "je1", "c1"))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        app.open_conflicts()
+        await until(pilot, lambda: isinstance(app.screen, ConflictsScreen))
+        await pilot.pause()
+        await until(pilot, lambda: rows(app, "conflict-list"))
+        listed = rows(app, "conflict-list")
+        assert listed[cell_conflict()][0] == "Attendance: Person 1, 02-03-2026"
+        # j1 has no title: it is Person 1's journal.
+        assert listed[entry_conflict][0] == "Journal entry: Person 1"
+        while app.screen.selected().id != cell_conflict():
+            await pilot.press("down")
+        fields = rows(app, "conflict-fields")
+        assert fields["person_id"][:3] == ["Person", "Person 1", "Person 1"]
+        assert fields["session_id"][:3] == ["Session", "02-03-2026", "02-03-2026"]
+        assert fields["course_id"][:3] == ["Course", "Kursus", "Kursus"]
+        shown = " ".join(" ".join(r) for r in [*listed.values(), *fields.values()])
+        assert "p1" not in shown.split() and "d1" not in shown.split()
+
+    run(app, steps)

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from tui.domain.parse import parse_date, parse_hours
 from tui.i18n import msg
+from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import Field, FormScreen
 
@@ -125,3 +126,31 @@ def test_keys_typed_in_one_burst_are_all_saved() -> None:
         assert app.results == [{"date": dt.date(2021, 11, 24), "hours": None, "status": "held"}]
 
     asyncio.run(scenario())
+
+
+def test_editing_keys_typed_ahead_keep_their_place_among_the_letters(
+    demo_store: Store,
+) -> None:
+    """Over SSH "ctrl+a ctrl+k 555 backspace 6 ctrl+s" arrives in one packet: the field
+    must end as "556", saved, not emptied by a late ctrl+k."""
+    from tests.pilot import burst, until
+    from tui.app import KuffertApp
+    from tui.screens.registry.people import PeopleScreen
+
+    async def main() -> None:
+        app = KuffertApp(demo_store, language="en")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("3")
+            await until(pilot, lambda: isinstance(app.screen, PeopleScreen))
+            await pilot.press("slash", *"aviaja", "enter", "e")
+            await until(pilot, lambda: isinstance(app.screen, FormScreen))
+            form = app.screen
+            form.set_focus(form.query_one("#field-phone"))
+            await pilot.pause()
+            burst(app, "ctrl+a", "ctrl+k", "5", "5", "5", "backspace", "6", "ctrl+s")
+            await until(pilot, lambda: isinstance(app.screen, PeopleScreen))
+
+    asyncio.run(main())
+    person = next(p for p in Store.open(demo_store.path).people.all()
+                  if p.name.startswith("Aviaja"))
+    assert person.phone == "556"

@@ -24,14 +24,17 @@ import pytest
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
+from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.journals import JournalEntry, Phase
-from tui.screens.journals.journal import AUTOSAVE_SECONDS, EntryScreen, JournalScreen
+from tui.screens.journals.entry import AUTOSAVE_SECONDS, EntryScreen
+from tui.screens.journals.journal import JournalScreen
 from tui.screens.journals.listing import JournalsScreen
 from tui.store.demo import load_demo
 from tui.store.store import Store
+from tui.widgets.changed_underneath import ChangedUnderneathScreen
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = "c-horsens-dagpleje"
@@ -206,8 +209,18 @@ def test_editing_keeps_the_entry_and_a_parallel_change_is_not_overwritten(db: Pa
         other.journal_entries(COURSE).save(theirs, expected_version=theirs.version)
         await type_text(pilot, " Mine")
         await pilot.pause(AUTOSAVE_SECONDS + 0.5)
-        knowledge = sorted(e.text for e in entries(db) if e.phase is Phase.KNOWLEDGE)
-        assert knowledge == sorted(["Their version", edited.text + " Mine"])
+        # The automatic save does not write over theirs; it says so, and waits.
+        assert [e.text for e in entries(db) if e.phase is Phase.KNOWLEDGE] == ["Their version"]
+        assert "saved this entry at" in status(pilot) and "ctrl+s" in status(pilot)
+        # ctrl+s shows their text beside mine; m keeps mine, on top of their version.
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ChangedUnderneathScreen))
+        table = app.screen.query_one(DataTable)
+        assert [str(c) for c in table.get_row_at(0)][:2] == ["Text", "Their version"]
+        await pilot.press("m")
+        await until(pilot, lambda: status(pilot).startswith("Saved "))
+        (kept,) = [e for e in entries(db) if e.phase is Phase.KNOWLEDGE]
+        assert kept.text == edited.text + " Mine" and kept.version == theirs.version + 2
 
     run(db, steps)
 

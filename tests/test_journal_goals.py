@@ -8,7 +8,8 @@ from pathlib import Path
 from textual.widgets import Select
 
 from tests.test_journals_screen import NURSERY, db, run, table_rows, type_text, until  # noqa: F401
-from tui.screens.journals.journal import EntryScreen, JournalScreen
+from tui.screens.journals.entry import EntryScreen
+from tui.screens.journals.journal import JournalScreen
 from tui.store.store import Store
 from tui.widgets.phase_stepper import PhaseStepper
 

@@ -17,8 +17,10 @@ from textual.widgets import OptionList, Static
 
 from tui.app import KuffertApp
 from tui.domain.journals import GoalOutcome, Phase
-from tui.screens.journals.journal import EntryScreen, JournalScreen
-from tui.screens.journals.listing import JournalsScreen, MembersScreen
+from tui.screens.journals.entry import EntryScreen
+from tui.screens.journals.journal import JournalScreen
+from tui.screens.journals.listing import JournalsScreen
+from tui.screens.journals.members import MembersScreen
 from tui.store.demo import load_demo
 from tui.store.store import Store
 from tui.widgets.form import FormScreen

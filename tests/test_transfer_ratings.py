@@ -140,7 +140,7 @@ def test_a_course_without_learning_goals_for_its_audience_says_so(db: Path) -> N
         app = KuffertApp(Store.open(db), language="en", poll_interval=3600)
         async with app.run_test(size=(80, 24)) as pilot:
             await app.workers.wait_for_complete()
-            app.push_screen(RatingsScreen(app.store, "c-gl-f1-nuuk-2022"))
+            app.push_screen(RatingsScreen("c-gl-f1-nuuk-2022"))
             await pilot.pause()
             message = str(app.screen.query_one("#ratings-empty", Static).render())
             assert "no learning goals" in message and "(Leaders and deputies)" in message

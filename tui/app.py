@@ -15,16 +15,18 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.filter import LineFilter
+from textual.geometry import Size
 from textual.screen import Screen
 
 from tui.i18n import N_, _, set_language
-from tui.screens.base import KuffertScreen
+from tui.screens.base import KuffertScreen, error_text
 from tui.screens.home.commands import KuffertCommands
 from tui.screens.home.dashboard import DashboardScreen
 from tui.screens.live import DataChanged, Watcher
 from tui.store.store import Store
 from tui.widgets.keys import translate_bindings, translate_textual_bindings
 from tui.widgets.terminal_safe import ControlFilter
+from tui.widgets.too_small import TooSmallScreen, too_small
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -104,10 +106,47 @@ class KuffertApp(App[None]):
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
         self.set_interval(self.poll_interval, self._look_for_changes)
+        self._fit(self.size)
+
+    def _front(self) -> Screen[Any] | None:
+        # Not self.screen: while the app starts or shuts down the stack can be empty,
+        # and a timer or a key then met a ScreenStackError.
+        stack = self.screen_stack
+        return stack[-1] if stack else None
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size)
+
+    def _fit(self, size: Size) -> None:
+        showing = next((s for s in self.screen_stack if isinstance(s, TooSmallScreen)), None)
+        if too_small(size):
+            if showing is None:
+                self.push_screen(TooSmallScreen())
+            else:
+                showing.show(size)
+        elif showing is not None and self._front() is showing:
+            self.pop_screen()
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Running out of memory is the machine's limit, not a bug: on a low-end laptop a
+        # national report can meet it. Store work in a thread reports it on screen
+        # (tui.screens.base); met on the UI thread, it has stopped a screen, so leave in
+        # words rather than with Textual's traceback. Every change is already on disk.
+        if isinstance(error, MemoryError):
+            self._return_code = 1
+            self.exit(return_code=1, message=error_text(error))
+            return
+        super()._handle_exception(error)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the window is too small nothing acts on the hidden screens; leaving does.
+        if isinstance(self._front(), TooSmallScreen) and action not in ("quit",):
+            return False
+        return super().check_action(action, parameters)
 
     def _look_for_changes(self) -> None:
         # Only the screen in front: one beneath catches up when it is shown again.
-        screen = self.screen
+        screen = self._front()
         if isinstance(screen, KuffertScreen) and screen.following:
             changes = screen.pending_changes()
             if changes:
@@ -129,13 +168,13 @@ class KuffertApp(App[None]):
         self.push_screen(_screen("attendance.screen", "AttendanceScreen")(self.store, course_id))
 
     def open_journals(self, course_id: str) -> None:
-        self.push_screen(_screen("journals.listing", "JournalsScreen")(self.store, course_id))
+        self.push_screen(_screen("journals.listing", "JournalsScreen")(course_id))
 
     def search_journals(self, query: str) -> None:
-        self.push_screen(_screen("journals.search", "JournalSearchScreen")(self.store, query))
+        self.push_screen(_screen("journals.search", "JournalSearchScreen")(query))
 
     def open_conflicts(self) -> None:
-        self.push_screen(_screen("sync.conflicts", "ConflictsScreen")(self.store))
+        self.push_screen(_screen("sync.conflicts", "ConflictsScreen")())
 
     def load_demo(self) -> dict[str, int]:
         from tui.store.demo import load_demo

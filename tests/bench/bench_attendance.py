@@ -58,24 +58,20 @@ def serve_bare() -> None:
 
 
 def serve_kuffert(db: str, course: str) -> None:
-    from textual.app import App
-
-    from tui.i18n import set_language
+    from tui.app import KuffertApp
     from tui.screens.attendance.screen import AttendanceScreen
     from tui.store.store import Store
 
-    styles = ROOT / "tui" / "styles"
-    set_language("da")
     store = Store.open(Path(db))
 
-    class Runner(App[None]):
-        CSS_PATH = [styles / "app.tcss", styles / "attendance.tcss", styles / "form.tcss"]  # noqa: RUF012
-        TITLE = "Kuffert"
+    class Runner(KuffertApp):
+        """The real app (its watcher follows others' changes), opened on the grid."""
 
         def on_mount(self) -> None:
+            super().on_mount()
             self.push_screen(AttendanceScreen(store, course))
 
-    Runner().run()
+    Runner(store, language="da").run()
 
 
 # --- driving a child in a pty -----------------------------------------------------------

@@ -30,10 +30,10 @@ def ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 1)
 
 
-def run(code: str, *args: str) -> dict:
+def run(code: str, *args: str, timeout: float | None = None) -> dict:
     """A fresh process, as a user's next command is; it prints one JSON object."""
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
-                          text=True, check=True)
+                          text=True, check=True, timeout=timeout)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -42,11 +42,12 @@ import json, sys, time
 from pathlib import Path
 from tui.domain.courses import Mark
 from tui.store.store import Store
-store = Store.open(Path(sys.argv[1]))
+db, course, session, one, other = sys.argv[1:6]
+store = Store.open(Path(db))
 store.people.count
-t = time.perf_counter(); store.mark("c10", "c10s2", "p4242", Mark.PRESENT)
+t = time.perf_counter(); store.mark(course, session, one, Mark.PRESENT)
 first = (time.perf_counter() - t) * 1000
-t = time.perf_counter(); store.mark("c10", "c10s2", "p4243", Mark.PRESENT)
+t = time.perf_counter(); store.mark(course, session, other, Mark.PRESENT)
 second = (time.perf_counter() - t) * 1000
 print(json.dumps({"first_ms": round(first, 1), "second_ms": round(second, 1)}))
 """
@@ -56,7 +57,7 @@ import json, sys, time
 from pathlib import Path
 from tui.store.store import Store
 store = Store.open(Path(sys.argv[1]))
-t = time.perf_counter(); people = store.course_people("c77")
+t = time.perf_counter(); people = store.course_people(sys.argv[2])
 print(json.dumps({"ms": round((time.perf_counter() - t) * 1000, 1), "people": len(people)}))
 """
 
@@ -68,10 +69,29 @@ store = Store.open(Path(sys.argv[1]))
 with store.transaction():
     pass
 person = sys.argv[2]
+def files():
+    found = {}
+    for path in Path(sys.argv[1]).parent.rglob("*.json"):
+        if ".backups" not in str(path):
+            st = path.stat()
+            found[str(path)] = (st.st_ino, st.st_mtime_ns, st.st_size)
+    return found
+before = files()
 t = time.perf_counter(); courses = store.courses_naming(person)
 store.erase_person(person)
-print(json.dumps({"ms": round((time.perf_counter() - t) * 1000, 1), "courses": len(courses)}))
+ms = round((time.perf_counter() - t) * 1000, 1)
+# What the erasure rewrote: the file-system floor is a durable write of the same bytes.
+written = [v[2] for k, v in files().items() if before.get(k) != v]
+print(json.dumps({"ms": ms, "courses": len(courses), "written_bytes": written}))
 """
+
+
+def a_day_passes(db: Path) -> None:
+    """Every backup made a day older, so the next write is the day's first again."""
+    layout = Store.open(db).db.layout
+    for name, taken in backup.names(layout):
+        older = (taken - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H%M%S")
+        (layout.backups / name).rename(layout.backups / older)
 
 
 def floor(size: int, folder: Path) -> float:
@@ -110,6 +130,16 @@ def big_course(store: Store, people: int = 400, days: int = 40) -> str:
     return cid
 
 
+def marks_in_big_course(store: Store, cid: str, count: int, days: int = 40) -> list[float]:
+    """Milliseconds per mark, each one changing a stored mark of the big course."""
+    samples = []
+    for n in range(count):
+        t = time.perf_counter()
+        store.mark(cid, f"{cid}s{n % days}", f"p{n}", (Mark.ABSENT, Mark.PRESENT)[n % 2])
+        samples.append((time.perf_counter() - t) * 1000)
+    return samples
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path)
@@ -139,23 +169,17 @@ def main() -> None:
         pass
     result["first_backup_ever_s"] = round(time.perf_counter() - t, 2)
     # Then a day passes: the day's first mark takes a backup of what changed since.
-    for name, taken in backup.names(store.db.layout):
-        older = (taken - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H%M%S")
-        (store.db.layout.backups / name).rename(store.db.layout.backups / older)
-    result["days_first_mark"] = run(FIRST_MARK, str(db))
+    a_day_passes(db)
+    result["days_first_mark"] = run(FIRST_MARK, str(db), "c10", "c10s2", "p4242", "p4243")
 
-    result["open_one_course_grid_people"] = run(GRID_PEOPLE, str(db))
+    result["open_one_course_grid_people"] = run(GRID_PEOPLE, str(db), "c77")
     person = Store.open(db).enrolments("c5").all()[0].person_id
     result["erase_one_person"] = run(ERASE, str(db), person)
 
     store = Store.open(db)
     cid = big_course(store)
     file_size = store.db.layout.course(cid).stat().st_size
-    samples = []
-    for n in range(30):
-        t = time.perf_counter()
-        store.mark(cid, f"{cid}s{n % 40}", f"p{n}", (Mark.ABSENT, Mark.PRESENT)[n % 2])
-        samples.append((time.perf_counter() - t) * 1000)
+    samples = marks_in_big_course(store, cid, 30)
     result["mark_in_400x40"] = {"median_ms": round(statistics.median(samples), 1),
                                 "file_mb": round(file_size / 1e6, 2),
                                 "floor_same_size_ms": floor(file_size, work)}

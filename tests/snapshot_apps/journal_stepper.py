@@ -34,7 +34,7 @@ load_demo(store)
 
 class JournalApp(KuffertApp):
     def on_mount(self) -> None:
-        self.push_screen(JournalScreen(self.store, COURSE, JOURNAL))
+        self.push_screen(JournalScreen(COURSE, JOURNAL))
 
 
 # A long poll interval: the snapshot must not depend on when a poll happens to run.

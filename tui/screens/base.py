@@ -105,7 +105,9 @@ class StoreWork:
             job, thread=True, group=group, exclusive=exclusive, exit_on_error=False))
 
     def _deliver(self, worker: Worker[None], outcome: Callable[[], object]) -> None:
-        if worker.is_cancelled or not self.is_attached:
+        # Nor while the app is closing: its widgets are being taken down, and showing a
+        # result there (a header's title) fails on parts already gone.
+        if worker.is_cancelled or not self.is_attached or self.app.return_code is not None:
             return
         outcome()
 

@@ -61,8 +61,9 @@ def decode_tables(path: Path, raw: bytes) -> Tables:
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
-        if "memory" in error.msg:
-            # orjson says so when it cannot allocate: the file is fine, memory is short.
+        if "memory" in error.msg.casefold():
+            # orjson tells a full memory as a decode error; the file is not broken, and
+            # saying so would send the user to restore a backup for nothing.
             raise MemoryError(error.msg) from None
         if "depth limit" in error.msg:
             raise CorruptDatabase(path, msg("it is nested too deeply to be Kuffert's")) from None

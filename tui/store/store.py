@@ -302,6 +302,27 @@ class Store:
                      self.topic_wishes, self.course_summaries):
             repo.all()
 
+    # -- journals --
+
+    def delete_journal(self, course_id: str, journal_id: str) -> tuple[int, int] | None:
+        """A journal and everything written in it: its entries and its goals with their
+        evaluations, in one commit. Returns how many entries and goals went with it, or
+        None when the journal was no longer there (someone deleted it first).
+
+        The participants' learning-goal ratings stay: they are the course's, not the
+        journal's."""
+        with self.transaction():
+            if self.journals(course_id).find(journal_id) is None:
+                return None
+
+            def in_journal(doc: dict[str, Any]) -> bool:
+                return doc.get("journal_id") == journal_id
+
+            entries = self.journal_entries(course_id).delete_where(in_journal)
+            goals = self.journal_goals(course_id).delete_where(in_journal)
+            self.journals(course_id).delete(journal_id)
+        return entries, goals
+
     # -- registry --
     # (Imports inside the methods keep this block the only lines of the file it changes.)
 

@@ -81,9 +81,9 @@ class ChangedUnderneathScreen(ModalScreen[frozenset[str] | None]):
         Binding("m", "keep_mine", N_("Keep mine"), id="underneath.keep_mine"),
         Binding("t", "take_theirs", N_("Take theirs"), id="underneath.take_theirs"),
         Binding("space", "toggle", N_("Mine/theirs"), id="underneath.toggle"),
-        Binding("enter", "as_chosen", N_("Save as chosen"), id="underneath.as_chosen",
+        Binding("enter", "as_chosen", N_("Save"), id="underneath.as_chosen",
                 priority=True),
-        Binding("escape", "back", N_("Back to the form"), id="underneath.back"),
+        Binding("escape", "back", N_("Back"), id="underneath.back"),
     ]
 
     def __init__(self, kind: str, underneath: Underneath, changed: list[FieldChange],
@@ -129,12 +129,16 @@ class ChangedUnderneathScreen(ModalScreen[frozenset[str] | None]):
 
     def _cells(self, change: FieldChange) -> tuple[str, str, str, str]:
         choices = self.choices.get(change.name)
-        mine = shown(change.mine, choices) if change.mine != change.base else _("(unchanged)")
+        theirs = shown(change.theirs, choices)
+        if change.mine != change.base:
+            theirs, mine = _apart(theirs, shown(change.mine, choices))
+        else:
+            theirs, mine = _short(theirs), _("(unchanged)")
         if not change.conflict:
             kept = _("theirs")
         else:
             kept = _("yours") if change.name in self.keep else _("theirs")
-        return (change.label, _short(shown(change.theirs, choices)), _short(mine), kept)
+        return (change.label, theirs, mine, kept)
 
     def _redraw(self, change: FieldChange) -> None:
         table = self.query_one(DataTable)
@@ -165,3 +169,16 @@ class ChangedUnderneathScreen(ModalScreen[frozenset[str] | None]):
 
 def _short(text: str, width: int = 22) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _apart(theirs: str, mine: str, width: int = 22) -> tuple[str, str]:
+    """Both cut to ``width`` from a little before where they first differ: two long
+    texts (a journal entry) that differ only in their last words must not look alike."""
+    if len(theirs) <= width and len(mine) <= width:
+        return theirs, mine
+    at = next((i for i, (t, m) in enumerate(zip(theirs, mine, strict=False)) if t != m),
+              min(len(theirs), len(mine)))
+    start = max(0, at - width // 3)
+    if start == 0:
+        return _short(theirs, width), _short(mine, width)
+    return _short("…" + theirs[start:], width), _short("…" + mine[start:], width)

@@ -27,6 +27,7 @@ from tui.widgets.changed_underneath import (
 )
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.keys import translate_bindings
+from tui.widgets.ordered_input import OrderedInput, OrderedTextArea
 
 Parser = Callable[[str], Parsed[Any]]
 CrossCheck = Callable[[dict[str, Any]], list[tuple[str, Message]]]
@@ -115,8 +116,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             return Select(list(f.choices), value=start, id=wid, allow_blank=True,
                           prompt=_("Choose …"))
         if f.multiline:
-            return TextArea(f.value, id=wid, soft_wrap=True)
-        return Input(f.value, placeholder=f.placeholder, id=wid)
+            return OrderedTextArea(f.value, id=wid, soft_wrap=True)
+        return OrderedInput(f.value, placeholder=f.placeholder, id=wid)
 
     def on_mount(self) -> None:
         if self.fields:

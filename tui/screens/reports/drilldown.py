@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from tui.domain.attendance import name_key
@@ -23,16 +22,20 @@ from tui.domain.courses import PostponeReason, Session
 from tui.domain.parse import format_date
 from tui.domain.places import distinct_names
 from tui.i18n import N_, _
-from tui.store.errors import StoreError
+from tui.screens import live
+from tui.screens.base import KuffertScreen
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
+from tui.widgets.type_ahead import TypeAhead, relayed
 
 DrillKind = Literal["people", "sessions", "places"]
 
 COLUMNS: dict[DrillKind, tuple[Column, ...]] = {
     "people": (
         Column(N_("Name"), min_width=14), Column(N_("Role"), 11),
-        Column(N_("Qualification"), 13), Column(N_("Institution"), 16), Column(N_("Place"), 11),
+        # Institutions differ at their end ("Børnehaven Nanoq", "Børnehaven Puisi").
+        Column(N_("Qualification"), 13), Column(N_("Institution"), 16, clip="middle"),
+        Column(N_("Place"), 11),
     ),
     "sessions": (
         Column(N_("Course"), clip="middle"), Column(N_("Date"), 10), Column(N_("Status"), 9),
@@ -58,24 +61,49 @@ class Drill:
 Row = tuple[str, tuple[str, ...]]
 
 
-class DrillDownScreen(Screen[None]):
+class DrillTable(TypeAhead, RecordTable):
+    pass
+
+
+class DrillSearch(TypeAhead, Input):
+    """Enter or down goes to the list; keys typed after them in one burst follow."""
+
+    def on_key(self, event: events.Key) -> None:
+        if relayed(self, event):
+            return
+        screen = self.screen
+        if event.key in ("enter", "down") and isinstance(screen, DrillDownScreen):
+            event.stop()
+            event.prevent_default()
+            screen.leave_search()
+
+
+class DrillDownScreen(KuffertScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", N_("Search"), id="drilldown.search"),
+        Binding("slash", "search", N_("Search"), id="drilldown.search", priority=True),
         Binding("escape", "close", N_("Back"), id="drilldown.close"),
     ]
 
-    def __init__(self, store: Any, drill: Drill) -> None:
+    def __init__(self, drill: Drill) -> None:
         super().__init__(id="drilldown")
         translate_bindings(self)
-        self.store = store
         self.drill = drill
         self.rows: list[Row] = []
+        self._filtered_for: str | None = None
+
+    def watched(self) -> frozenset[str]:
+        # Names of places and courses are in the main file; a session in its course's.
+        if self.drill.kind == "people":
+            return frozenset({live.PEOPLE, live.MAIN})
+        if self.drill.kind == "sessions":
+            return frozenset({live.MAIN, *map(live.course, self.drill.course_ids)})
+        return frozenset({live.MAIN})
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Label(self._title(None), id="drill-title", classes="section-title")
-        yield Input(placeholder=_("Search: type part of a name (/)"), id="drill-search")
-        yield RecordTable(COLUMNS[self.drill.kind], id="drill-table")
+        yield DrillSearch(placeholder=_("Search: type part of a name (/)"), id="drill-search")
+        yield DrillTable(COLUMNS[self.drill.kind], id="drill-table")
         yield Static(_("Reading the database …"), id="drill-message", classes="quiet")
         yield Footer(show_command_palette=False)
 
@@ -92,17 +120,17 @@ class DrillDownScreen(Screen[None]):
 
     # -- reading ----------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="drilldown")
+    def data_changed(self, changes: live.Changes) -> None:
+        self._load()
+
     def _load(self) -> None:
-        try:
-            rows = READERS[self.drill.kind](self.store, self.drill)
-        except (StoreError, OSError) as error:
-            text = str(error) if isinstance(error, StoreError) else str(error.strerror or error)
-            self.app.call_from_thread(self._failed, text)
-            return
-        self.app.call_from_thread(self._show, rows)
+        store, drill = self.store, self.drill
+        self.mark_read()
+        self.run_store(lambda: READERS[drill.kind](store, drill), self._show,
+                       failed=self._failed, group="read")
 
     def _show(self, rows: list[Row]) -> None:
+        first = not self.rows and not self.query_one("#drill-table").display
         self.rows = rows
         missing = len(self.drill.ids) - len(rows)
         message = self.query_one("#drill-message", Static)
@@ -113,7 +141,8 @@ class DrillDownScreen(Screen[None]):
         table = self.query_one("#drill-table", RecordTable)
         table.display = True
         self._filter()
-        table.focus()
+        if first:
+            self.set_focus(table)
 
     def _failed(self, text: str) -> None:
         self.query_one("#drill-message", Static).update(
@@ -123,7 +152,9 @@ class DrillDownScreen(Screen[None]):
 
     @on(Input.Changed, "#drill-search")
     def _filter(self) -> None:
-        needle = self.query_one("#drill-search", Input).value.strip().casefold()
+        typed = self.query_one("#drill-search", Input).value
+        self._filtered_for = typed
+        needle = typed.strip().casefold()
         shown = [
             row for row in self.rows
             if not needle or any(needle in cell.casefold() for cell in row[1])
@@ -131,12 +162,15 @@ class DrillDownScreen(Screen[None]):
         self.query_one("#drill-table", RecordTable).show_rows(shown)
         self.query_one("#drill-title", Label).update(self._title(len(shown)))
 
-    @on(Input.Submitted, "#drill-search")
-    def _to_table(self) -> None:
-        self.query_one("#drill-table", RecordTable).focus()
+    def leave_search(self) -> None:
+        # The field's change messages may still be queued behind the keys typed.
+        if self._filtered_for != self.query_one("#drill-search", Input).value:
+            self._filter()
+        self.set_focus(self.query_one("#drill-table", RecordTable))
 
     def action_search(self) -> None:
-        self.query_one("#drill-search", Input).focus()
+        # At once: the letters typed right after the slash land in the field.
+        self.set_focus(self.query_one("#drill-search", Input))
 
     def action_close(self) -> None:
         self.dismiss()
@@ -150,9 +184,8 @@ def _people_rows(store: Any, drill: Drill) -> list[Row]:
     places = distinct_names(store.places.all())
     institutions = {i.id: i for i in store.institutions.all()}
     rows = []
-    for person in store.people.all():
-        if person.id not in wanted:
-            continue
+    # Only the people behind the figure are decoded, not the whole register.
+    for person in store.people.find_many(wanted).values():
         institution = institutions.get(person.institution_id or "")
         place_id = person.place_id or (institution.place_id if institution else None)
         rows.append((person.id, (

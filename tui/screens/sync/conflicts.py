@@ -3,6 +3,7 @@
 Each conflict shows its versions field by field with who saved each and when. Keep the
 office's, keep the field's, or edit: pick, field by field, whose value to keep, then save
 the mix. Until then the version chosen by the merge rule is the one other screens show.
+Records are named as users know them (whose mark, on which day), not by their ids.
 """
 
 from __future__ import annotations
@@ -13,21 +14,23 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from tui.domain.merge import META_FIELDS, Version, differing_fields
 from tui.domain.parse import format_moment
 from tui.i18n import N_, _
-from tui.screens.sync.fields import decoded, label, value_text
+from tui.screens import live
+from tui.screens.base import KuffertScreen
+from tui.screens.sync.fields import Names, decoded, label, read_names, subject, value_text
 from tui.store import conflicts
-from tui.store.errors import StoreError
-from tui.store.store import Store
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
+from tui.widgets.type_ahead import TypeAhead
 
 LIST_COLUMNS = (
-    Column(N_("Record"), clip="middle"), Column(N_("Course"), 16), Column(N_("Shown"), 7),
+    # The end of a name and the date of a day tell records apart: cut in the middle.
+    Column(N_("Record"), clip="middle"), Column(N_("Course"), 16, clip="middle"),
+    Column(N_("Shown"), 7),
 )
 FIELD_COLUMNS = (
     Column(N_("Field"), 16), Column(N_("Office"), min_width=12),
@@ -47,52 +50,87 @@ def side_name(version: Version) -> str:
     return _("office") if version.origin == "office" else _("field")
 
 
-class ConflictsScreen(Screen[None]):
+class ConflictTable(TypeAhead, RecordTable):
+    pass
+
+
+class ConflictsScreen(KuffertScreen[None]):
+    AUTO_FOCUS = "#conflict-list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "keep('office')", N_("Keep office's"), id="conflicts.keep_office"),
         Binding("f", "keep('field')", N_("Keep field's"), id="conflicts.keep_field"),
         Binding("e", "edit", N_("Edit"), id="conflicts.edit"),
         Binding("s", "save", N_("Save edit"), id="conflicts.save"),
-        Binding("escape", "back", N_("Back"), id="conflicts.back"),
+        # Escape is what leaves every screen: ? lists it, the footer keeps its room.
+        Binding("escape", "back", N_("Back"), id="conflicts.back", show=False),
     ]
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self) -> None:
         super().__init__(id="conflicts")
         translate_bindings(self)
-        self.store = store
         self.found: list[conflicts.Conflict] = []
+        self.names = Names()
         # While editing: field name -> the side whose value is kept ("office"/"field").
         self.editing: dict[str, str] | None = None
+        self._editing_for: str | None = None  # the conflict being edited
+        self._courses: frozenset[str] = frozenset()
+
+    def watched(self) -> frozenset[str]:
+        # The conflicts are kept in the main file; names in the people file and in the
+        # files of the courses the conflicts are in (their days and journals).
+        return frozenset({live.MAIN, live.PEOPLE, *map(live.course, self._courses)})
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         with Vertical(id="conflicts-body"):
             yield Label(_("Conflicts"), id="conflicts-title", classes="section-title")
-            yield RecordTable(LIST_COLUMNS, id="conflict-list")
+            yield ConflictTable(LIST_COLUMNS, id="conflict-list")
             yield Static("", id="conflict-who", markup=False)
-            yield RecordTable(FIELD_COLUMNS, id="conflict-fields")
+            yield ConflictTable(FIELD_COLUMNS, id="conflict-fields")
         yield Static("", id="conflicts-message", classes="message", markup=False)
-        yield Footer(show_command_palette=False)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._reload()
 
     # -- showing ----------------------------------------------------------------------------
 
+    def data_changed(self, changes: live.Changes) -> None:
+        self._reload()
+
     def _reload(self, keep: str | None = None) -> None:
-        try:
-            self.found = conflicts.open_conflicts(self.store)
-        except StoreError as error:
-            self.found = []
-            self._message(str(error))
-            return
-        names = {c.id: c.name for c in self.store.courses.all()}
+        store = self.store
+
+        def read() -> tuple[list[conflicts.Conflict], Names]:
+            found = conflicts.open_conflicts(store)
+            return found, read_names(store, found)
+
+        self.mark_read()
+        self.run_store(read, lambda result: self._show(*result, keep=keep),
+                       failed=self._failed, group="read")
+
+    def _failed(self, text: str) -> None:
+        self.found = []
+        self._message(text)
+
+    def _show(self, found: list[conflicts.Conflict], names: Names,
+              keep: str | None = None) -> None:
+        table = self.query_one("#conflict-list", RecordTable)
+        if keep is None and table.row_count:
+            # Read again after someone's change: the cursor stays on its conflict.
+            keep = self.selected().id if self.selected() is not None else None
+        self.found, self.names = found, names
+        courses = frozenset(c.loc.course for c in found if c.loc.course)
+        if courses != self._courses:
+            self._courses = courses
+            self.mark_read()  # the courses' files were read with the names
         self.query_one("#conflicts-title", Label).update(
             _("Conflicts ({n})").format(n=len(self.found)))
-        table = self.query_one("#conflict-list", RecordTable)
+        course_names = names.by_kind.get("courses", {})
         table.show_rows(
-            (c.id, (f"{_(TABLE_NAMES.get(c.loc.table, c.loc.table))} {c.loc.id}",
-                    names.get(c.loc.course or "", c.loc.course or ""), side_name(c.shown)))
+            (c.id, (f"{_(TABLE_NAMES.get(c.loc.table, c.loc.table))}: {subject(c, names)}",
+                    course_names.get(c.loc.course or "", c.loc.course or ""),
+                    side_name(c.shown)))
             for c in self.found)
         if not self.found:
             self._message(_("No conflicts: every change from the field has found its place."))
@@ -101,8 +139,10 @@ class ConflictsScreen(Screen[None]):
         self.query_one("#conflicts-message").display = False
         if keep is not None:
             index = next((i for i, c in enumerate(self.found) if c.id == keep), 0)
-            table.move_cursor(row=index)
-        table.focus()
+            if table.cursor_row != index:
+                table.move_cursor(row=index)
+        if self.focused is None:
+            self.set_focus(table)
         self._show_selected()
 
     def _message(self, text: str) -> None:
@@ -120,7 +160,11 @@ class ConflictsScreen(Screen[None]):
 
     def on_data_table_row_highlighted(self, event: RecordTable.RowHighlighted) -> None:
         if event.data_table.id == "conflict-list":
-            self.editing = None
+            selected = self.selected()
+            # An edit under way stays while its conflict is the one chosen (the list
+            # drawn again after someone's change moves no cursor of the user's).
+            if selected is None or selected.id != self._editing_for:
+                self.editing = None
             self._show_selected()
 
     def _pair(self, conflict: conflicts.Conflict) -> tuple[Version | None, Version | None]:
@@ -141,8 +185,10 @@ class ConflictsScreen(Screen[None]):
         rows = []
         for name in names:
             keep = self.editing.get(name, "") if self.editing is not None else ""
-            rows.append((name, (label(name), value_text(office_rec, office_doc, name),
-                                value_text(field_rec, field_doc, name), side_label(keep))))
+            rows.append((name, (label(name),
+                                value_text(office_rec, office_doc, name, self.names),
+                                value_text(field_rec, field_doc, name, self.names),
+                                side_label(keep))))
         self.query_one("#conflict-fields", RecordTable).show_rows(rows)
         self.refresh_bindings()
 
@@ -197,8 +243,9 @@ class ConflictsScreen(Screen[None]):
         assert office is not None and field is not None  # check_action saw to it
         self.editing = {n: shown for n in differing_fields(docs) if n not in META_FIELDS
                         and (office.doc or {}).get(n) != (field.doc or {}).get(n)}
+        self._editing_for = conflict.id
         self._show_selected()
-        self.query_one("#conflict-fields", RecordTable).focus()
+        self.set_focus(self.query_one("#conflict-fields", RecordTable))
         o, f, s = (key_for(self, i) for i in ("conflicts.keep_office",
                                               "conflicts.keep_field", "conflicts.save"))
         self.notify(_("Pick each field's value with {o} (office) or {f} (field), then {s} "
@@ -222,26 +269,31 @@ class ConflictsScreen(Screen[None]):
 
     def _settle(self, conflict: conflicts.Conflict, *, keep: str | None = None,
                 fields: dict[str, Any] | None = None) -> None:
-        try:
-            conflicts.resolve(self.store, conflict.id, keep=keep, fields=fields)
-        except StoreError as error:
-            self.notify(str(error), title=_("Not resolved"), severity="error", timeout=10)
-            return
-        self.editing = None
-        what = (_("the office's version kept") if keep == "office" else
-                _("the field's version kept") if keep == "field" else _("your edit saved"))
-        self.notify(_("Conflict resolved: {what}.").format(what=what), title=_("Conflicts"))
+        store = self.store
         index = self.found.index(conflict)
         following = self.found[index + 1] if index + 1 < len(self.found) else None
-        self._reload(keep=following.id if following else None)
+        what = (_("the office's version kept") if keep == "office" else
+                _("the field's version kept") if keep == "field" else _("your edit saved"))
+
+        def settled(_doc: object) -> None:
+            self.editing = None
+            self.notify(_("Conflict resolved: {what}.").format(what=what),
+                        title=_("Conflicts"))
+            self._reload(keep=following.id if following else None)
+
+        def refused(text: str) -> None:
+            self.notify(text, title=_("Not resolved"), severity="error", timeout=10)
+
+        self.run_store(lambda: conflicts.resolve(store, conflict.id, keep=keep, fields=fields),
+                       settled, failed=refused, group="write", exclusive=False)
 
     def action_back(self) -> None:
         if self.editing is not None:
             self.editing = None
             self._show_selected()
-            self.query_one("#conflict-list", RecordTable).focus()
+            self.set_focus(self.query_one("#conflict-list", RecordTable))
             return
-        self.app.pop_screen()
+        self.dismiss()
 
 
 def side_label(side: str) -> str:
