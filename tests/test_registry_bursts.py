@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
-from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from tests.pilot import burst
 from tests.pilot import until as wait_until
 from tui.app import KuffertApp
 from tui.screens.registry.catalogue_kinds import TopicsScreen
@@ -46,12 +46,6 @@ def run(store: Store, steps: Steps) -> None:
             await steps(app, pilot)
 
     asyncio.run(main())
-
-
-def burst(app: KuffertApp, *keys: str) -> None:
-    for key in keys:
-        character = " " if key == "space" else key if len(key) == 1 else None
-        app.post_message(events.Key(key, character))
 
 
 def typed(text: str) -> list[str]:
@@ -100,6 +94,17 @@ def test_a_search_enter_and_e_then_typing_edits_the_person_found(demo_store: Sto
         burst(app, "slash", *"aviaja", "enter", "e", *["tab"] * 5, *"aviaja@example.gl")
         await until(pilot, lambda: field(app, "email") == "aviaja@example.gl")
         assert form(app).raw("name") == "Aviaja Berthelsen"
+
+    run(demo_store, steps)
+
+
+def test_a_typo_mended_with_backspace_still_finds_the_person(demo_store: Store) -> None:
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await section(app, pilot, "3", PeopleScreen)
+        burst(app, "slash", *"aviax", "backspace", *"ja", "enter", "e")
+        await until(pilot, lambda: field(app, "name") is not None)
+        assert form(app).raw("name") == "Aviaja Berthelsen"
+        assert app.screen_stack[-2].query_one("#people-search").value == "aviaja"
 
     run(demo_store, steps)
 

@@ -17,6 +17,7 @@ from tui.domain.attendance import name_key
 from tui.domain.text import fold
 from tui.i18n import N_, _
 from tui.widgets.keys import translate_bindings
+from tui.widgets.ordered_input import OrderedInput
 
 
 class MunicipalityPicker(ModalScreen[dict[str, Any] | None]):
@@ -38,7 +39,7 @@ class MunicipalityPicker(ModalScreen[dict[str, Any] | None]):
             yield Label(_("Add a Danish municipality ({missing} of {total} not added yet)")
                         .format(missing=len(self.choices), total=self.total),
                         id="picker-title")
-            yield Input(placeholder=_("Type part of the name"), id="picker-search")
+            yield OrderedInput(placeholder=_("Type part of the name"), id="picker-search")
             yield OptionList(id="picker-list")
             yield Static(_("enter adds the highlighted one, escape cancels"),
                          id="picker-hint", classes="quiet")

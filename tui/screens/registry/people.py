@@ -44,6 +44,7 @@ from tui.views.registry import (
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
 from tui.widgets.keys import key_for, translate_bindings
+from tui.widgets.ordered_input import OrderedInput
 from tui.widgets.record_table import Column
 
 COLUMNS = (
@@ -98,8 +99,9 @@ class PeopleScreen(KuffertScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         # One line, no border: every key typed repaints the field, over a slow link too.
-        yield Input(placeholder=_("Search by name, institution or place"), id="people-search",
-                    compact=True)
+        # Its own editing keys in order with the letters (a backspace typed ahead).
+        yield OrderedInput(placeholder=_("Search by name, institution or place"),
+                           id="people-search", compact=True)
         yield Static(_("Reading the register …"), id="people-count", classes="quiet")
         yield PeopleTable(COLUMNS, id="people-table")
         yield KeyCatcher()

@@ -31,6 +31,7 @@ from tui.store.people_import import (
     plan_import,
 )
 from tui.widgets.keys import translate_bindings
+from tui.widgets.ordered_input import OrderedInput
 from tui.widgets.record_table import Column, RecordTable
 
 # The table shows the first rows only; the counts say how many there are in all.
@@ -74,8 +75,8 @@ class ImportScreen(KuffertScreen[int | None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static(_("Import people from a CSV file"), classes="section-title")
-        yield Input(placeholder=_("Path to the file, for example ~/Downloads/staff.csv"),
-                    id="import-path")
+        yield OrderedInput(placeholder=_("Path to the file, for example ~/Downloads/staff.csv"),
+                           id="import-path")
         yield Static(_("Type the path and press enter to read the file. Nothing is saved "
                        "until you import."), id="import-message", classes="quiet")
         with VerticalScroll(id="import-preview"):

@@ -29,6 +29,7 @@ from tui.screens.registry.place_actions import PlaceActions
 from tui.screens.registry.typeahead import KeyCatcher, after_keys, focused, hold
 from tui.views.registry import Atlas, read_atlas
 from tui.widgets.keys import key_for, translate_bindings
+from tui.widgets.ordered_input import OrderedInput
 from tui.widgets.record_table import Column, RecordTable
 
 PLACE_COLUMNS = (
@@ -75,7 +76,8 @@ class PlacesScreen(PlaceActions, KuffertScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         with Horizontal(id="places-filters"):
-            yield Input(placeholder=_("Search places and daycares"), id="places-search")
+            yield OrderedInput(placeholder=_("Search places and daycares"),
+                               id="places-search")
             yield Select[str]([], prompt=_("All municipalities"), id="places-municipality")
             yield Select[str]([(k.label, k.value) for k in PlaceKind], prompt=_("All kinds"),
                               id="places-kind")
