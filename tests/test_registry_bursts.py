@@ -109,6 +109,18 @@ def test_a_typo_mended_with_backspace_still_finds_the_person(demo_store: Store) 
     run(demo_store, steps)
 
 
+def test_delete_in_the_search_field_deletes_a_letter_not_a_person(demo_store: Store) -> None:
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await section(app, pilot, "3", PeopleScreen)
+        burst(app, "slash", *"avxi", "left", "left", "delete")
+        search = app.screen.query_one("#people-search")
+        await until(pilot, lambda: search.value == "avi")  # type: ignore[attr-defined]
+        await settled(app, pilot)
+        assert isinstance(app.screen, PeopleScreen)  # no question about erasing anyone
+
+    run(demo_store, steps)
+
+
 def test_moves_then_e_edit_the_person_moved_to(demo_store: Store) -> None:
     fourth = sorted(demo_store.people.all(), key=lambda p: p.name)[3].name
 

@@ -87,9 +87,12 @@ class PeopleScreen(KuffertScreen[None]):
         self._changed_while_reading = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Down leaves the search field; in the list it is the list's own move.
+        # Down leaves the search field; in the list it is the list's own move. In the
+        # field, delete deletes a letter (a priority key would pass it by).
         if action == "leave_search":
             return isinstance(self.focused, Input)
+        if action == "erase":
+            return not isinstance(self.focused, Input)
         return True
 
     def watched(self) -> frozenset[str]:

@@ -268,6 +268,9 @@ class PlacesScreen(PlaceActions, KuffertScreen[None]):
         if action == "enter":
             # A choice opens its list with enter; only the field and the lists are ours.
             return not isinstance(self.focused, Select)
+        if action == "delete":
+            # In the search field, delete deletes a letter.
+            return not isinstance(self.focused, Input)
         return True
 
     def on_descendant_focus(self) -> None:
