@@ -13,7 +13,7 @@ from tinydb.table import Document
 
 from tui.domain.records import Record
 from tui.i18n import msg
-from tui.store.codec import DecodeError, decode, encode
+from tui.store.codec import DecodeError, collector_paused, decode, encode
 from tui.store.errors import CorruptDatabase, RecordNotFound, StaleRecord
 from tui.store.ids import new_id, now, who
 
@@ -97,7 +97,11 @@ class Repo(Generic[R]):
             yield doc.doc_id, doc
 
     def all(self) -> list[R]:
-        return [self._decode(doc_id, doc) for doc_id, doc in self.raw()]
+        docs = list(self.raw())
+        if len(docs) < 1000:
+            return [self._decode(doc_id, doc) for doc_id, doc in docs]
+        with collector_paused():
+            return [self._decode(doc_id, doc) for doc_id, doc in docs]
 
     def where(self, **equals: Any) -> list[R]:
         wanted = {k: encode(v) for k, v in equals.items()}
