@@ -29,7 +29,7 @@ from tui.store.layout import Layout
 from tui.store.lock import WriteLock
 from tui.store.storage import JSONFile, RecordDB, RecordTable, open_tinydb
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Migration N upgrades a database from schema N to N+1; it runs inside a transaction.
 Migration = Callable[["Database"], None]
@@ -43,7 +43,14 @@ def _index_course_people(db: Database) -> None:
             person_index.update(table, doc.doc_id, db.course_file(doc.doc_id).storage.read())
 
 
-MIGRATIONS: dict[int, Migration] = {1: _index_course_people}
+def _keep_course_figures(db: Database) -> None:
+    """Schema 3 keeps each course's report figures in its file (tui.store.figures). They
+    are written after the migration, a few courses a commit (``Store.open``): all 2,000
+    course files of a national database in one commit would be held in memory at once.
+    Until then a report works out a course without them from its records."""
+
+
+MIGRATIONS: dict[int, Migration] = {1: _index_course_people, 2: _keep_course_figures}
 
 META_TABLE = "_meta"
 META_ID = "schema"
@@ -59,15 +66,38 @@ class BadCourseId(StoreError):
                              id=course_id[:80]))
 
 
+Changes = dict[str, dict[str, dict | None]]
+
+
 class _File:
     def __init__(self, path: Path, db: Database) -> None:
         self.storage = JSONFile(path, db.in_transaction, db.source_of)
         self.tinydb: RecordDB = open_tinydb(self.storage)
         self.delete_on_commit = False
+        self._changes: Changes = {}
+        self._noted_writes = 0
 
     def table(self, name: str) -> RecordTable:
         # No query cache: another process may change the file between two searches.
         return self.tinydb.table(name, cache_size=0)  # type: ignore[return-value]
+
+    def note(self, table: str, before: dict[str, dict | None], writes: int) -> None:
+        """A repository's write: the records it changed, as they were before it."""
+        changed = self._changes.setdefault(table, {})
+        for doc_id, doc in before.items():
+            changed.setdefault(doc_id, None if doc is None else dict(doc))
+        self._noted_writes += writes
+
+    def changes(self) -> Changes | None:
+        """The records this transaction changed, by table and id, each as it was when the
+        transaction began (None: it is new); None when the file was also written some
+        other way (a merge, a restore), so that only reading it all again tells."""
+        if self.storage.writes != self._noted_writes:
+            return None
+        return self._changes
+
+    def forget_changes(self) -> None:
+        self._changes, self._noted_writes = {}, 0
 
 
 class Database:
@@ -100,6 +130,8 @@ class Database:
         # leftovers): the integrity check reports it.
         self.recovered: list[Message] = []
         self.backup_problem: Message | None = None
+        # The schema this database had when it was opened, if it was migrated.
+        self.migrated_from: int | None = None
         # Called with a course's id when its file is about to be written, while the
         # transaction is still open: lets the store keep derived data in the main file.
         self.on_course_write: Callable[[str], None] | None = None
@@ -170,7 +202,7 @@ class Database:
         with self.transaction():
             self.main.table(META_TABLE).update({"shared": True}, doc_ids=[META_ID])
             self._shared_requested = True
-        for folder in (self.layout.folder, self.layout.courses):
+        for folder in (self.layout.folder, *self.layout.subfolders):
             if folder.is_dir() and not folder.is_symlink():
                 set_dir_mode(folder, SHARED)
         for path in self.layout.data_files():
@@ -178,6 +210,7 @@ class Database:
                 os.chmod(path, SHARED)
 
     def _migrate(self, version: int) -> None:
+        self.migrated_from = version
         with self.transaction():
             backup.create(self.layout, label=f"before-migration-{version}", mode=self.mode)
             while version < SCHEMA_VERSION:
@@ -210,7 +243,7 @@ class Database:
 
     def recover_if_interrupted(self) -> None:
         """Finish a change a killed writer committed, and sweep up its temp files."""
-        folders = (self.layout.main.parent, self.layout.folder, self.layout.courses)
+        folders = (self.layout.main.parent, self.layout.folder, *self.layout.subfolders)
         if not os.path.lexists(self.layout.commit) and not any(
             is_temp(name) for folder in folders for name in _names(folder)
         ):
@@ -230,13 +263,13 @@ class Database:
             self.recovered.append(msg("An interrupted change (from a Kuffert that was "
                                       "stopped while saving) was completed."))
         layout = self.layout
-        for folder in (layout.folder, layout.courses):
+        for folder in (layout.folder, *layout.subfolders):
             real_folders(folder, layout.main.parent)
         # The folder the user chose may hold other databases and their live temp files.
         own = (f".{layout.main.name}.", f".{layout.commit.name}.")
         swept = (remove_stale_temp_files(layout.main.parent, own)
                  + remove_stale_temp_files(layout.folder)
-                 + remove_stale_temp_files(layout.courses))
+                 + sum(remove_stale_temp_files(folder) for folder in layout.subfolders))
         if swept:
             self.recovered.append(msg("Unfinished temporary files from a stopped Kuffert "
                                       "were removed ({n}).", n=swept))
@@ -259,6 +292,14 @@ class Database:
     @property
     def people_file(self) -> _File:
         return self._file(self.layout.people)
+
+    def delete_file(self, path: Path) -> None:
+        """Remove a data file other than a course's when the transaction commits."""
+        self._file(path).delete_on_commit = True
+
+    def open_course_file(self, course_id: str) -> _File | None:
+        """The course's file if it is open here already (None: reading it is up to you)."""
+        return self._course_files.get(course_id)
 
     def course_file(self, course_id: str) -> _File:
         if not SAFE_ID.match(course_id):
@@ -408,14 +449,17 @@ class Database:
                 continue
             changed.append(f)
         if not changed:
+            for f in self._open_files():
+                f.forget_changes()
             return
         if self._lock is not None and not self._lock.still_held():
             raise StoreError(msg(
                 "The database's folder {folder} was moved or replaced while this change was "
                 "being saved, so the write lock no longer guards it. Nothing was saved; "
                 "try again.", folder=str(self.layout.folder)))
-        if any(p.parent == self.layout.courses for p, _, _ in writes):
-            make_dir(self.layout.courses, mode)
+        for folder in self.layout.subfolders:
+            if any(p.parent == folder for p, _, _ in writes):
+                make_dir(folder, mode)
         steps = commit.prepare(writes, deletes)
         try:
             commit.apply(self.layout, steps, mode)
@@ -429,19 +473,23 @@ class Database:
                 f.delete_on_commit = False
             else:
                 f.storage.committed()
+        for f in self._open_files():
+            f.forget_changes()
         self._evict_course_files()
 
     def _discard(self) -> None:
         for f in self._open_files():
             f.storage.discard()
             f.delete_on_commit = False
+            f.forget_changes()
 
     # -- whole files (restore) --------------------------------------------------------------
 
     def replace_files(self, writes: dict[Path, bytes], deletes: list[Path]) -> None:
         """Put whole files in place as one commit; the caller holds the lock."""
         mode = self.mode
-        make_dir(self.layout.courses, mode)
+        for folder in self.layout.subfolders:
+            make_dir(folder, mode)
         steps = commit.prepare(
             [(path, data, file_mode(path, mode)) for path, data in writes.items()], deletes)
         commit.apply(self.layout, steps, mode)

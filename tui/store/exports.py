@@ -28,7 +28,7 @@ from tui.domain.parse import format_date, format_time, label_of
 from tui.domain.people import Person
 from tui.domain.places import distinct_names
 from tui.domain.records import LabelledEnum, Record
-from tui.domain.reports import Period, Report, build_report
+from tui.domain.reports import Period, Report
 from tui.domain.rules import session_hours
 from tui.domain.text import json_safe, printable
 from tui.i18n import N_, _, msg, ngettext
@@ -701,21 +701,8 @@ def report_from_store(
     place_id: str | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    """Read what the report needs and build it; the TUI and the CLI both call this."""
-    courses = store.courses.all()
-    # Only the chosen programme's course files are opened: each is a file read.
-    wanted = [c for c in courses if programme_id is None or c.programme_id == programme_id]
-    per_course: dict[str, dict[str, list[Any]]] = defaultdict(dict)
-    tables_needed = ("sessions", "enrolments", "attendance", "ratings", "journals",
-                     "journal_entries", "journal_goals")
-    for done, course in enumerate(wanted, start=1):
-        for name in tables_needed:
-            per_course[name][course.id] = getattr(store, name)(course.id).all()
-        _tick(progress, done, len(wanted))
-    return build_report(
-        store.programmes.all(), wanted, per_course["sessions"], per_course["enrolments"],
-        per_course["attendance"], store.people.all(), store.institutions.all(),
-        store.places.all(), per_course["ratings"], per_course["journals"],
-        per_course["journal_entries"], per_course["journal_goals"],
-        programme_id=programme_id, period=period, place_id=place_id,
-    )
+    """Kept for the screens that call it here: ``tui.store.reporting`` builds it."""
+    from tui.store.reporting import report_from_store as build
+
+    return build(store, programme_id=programme_id, period=period, place_id=place_id,
+                 progress=progress)

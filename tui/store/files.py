@@ -97,6 +97,26 @@ def read_regular(path: Path) -> tuple[bytes, os.stat_result] | None:
         os.close(fd)
 
 
+def read_head(path: Path, size: int) -> bytes | None:
+    """The first ``size`` bytes of a regular file (safely, as ``read_regular``), or None
+    when it does not exist."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UnsafeFile(path, stat.S_IFLNK) from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafeFile(path, st.st_mode)
+        return os.pread(fd, size, 0)
+    finally:
+        os.close(fd)
+
+
 def file_mode(path: Path, default: int) -> int:
     """Keep the mode of the file being replaced, so a shared database stays shared.
 

@@ -13,7 +13,9 @@ number of courses or people in the programme.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,18 @@ from pathlib import Path
 import platformdirs
 
 ENV_VAR = "KUFFERT_DB"
+
+_SHARD_FILE = re.compile(r"[0-9a-f]{2}\.json\Z")
+
+
+def shard_of(key: str, count: int) -> str:
+    """Which of ``count`` files holds ``key``: by a hash, so any ids spread evenly."""
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=4).digest()
+    return f"{int.from_bytes(digest, 'big') % count:02x}"
+
+
+def is_shard_name(name: str) -> bool:
+    return _SHARD_FILE.match(name) is not None
 
 
 def default_path() -> Path:
@@ -60,6 +74,20 @@ class Layout:
         return self.courses / f"{course_id}.json"
 
     @property
+    def subfolders(self) -> tuple[Path, ...]:
+        """The folders inside ``folder`` that hold data files."""
+        return (self.courses,)
+
+    def _shard_files(self, folder: Path) -> list[Path]:
+        if not (_real_dir(self.folder) and _real_dir(folder)):
+            return []
+        try:
+            names = os.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [folder / n for n in sorted(names) if is_shard_name(n)]
+
+    @property
     def lock(self) -> Path:
         return self.main.with_name(self.stem + ".lock")
 
@@ -96,7 +124,7 @@ class Layout:
 
     def strays(self) -> list[Path]:
         """Anything at a data file's or folder's name that is not what it should be."""
-        folders = [p for p in (self.folder, self.courses, self.backups)
+        folders = [p for p in (self.folder, *self.subfolders, self.backups)
                    if os.path.lexists(p) and not _real_dir(p)]
         candidates = [*self.course_files(), self.people, self.main, self.lock, self.commit]
         return folders + [p for p in candidates if os.path.lexists(p) and not _regular(p)

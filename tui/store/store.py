@@ -11,6 +11,7 @@ from typing import Any
 
 from tinydb.table import Document
 
+from tui.domain.course_facts import PersonFacts
 from tui.domain.courses import (
     ATTENDED_MARKS,
     Attendance,
@@ -24,10 +25,10 @@ from tui.domain.courses import (
     summarise,
 )
 from tui.domain.journals import GoalRating, Journal, JournalEntry, JournalGoal, TransferNote
-from tui.domain.people import Person
+from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution, Place
 from tui.domain.programmes import Programme, TopicWish
-from tui.store import person_index
+from tui.store import figures, person_index
 from tui.store.codec import META_FIELDS, encode
 from tui.store.database import SAFE_ID, Database
 from tui.store.errors import StoreError
@@ -86,8 +87,7 @@ class Store:
         self.institutions: Repo[Institution] = Repo(
             db, Institution, "institutions", lambda: db.main
         )
-        self.courses: Repo[Course] = Repo(db, Course, "courses", lambda: db.main,
-                                          valid_id=SAFE_ID)
+        self.courses: Repo[Course] = _Courses(self)
         self.topic_wishes: Repo[TopicWish] = Repo(db, TopicWish, "topic_wishes", lambda: db.main)
         self.course_summaries: Repo[CourseSummary] = Repo(
             db, CourseSummary, "course_summaries", lambda: db.main
@@ -97,8 +97,10 @@ class Store:
 
     def _course_written(self, course_id: str) -> None:
         self._summarise_course(course_id)
+        course_file = self.db.course_file(course_id)
         person_index.update(self.db.main.table(person_index.TABLE), course_id,
-                            self.db.course_file(course_id).storage.read())
+                            course_file.storage.read())
+        figures.refresh(self, course_id, course_file.changes())
 
     def attended_sessions(self, course_id: str,
                           among: set[str] | None = None) -> set[str]:
@@ -140,7 +142,11 @@ class Store:
 
     @classmethod
     def open(cls, path: Path, **options: Any) -> Store:
-        return cls(Database.open(path, **options))
+        store = cls(Database.open(path, **options))
+        migrated = store.db.migrated_from
+        if migrated is not None and migrated < 3:
+            figures.fill_in(store)
+        return store
 
     @property
     def path(self) -> Path:
@@ -265,6 +271,23 @@ class Store:
                 erasures.insert(Document({"at": now(), "by": who()}, doc_id=person_id))
         return Erasure(**counts, other=other)
 
+    def people_facts(self) -> dict[str, PersonFacts]:
+        """What the report counts each person by, read from the stored documents:
+        decoding 50,000 people whole cost a report a third of a second and 30 MB."""
+        found: dict[str, PersonFacts] = {}
+        for doc_id, doc in self.people.stored():
+            try:
+                institution, place = doc.get("institution_id"), doc.get("place_id")
+                if not (_text_or_none(institution) and _text_or_none(place)):
+                    raise TypeError
+                found[doc_id] = PersonFacts(_ROLES[doc["role"]],
+                                            _QUALIFICATIONS[doc["qualification"]],
+                                            institution, place)
+            except (KeyError, TypeError, AttributeError):
+                # Anything unusual is decoded in full, which names what is wrong.
+                found[doc_id] = PersonFacts.of(self.people._decode(doc_id, doc))
+        return found
+
     def courses_naming(self, person_id: str) -> list[str]:
         """The ids of the courses whose files name the person, from the main file's index
         (no course file is opened)."""
@@ -301,6 +324,41 @@ class Store:
         for repo in (self.programmes, self.places, self.institutions, self.courses,
                      self.topic_wishes, self.course_summaries):
             repo.all()
+
+
+_ROLES = {r.value: r for r in Role}
+_QUALIFICATIONS = {q.value: q for q in Qualification}
+
+
+def _text_or_none(value: object) -> bool:
+    return value is None or value.__class__ is str
+
+
+class _Courses(Repo[Course]):
+    """Course headers; a change of a course's completion rule changes its figures."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store.db, Course, "courses", lambda: store.db.main, valid_id=SAFE_ID)
+        self._store = store
+
+    def add(self, record: Course) -> Course:
+        with self.db.transaction():
+            saved = super().add(record)
+            figures.rule_changed(self._store, saved.id, saved.completion)
+        return saved
+
+    def save(self, record: Course, *, expected_version: int | None = None) -> Course:
+        with self.db.transaction():
+            saved = super().save(record, expected_version=expected_version)
+            figures.rule_changed(self._store, saved.id, saved.completion)
+        return saved
+
+    def add_many(self, records: list[Course]) -> None:
+        with self.db.transaction():
+            super().add_many(records)
+            for record in records:
+                if record.id:
+                    figures.rule_changed(self._store, record.id, record.completion)
 
 
 def _identity(path: Path) -> Revision:
