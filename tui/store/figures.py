@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from tinydb.table import Document
@@ -240,33 +241,47 @@ def is_current(facts: CourseFacts | None, rule: CompletionRule) -> bool:
 # -- keeping them up to date --------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Followed:
+    """Marks alone changed, and no day became held or stopped being held (so the
+    course's session summary stands). ``marked``: each person whose marks changed, and
+    whether the file still holds a mark of theirs."""
+
+    marked: dict[str, bool]
+
+
 def refresh(store: Any, course_id: str, changes: dict[str, dict[str, Any]] | None = None,
-            ) -> None:
+            ) -> Followed | None:
     """Bring the course's figures up to date inside the writing transaction.
 
     ``changes`` are the records the transaction changed in the course's file (see
-    ``_File.changes``); None means anything may have changed.
+    ``_File.changes``); None means anything may have changed. Says when the figures
+    followed marks alone (see ``Followed``).
     """
     if store.db.course_file(course_id).storage.read() is None:
-        return  # no file, no records: a report counts the course as empty
+        return None  # no file, no records: a report counts the course as empty
     course = store.courses.find(course_id)
     if course is None:
-        return  # a file no course owns; the check names it
+        return None  # a file no course owns; the check names it
     if changes is not None:
         changes = {table: found for table, found in changes.items() if table != TABLE}
+    followed = None
     try:
         facts = None
         if changes is not None and set(changes) <= {"attendance"}:
-            facts = _after_marks(store, course_id, course.completion,
+            after = _after_marks(store, course_id, course.completion,
                                  changes.get("attendance", {}))
+            if after is not None:
+                facts, followed = after
         if facts is None:
             facts = from_records(store, course_id, course.completion)
     except StoreError:
         # A broken record in the file: the figures go, and a report works the course out
         # itself, which names the broken record (the write itself goes ahead, as before).
         forget(store, course_id)
-        return
+        return None
     _put(store, course_id, encode_facts(facts))
+    return followed
 
 
 def _put(store: Any, course_id: str, doc: dict[str, Any] | None) -> None:
@@ -292,7 +307,8 @@ def forget(store: Any, course_id: str) -> None:
 
 
 def _after_marks(store: Any, course_id: str, rule: CompletionRule,
-                 changed: dict[str, dict[str, Any] | None]) -> CourseFacts | None:
+                 changed: dict[str, dict[str, Any] | None],
+                 ) -> tuple[CourseFacts, Followed] | None:
     """The figures after marks alone changed, from the stored ones: only the marked days
     and people are worked out again. None when that is not enough (no figures yet, a
     day became held or stopped being held, the figures do not fit the file)."""
@@ -301,7 +317,7 @@ def _after_marks(store: Any, course_id: str, rule: CompletionRule,
         return None
     assert old is not None
     if not changed:
-        return old
+        return old, Followed({})
     tables = store.db.course_file(course_id).storage.read() or {}
     marks = tables.get("attendance", {})
     cells: set[tuple[Any, Any]] = set()
@@ -367,7 +383,7 @@ def _after_marks(store: Any, course_id: str, rule: CompletionRule,
             cover[enrolment.id] = enrolment_cover(enrolment, all_sessions,
                                                   of_person[enrolment.person_id])
     facts.cover = [cover[e.id] for e in enrolments if e.id in cover and cover[e.id].days]
-    return facts
+    return facts, Followed({pid: bool(of_person[pid]) for pid in people})
 
 
 def rule_changed(store: Any, course_id: str, rule: CompletionRule) -> None:
