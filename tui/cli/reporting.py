@@ -118,8 +118,9 @@ def cmd_report(args: argparse.Namespace, store: Any) -> int:
     if args.place is not None and store.places.find(args.place) is None:
         return _usage_error(msg("There is no place with the id {id}.", id=args.place))
 
-    from tui.store.exports import report_document, report_from_store
     from tui.store.outputs import write_private
+    from tui.store.reporting import report_from_store
+    from tui.views.report_files import report_document
 
     report = report_from_store(store, programme_id=args.programme, period=period,
                                place_id=args.place, progress=_progress_printer())

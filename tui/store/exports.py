@@ -12,7 +12,6 @@ byte-order mark, ISO dates and a decimal point.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -20,11 +19,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from tui.domain.courses import Course, EnrolmentStatus, Session
 from tui.domain.journals import GoalOutcome, Journal, JournalEntry, JournalGoal, Phase
-from tui.domain.parse import format_date, format_time, label_of
+from tui.domain.parse import format_date, label_of
 from tui.domain.people import Person
 from tui.domain.places import distinct_names
 from tui.domain.records import LabelledEnum, Record
@@ -39,6 +38,7 @@ from tui.store.layout import Layout
 from tui.store.outputs import check_output, private_output, write_private
 from tui.store.participant_notes_md import participant_notes_markdown
 from tui.store.store import Store
+from tui.views.csv_text import csv_cell, csv_writer
 
 Progress = Callable[[int, int], None]
 
@@ -308,42 +308,6 @@ def _kept_by(journal: Journal | None, people: dict[str, str]) -> str:
 
 
 # --- CSV -----------------------------------------------------------------------------
-
-# Excel runs a cell starting with these as a formula, even from a CSV file.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _number_text(value: float, decimals: int = 2) -> str:
-    return f"{round(value, decimals):.{decimals}f}".rstrip("0").rstrip(".")
-
-
-def csv_cell(value: Any, *, plain: bool = False, decimals: int = 2) -> str:
-    """One value as text in the chosen dialect; hours need 2 decimals, shares 4."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, dt.date):
-        return value.isoformat() if plain else format_date(value)
-    if isinstance(value, dt.time):
-        return format_time(value)
-    if isinstance(value, float):
-        text = _number_text(value, decimals)
-        return text if plain else text.replace(".", ",")
-    if isinstance(value, int):
-        return str(value)
-    text = printable(str(value), multiline=True)
-    if text.startswith(_FORMULA_START):
-        # Excel would evaluate the text, whichever dialect it is opened from; numbers
-        # (a negative one too) are written above and stay numbers.
-        text = "'" + text
-    return text
-
-
-def csv_writer(stream: IO[str], *, plain: bool = False) -> Any:
-    return csv.writer(stream, delimiter="," if plain else ";", lineterminator="\r\n",
-                      quoting=csv.QUOTE_MINIMAL)
-
 
 def write_csv(table: Table, path: Path, *, plain: bool = False,
               database: Layout | None, shown: str | None = None) -> int:
@@ -669,25 +633,10 @@ def export(
 
 def report_document(report: Report, fmt: str, *, plain: bool = False,
                     bom: bool = True) -> str:
-    """The report as text, JSON or CSV, as ``kuffert report`` and the reports screen
-    write it. Place and programme names in it are stored text, so the document is made
-    safe as a whole: no control character for a terminal, no formula for a spreadsheet.
-    """
-    from tui.domain.reports import report_rows, report_to_json, report_to_text
+    """Kept for the screens that call it here: ``tui.views.report_files`` writes it."""
+    from tui.views.report_files import report_document as document
 
-    if fmt == "json":
-        return json_safe(json.dumps(report_to_json(report), ensure_ascii=False,
-                                    indent=2)) + "\n"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv_writer(buffer, plain=plain)
-        writer.writerow([_("Figure"), _("Breakdown"), _("Value")])
-        for figure, key, value in report_rows(report):
-            writer.writerow([csv_cell(figure, plain=plain), csv_cell(key, plain=plain),
-                             csv_cell(value, plain=plain, decimals=4)])
-        # Excel needs the byte-order mark to read the file as UTF-8.
-        return ("\ufeff" if bom and not plain else "") + buffer.getvalue()
-    return printable(report_to_text(report), multiline=True)
+    return document(report, fmt, plain=plain, bom=bom)
 
 
 # --- the report's data ---------------------------------------------------------------
