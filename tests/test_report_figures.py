@@ -251,3 +251,25 @@ def test_a_course_added_without_records_needs_no_file(tmp_path: Path) -> None:
     store.attendance("c").add(Attendance(course_id="c", session_id="x", person_id="nobody",
                                          mark=Mark.PRESENT))
     assert report_from_store(store) == slow_report(store)
+
+
+def test_figures_left_behind_by_a_hand_edit_are_found_and_repaired(tmp_path: Path) -> None:
+    from tests.conftest import run_kuffert
+
+    store = build_small_db(tmp_path / "k.json")
+    path = store.db.layout.course("K1")
+    # By hand, B's absence on s2 becomes presence; the figures on the first line stay.
+    text = path.read_text(encoding="utf-8")
+    line = next(row for row in text.split("\n") if row.startswith(' "s2.B":'))
+    path.write_text(text.replace(line, line.replace('"absent"', '"present"')),
+                    encoding="utf-8")
+    found = run_kuffert("check", db=store.path)
+    assert found.returncode == 1 and "do not match its records" in found.stderr
+    assert "K1" in found.stderr and "--repair" in found.stderr
+    repaired = run_kuffert("check", "--repair", db=store.path)
+    assert repaired.returncode == 0, repaired.stderr
+    assert "Rewrote what is kept of 1 course." in repaired.stdout
+    store = Store.open(store.path)
+    assert_kept_and_same(store)
+    # s2 now: A partial and B present attended, of the 4 expected.
+    assert report_from_store(store).attendance_by_session["s2"].part == 2

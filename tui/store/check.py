@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from tui.domain.course_facts import course_facts
+from tui.domain.courses import Course, attended_session_ids, summarise
 from tui.i18n import Message, msg
-from tui.store import commit, person_index
+from tui.store import commit, figures, person_index
+from tui.store.codec import META_FIELDS
 from tui.store.database import SCHEMA_VERSION
 from tui.store.errors import StoreError
 from tui.store.files import UnsafeFile
-from tui.store.store import COURSE_TABLES, Store, encode_fields
+from tui.store.store import Store, encode_fields
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,8 @@ class Finding:
     message: Message
     # A warning is worth knowing but loses no data; an error makes the check fail.
     error: bool = True
+    # A course whose derived data (report figures, index, summary) ``repair`` rewrites.
+    repair: str | None = None
 
 
 def check(store: Store) -> list[Finding]:
@@ -105,19 +110,23 @@ def check(store: Store) -> list[Finding]:
                                         "again.", id=erased)))
     index = {doc.doc_id: doc.get("people") for doc in
              store.db.main.table(person_index.TABLE)}
+    summaries = {doc_id: doc for doc_id, doc in store.course_summaries.stored()}
     for course in courses:
-        course_findings, sessions = _check_course(store, course.id, people)
+        # Each course's records are decoded once, for every check of them below.
+        course_findings, records = _check_course(store, course.id, people)
         findings.extend(course_findings)
-        if sessions is not None:
-            findings.extend(_check_summary(store, course.id))
+        if records is None:
+            continue
+        findings.extend(_check_summary(store, course.id, records, summaries.get(course.id)))
+        findings.extend(_check_figures(store, course, records))
         if not course_findings and (
                 index.get(course.id, []) != person_index.people_named(
                     store.db.course_file(course.id).storage.read())):
             # Erasing a person opens only the courses the index names.
             findings.append(Finding(msg(
                 "The index of who takes part in course {id} is out of date; the next "
-                "change to the course rewrites it. Until then, erase people with care.",
-                id=course.id)))
+                "change to the course rewrites it (or 'kuffert check --repair'). Until "
+                "then, erase people with care.", id=course.id), repair=course.id))
     findings.extend(_check_backups(store))
     known = known_courses
     for orphan in sorted(set(store.db.course_ids_on_disk()) - known):
@@ -156,25 +165,51 @@ def _check_backups(store: Store) -> list[Finding]:
         folder=str(layout.backups)), error=False)]
 
 
-def _check_summary(store: Store, course_id: str) -> list[Finding]:
-    try:
-        expected = store.summarise_course(course_id)
-        stored = store.course_summaries.find(course_id)
-    except StoreError:
-        return []  # the course file's own problem is reported by _check_course
-    if stored is not None and encode_fields(stored) == encode_fields(expected):
+def _check_summary(store: Store, course_id: str, records: dict[str, list],
+                   stored: dict | None) -> list[Finding]:
+    sessions = records["sessions"]
+    expected = summarise(course_id, sessions, attended_session_ids(records["attendance"]))
+    if stored is not None and {k: v for k, v in stored.items() if k not in META_FIELDS} \
+            == encode_fields(expected):
         return []
     if stored is None and expected.session_count == 0:
         return []
     return [Finding(msg("The summary of course {id} does not match its sessions; the next "
-                        "change to its sessions rewrites it.", id=course_id), error=False)]
+                        "change to its sessions rewrites it (or 'kuffert check --repair').",
+                        id=course_id), error=False, repair=course_id)]
+
+
+def _check_figures(store: Store, course: Course, records: dict[str, list]) -> list[Finding]:
+    """The report figures the course's file keeps are what its records give."""
+    if not os.path.lexists(store.db.layout.course(course.id)):
+        return []  # no records: a report counts the course as empty
+    expected = figures.encode_facts(course_facts(
+        course.id, course.completion, records["sessions"], records["enrolments"],
+        records["attendance"], records["ratings"], records["journals"],
+        records["journal_entries"], records["journal_goals"]))
+    kept = figures.stored_doc(store, course.id)
+    if kept == expected:
+        return []
+    facts = None if kept is None else figures.decode_facts(course.id, kept)
+    if not figures.is_current(facts, course.completion):
+        # Missing or for another completion rule: the report counts the course from its
+        # records meanwhile, rightly.
+        return [Finding(msg(
+            "Course {id} keeps no current report figures; reports count it from its "
+            "records (slower) until its next change or 'kuffert check --repair'.",
+            id=course.id), error=False, repair=course.id)]
+    return [Finding(msg(
+        "The report figures kept in the file of course {id} do not match its records "
+        "(was the file changed by hand?): reports count the course wrongly until "
+        "'kuffert check --repair' rewrites them.", id=course.id), repair=course.id)]
 
 
 def _check_course(store: Store, course_id: str,
-                  people: set[str] | None) -> tuple[list[Finding], list | None]:
-    """The course file's findings, and its sessions (decoded once, for the summary)."""
+                  people: set[str] | None) -> tuple[list[Finding], dict[str, list] | None]:
+    """The course file's findings, and its records by table (None when they do not
+    decode)."""
     try:
-        records = {t: store._course_repo(t, course_id).all() for t in COURSE_TABLES}
+        records = store.course_records(course_id)
     except StoreError as problem:
         return [Finding(problem.message)], None
     found: list[Finding] = []
@@ -210,4 +245,4 @@ def _check_course(store: Store, course_id: str,
                 found.append(Finding(msg("{owner}: {table} '{id}' belongs to a journal that "
                                          "does not exist ({ref}).", owner=where, table=table,
                                          id=item.id, ref=journal)))
-    return found, records["sessions"]
+    return found, records

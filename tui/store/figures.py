@@ -227,11 +227,11 @@ def kept(store: Any, course_id: str) -> dict[str, Any] | None:
 def from_records(store: Any, course_id: str, rule: CompletionRule,
                  exists: Callable[[str], bool] | None = None) -> CourseFacts:
     """The figures worked out from the course's records."""
+    records = store.course_records(course_id)
     return course_facts(
-        course_id, rule, store.sessions(course_id).all(), store.enrolments(course_id).all(),
-        store.attendance(course_id).all(), store.ratings(course_id).all(),
-        store.journals(course_id).all(), store.journal_entries(course_id).all(),
-        store.journal_goals(course_id).all(), exists=exists)
+        course_id, rule, records["sessions"], records["enrolments"], records["attendance"],
+        records["ratings"], records["journals"], records["journal_entries"],
+        records["journal_goals"], exists=exists)
 
 
 def is_current(facts: CourseFacts | None, rule: CompletionRule) -> bool:

@@ -29,7 +29,7 @@ from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution, Place
 from tui.domain.programmes import Programme, TopicWish
 from tui.store import figures, person_index
-from tui.store.codec import META_FIELDS, encode
+from tui.store.codec import META_FIELDS, collector_paused, encode
 from tui.store.database import SAFE_ID, Database
 from tui.store.errors import StoreError
 from tui.store.ids import now, who
@@ -197,6 +197,18 @@ class Store:
     def transfer_notes(self, course_id: str) -> Repo[TransferNote]:
         return self._course_repo("transfer_notes", course_id)
 
+    def course_records(self, course_id: str) -> dict[str, list[Any]]:
+        """Every record of the course's file by table, decoded from one reading of it."""
+        with self.db.reading():
+            tables = self.db.course_file(course_id).storage.read() or {}
+        found: dict[str, list[Any]] = {}
+        with collector_paused():
+            for table in COURSE_TABLES:
+                repo = self._course_repo(table, course_id)
+                found[table] = [repo._decode(doc_id, doc)
+                                for doc_id, doc in tables.get(table, {}).items()]
+        return found
+
     def course_repos(self, course_id: str) -> Iterator[Repo[Any]]:
         for table in COURSE_TABLES:
             yield self._course_repo(table, course_id)
@@ -280,6 +292,20 @@ class Store:
             if erasures.get(doc_id=person_id) is None:
                 erasures.insert(Document({"at": now(), "by": who()}, doc_id=person_id))
         return Erasure(**counts, other=other)
+
+    def repair_courses(self, course_ids: list[str], batch: int = 50) -> None:
+        """Work out again from their records what is kept beside these courses (report
+        figures, the index of who takes part, the session summary), ``batch`` courses a
+        commit so that a national repair does not hold every course file at once."""
+        known = {c.id for c in self.courses.all()}
+        wanted = [cid for cid in course_ids if cid in known]
+        for start in range(0, len(wanted), batch):
+            with self.transaction():
+                for course_id in wanted[start:start + batch]:
+                    figures.refresh(self, course_id)
+                    self._summarise_course(course_id)
+                    person_index.update(self.db.main.table(person_index.TABLE), course_id,
+                                        self.db.course_file(course_id).storage.read())
 
     def people_facts(self) -> dict[str, PersonFacts]:
         """What the report counts each person by, read from the stored documents:
