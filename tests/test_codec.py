@@ -22,7 +22,8 @@ def careful(cls: type, doc_id: str, doc: dict[str, Any]) -> Any:
 
 
 def test_every_demo_record_decodes_as_the_careful_decoder_does(demo_store: Store) -> None:
-    files = [(demo_store.db.main, MAIN_TABLES), (demo_store.db.people_file, {"people": Person})]
+    files = [(demo_store.db.main, MAIN_TABLES)]
+    files += [(f, {"people": Person}) for f in demo_store.db.people_files()]
     files += [(demo_store.db.course_file(c.id), COURSE_TABLES)
               for c in demo_store.courses.all()]
     seen = 0

@@ -225,7 +225,7 @@ def test_a_commit_whose_prepared_file_vanished_is_not_called_finished(tmp_path: 
     db = _db(tmp_path)
     store = Store.open(db)
     layout = store.db.layout
-    steps = commit.prepare([(layout.people, b'{"people": {}}', 0o600),
+    steps = commit.prepare([(layout.person_file("p1"), b'{"people": {}}', 0o600),
                             (layout.course("c1"), b'{"sessions": {}}', 0o600)], [])
     (layout.commit).write_bytes(commit._encode(layout, steps))
     assert steps[0].temp is not None

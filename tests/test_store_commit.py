@@ -60,7 +60,13 @@ def state(db: Path) -> dict:
     """Everything a reader sees, without opening (and so without recovering) first."""
     store = Store(Database(db, backups=False))
     seen: dict = {"course files": sorted(store.db.course_ids_on_disk())}
-    files = {"main": store.db.main, "people": store.db.people_file}
+    files = {"main": store.db.main}
+    # Every file of the people registry, as a reader finds it (a change may be creating
+    # some of them); and everyone in them, wherever they are.
+    files.update({f"people/{f.storage.path.name}": f for f in store.db.people_files()
+                  if f.storage.read() is not None})
+    seen["people"] = {"people": {pid for name, f in files.items() if name.startswith("people/")
+                                 for pid in (f.storage.read() or {}).get("people", {})}}
     for cid in seen["course files"]:
         files[cid] = store.db.course_file(cid)
     for name, f in files.items():
@@ -113,8 +119,15 @@ def _after_backup(db: Path) -> None:
     store.people.add(_person("ole", "Ole Petersen"))
 
 
+def _import(db: Path) -> Callable[[], object]:
+    """New people land in many of the registry's files at once: one commit."""
+    return lambda: Store.open(db).people.add_many(
+        [_person(f"new{n}", f"Ny {n}") for n in range(12)])
+
+
 OPERATIONS = {"erasure": (_erase, None), "creation": (_create, None),
-              "deletion": (_delete, None), "restore": (_restore, _after_backup)}
+              "deletion": (_delete, None), "restore": (_restore, _after_backup),
+              "import": (_import, None)}
 
 
 @pytest.fixture(scope="module")

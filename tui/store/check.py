@@ -73,6 +73,7 @@ def check(store: Store) -> list[Finding]:
         findings.append(Finding(problem.message))
         registry = None
     people = None if registry is None else {p.id for p in registry}
+    findings.extend(_check_people_files(store))
 
     def missing(kind: str, ref: str, owner: str) -> Finding:
         return Finding(msg("{owner} refers to {kind} '{ref}', which does not exist.",
@@ -134,6 +135,29 @@ def check(store: Store) -> list[Finding]:
             msg("The course file {name} belongs to no course; it is kept but not shown.",
                 name=str(store.db.layout.course(orphan))), error=False))
     return findings
+
+
+def _check_people_files(store: Store) -> list[Finding]:
+    """Each person is in the file their id hashes to: Kuffert looks nowhere else."""
+    layout = store.db.layout
+    found = []
+    for file in store.db.people_files():
+        try:
+            tables = file.storage.read() or {}
+        except StoreError:
+            continue  # reported with the registry
+        for person_id in tables.get("people", {}):
+            if store.db.person_file(person_id).storage.path != file.storage.path:
+                found.append(Finding(msg(
+                    "Person {id} is in {file}, where Kuffert does not look for them (their "
+                    "file is {right}); move the record there by hand.", id=person_id,
+                    file=str(file.storage.path), right=str(layout.person_file(person_id)))))
+    if os.path.lexists(layout.legacy_people) and os.path.lexists(layout.people):
+        found.append(Finding(msg(
+            "{file} is the people file of an older Kuffert; this one keeps people in "
+            "{folder} and does not read it.", file=str(layout.legacy_people),
+            folder=str(layout.people)), error=False))
+    return found
 
 
 def _check_backups(store: Store) -> list[Finding]:

@@ -36,7 +36,7 @@ from tui.store.files import (
     replace,
     write_temp,
 )
-from tui.store.layout import Layout
+from tui.store.layout import Layout, is_shard_name
 
 _FORMAT = "kuffert-commit-1"
 _COURSE_FILE = re.compile(r"[A-Za-z0-9_-]{1,64}\.json\Z")
@@ -175,6 +175,8 @@ def _decode(layout: Layout, raw: bytes) -> list[Step]:
 
 
 def _is_data_file(layout: Layout, path: Path) -> bool:
-    if path in (layout.main, layout.people):
+    if path in (layout.main, layout.legacy_people):
         return True
+    if path.parent == layout.people:
+        return is_shard_name(path.name)
     return path.parent == layout.courses and bool(_COURSE_FILE.match(path.name))

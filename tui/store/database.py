@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from tui.i18n import Message, msg
 from tui.store import backup, commit, person_index
@@ -43,14 +44,35 @@ def _index_course_people(db: Database) -> None:
             person_index.update(table, doc.doc_id, db.course_file(doc.doc_id).storage.read())
 
 
-def _keep_course_figures(db: Database) -> None:
-    """Schema 3 keeps each course's report figures in its file (tui.store.figures). They
-    are written after the migration, a few courses a commit (``Store.open``): all 2,000
-    course files of a national database in one commit would be held in memory at once.
-    Until then a report works out a course without them from its records."""
+def _split_people(db: Database) -> None:
+    """Schema 3 keeps the people registry in 256 files by a hash of the id (see
+    layout.py), and each course's report figures in its file (tui.store.figures). The
+    figures are written after the migration, a few courses a commit (``Store.open``):
+    all 2,000 course files of a national database in one commit would be held in memory
+    at once. Until then a report works a course out from its records."""
+    legacy = db._file(db.layout.legacy_people)
+    tables = legacy.storage.read()
+    db._one_people_file = False
+    if tables is None:
+        return
+    # Each file of the registry made anew from the one file (a restore of a backup of
+    # then puts it in place of files that are there now).
+    shards: dict[Path, dict[str, dict[str, Any]]] = {}
+    for name, docs in tables.items():
+        for doc_id, doc in docs.items():
+            path = db.layout.person_file(doc_id)
+            shards.setdefault(path, {}).setdefault(name, {})[doc_id] = doc
+    for path in db.layout.all_people_files():
+        file = db._file(path)
+        if path in shards:
+            file.delete_on_commit = False
+            file.storage.write(shards[path])
+        elif file.storage.read() is not None:
+            file.delete_on_commit = True
+    db.delete_file(db.layout.legacy_people)
 
 
-MIGRATIONS: dict[int, Migration] = {1: _index_course_people, 2: _keep_course_figures}
+MIGRATIONS: dict[int, Migration] = {1: _index_course_people, 2: _split_people}
 
 META_TABLE = "_meta"
 META_ID = "schema"
@@ -132,6 +154,7 @@ class Database:
         self.backup_problem: Message | None = None
         # The schema this database had when it was opened, if it was migrated.
         self.migrated_from: int | None = None
+        self._one_people_file: bool | None = None
         # Called with a course's id when its file is about to be written, while the
         # transaction is still open: lets the store keep derived data in the main file.
         self.on_course_write: Callable[[str], None] | None = None
@@ -210,13 +233,17 @@ class Database:
                 os.chmod(path, SHARED)
 
     def _migrate(self, version: int) -> None:
-        self.migrated_from = version
         with self.transaction():
             backup.create(self.layout, label=f"before-migration-{version}", mode=self.mode)
-            while version < SCHEMA_VERSION:
-                MIGRATIONS[version](self)
-                version += 1
-            self.main.table(META_TABLE).update({"version": version}, doc_ids=[META_ID])
+            self.upgrade(version)
+
+    def upgrade(self, version: int) -> None:
+        """Run the migrations from schema ``version`` inside the caller's transaction."""
+        self.migrated_from = version
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](self)
+            version += 1
+        self.main.table(META_TABLE).update({"version": version}, doc_ids=[META_ID])
 
     # -- an interrupted change --------------------------------------------------------------
 
@@ -289,9 +316,27 @@ class Database:
     def main(self) -> _File:
         return self._file(self.layout.main)
 
-    @property
-    def people_file(self) -> _File:
-        return self._file(self.layout.people)
+    def person_file(self, person_id: str) -> _File:
+        """The file of the people registry that holds (or will hold) this person."""
+        if self._people_in_one_file():
+            return self._file(self.layout.legacy_people)
+        return self._file(self.layout.person_file(person_id))
+
+    def people_files(self) -> list[_File]:
+        """All of the registry's files, including those not written yet (reading one is a
+        ``stat``): a listing of the folder would miss a file a change is creating."""
+        if self._people_in_one_file():
+            return [self._file(self.layout.legacy_people)]
+        return [self._file(path) for path in self.layout.all_people_files()]
+
+    def _people_in_one_file(self) -> bool:
+        """Schema 2 kept the registry in one file: so it is read in a backup of then (a
+        restore checks it first, an erasure purges it) and until the migration."""
+        if self._one_people_file is None:
+            layout = self.layout
+            self._one_people_file = (os.path.lexists(layout.legacy_people)
+                                     and not os.path.lexists(layout.people))
+        return self._one_people_file
 
     def delete_file(self, path: Path) -> None:
         """Remove a data file other than a course's when the transaction commits."""

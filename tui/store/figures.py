@@ -386,6 +386,16 @@ def _after_marks(store: Any, course_id: str, rule: CompletionRule,
     return facts, Followed({pid: bool(of_person[pid]) for pid in people})
 
 
+def refresh_header(store: Any, course_id: str) -> None:
+    """A course's header was written as stored (a merge): see ``rule_changed``."""
+    try:
+        course = store.courses.find(course_id)
+    except StoreError:
+        return  # a broken header: the check names it, and a report works it out
+    if course is not None:
+        rule_changed(store, course_id, course.completion)
+
+
 def rule_changed(store: Any, course_id: str, rule: CompletionRule) -> None:
     """A course's header was written: its completions follow its completion rule."""
     if (store.db.course_file(course_id).storage.read() is not None

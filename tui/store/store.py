@@ -92,7 +92,8 @@ class Store:
         self.course_summaries: Repo[CourseSummary] = Repo(
             db, CourseSummary, "course_summaries", lambda: db.main
         )
-        self.people: Repo[Person] = Repo(db, Person, "people", lambda: db.people_file)
+        self.people: Repo[Person] = Repo(db, Person, "people", file_of=db.person_file,
+                                         files=db.people_files)
         db.on_course_write = self._course_written
 
     def _course_written(self, course_id: str) -> None:
@@ -345,15 +346,13 @@ class Store:
         return _identity(layout.course(course_id) if course_id else layout.main)
 
     def people_revision(self) -> Revision:
-        return _identity(self.db.layout.people)
+        """Changes when anyone's record changes: each write renames a file into the
+        registry's folder, which stamps the folder."""
+        return _folder_identity(self.db.layout.people)
 
     def courses_revision(self) -> Revision:
         """Changes when a course file is added or removed (the folder's own stamp)."""
-        try:
-            st = os.lstat(self.db.layout.courses)
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
+        return _folder_identity(self.db.layout.courses)
 
     def verify(self) -> None:
         """Decode every record of the main file: a hand-broken one is named on open."""
@@ -395,6 +394,14 @@ class _Courses(Repo[Course]):
             for record in records:
                 if record.id:
                     figures.rule_changed(self._store, record.id, record.completion)
+
+
+def _folder_identity(path: Path) -> Revision:
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _identity(path: Path) -> Revision:
