@@ -16,6 +16,7 @@ from tui.domain.people import Person, Qualification, Role
 from tui.domain.programmes import Programme
 from tui.store import backup
 from tui.store.backup import NoRoom
+from tui.store.daily_backup import settle
 from tui.store.files import DiskFull
 from tui.store.store import Store
 
@@ -48,6 +49,7 @@ def test_a_broken_course_file_never_pushes_out_its_last_good_backup(tmp_path: Pa
     db = tmp_path / "k.json"
     store = _db(db, keep=2)
     Store.open(db).mark("c1", "c1d1", "p1", Mark.PRESENT)  # the first backup: all sound
+    settle()  # the day's backup is finished beside the work
     good = backup.list_backups(store.db.layout)
     assert len(good) == 1
     broken = store.db.layout.course("c2")
@@ -56,6 +58,7 @@ def test_a_broken_course_file_never_pushes_out_its_last_good_backup(tmp_path: Pa
         _age_backups(store, 1)
         later = Store.open(db, backups_keep=2)
         later.mark("c1", "c1d1", "p1", Mark.ABSENT if day % 2 else Mark.PRESENT)
+        settle()
     kept = backup.list_backups(store.db.layout)
     assert len(kept) == 1, [b.name for b in kept]  # no backup of the broken state
     assert b'"c2d1"' in (kept[0].path / "k.d" / "courses" / "c2.json").read_bytes()
@@ -118,9 +121,11 @@ def test_a_days_backup_copies_only_what_changed_and_owns_its_files(tmp_path: Pat
     db = tmp_path / "k.json"
     _db(db)
     Store.open(db).mark("c1", "c1d1", "p1", Mark.PRESENT)  # the first backup
+    settle()
     store = Store.open(db)
     _age_backups(store, 1)
     Store.open(db).mark("c2", "c2d1", "p1", Mark.ABSENT)  # the next day's backup
+    settle()
     older, newer = backup.list_backups(store.db.layout)
 
     def inode(b: backup.Backup, rel: str) -> int:

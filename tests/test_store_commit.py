@@ -19,6 +19,7 @@ from tui.domain.programmes import Programme
 from tui.store import backup
 from tui.store.check import check
 from tui.store.codec import META_FIELDS
+from tui.store.daily_backup import settle
 from tui.store.database import Database
 from tui.store.files import TEMP_SUFFIX
 from tui.store.restoring import restore
@@ -138,6 +139,11 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         _build(folder / "k.json")
         if prepare is not None:
             prepare(folder / "k.json")
+        # The day's backup is taken (and finished) now, so that a kill point falls on
+        # the operation's own steps.
+        with Store.open(folder / "k.json").transaction():
+            pass
+        settle()
         made[name] = folder
     return made
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.i18n import Message, msg
-from tui.store import backup, commit, person_index
+from tui.store import backup, commit, daily_backup, person_index
 from tui.store.errors import CorruptDatabase, SchemaTooNew, StoreError
 from tui.store.files import (
     PRIVATE,
@@ -145,6 +145,8 @@ class Database:
         self._files: dict[Path, _File] = {}
         self._course_files: OrderedDict[str, _File] = OrderedDict()
         self._backup_checked: dt.date | None = None
+        self._backup_pending = False
+        self._backups = daily_backup.Finisher()
         self._swept = False
         self._pending_identity: tuple[int, int, int] | None = None
         self._pending: dict[Path, Path | None] = {}
@@ -421,6 +423,7 @@ class Database:
             finally:
                 self._depth = 0
                 self._release()
+            self._finish_backup()
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -448,6 +451,19 @@ class Database:
             self._release()
             raise
 
+    def _finish_backup(self) -> None:
+        """Finish a pending daily backup in the background, without the lock."""
+        if not self._backup_pending:
+            return
+        self._backup_pending = False
+        self._backups.start(self.layout, self.mode, self.backups_keep)
+
+    def settle(self) -> None:
+        """Wait until the daily backup this database began is finished."""
+        self._backups.wait()
+        if self._backups.problem is not None:
+            self.backup_problem = self._backups.problem.message
+
     def _release(self) -> None:
         if self._lock is not None:
             self._lock.release()
@@ -456,11 +472,11 @@ class Database:
     def _begin(self) -> None:
         today = dt.date.today()
         if self.backups_enabled and self._backup_checked != today:
-            # A broken file is never backed up (it would push a good copy out); a restore
-            # onto a broken database must still go ahead.
+            # Only begun here, under the lock and before the day's first change; it is
+            # finished beside the work once the lock is released (daily_backup.py).
             try:
                 if self.schema_version() is not None:
-                    backup.daily(self.layout, keep=self.backups_keep, mode=self.mode)
+                    self._backup_pending = daily_backup.begin(self.layout, self.mode)
             except StoreError as problem:
                 # The change still goes ahead (a full disk or a planted file in the
                 # backups must not stop the day's work); `kuffert check` says that the
@@ -505,6 +521,8 @@ class Database:
         for folder in self.layout.subfolders:
             if any(p.parent == folder for p, _, _ in writes):
                 make_dir(folder, mode)
+        # What a daily backup being taken needs of the files about to be replaced.
+        daily_backup.protect(self.layout, [p for p, _, _ in writes] + deletes, mode)
         steps = commit.prepare(writes, deletes)
         try:
             commit.apply(self.layout, steps, mode)
@@ -535,6 +553,7 @@ class Database:
         mode = self.mode
         for folder in self.layout.subfolders:
             make_dir(folder, mode)
+        daily_backup.protect(self.layout, [*writes, *deletes], mode)
         steps = commit.prepare(
             [(path, data, file_mode(path, mode)) for path, data in writes.items()], deletes)
         commit.apply(self.layout, steps, mode)

@@ -99,10 +99,19 @@ class _Broken(Exception):
     pass
 
 
+_DATES: dict[str, dt.date] = {}
+
+
 def _date(value: Any) -> dt.date:
-    if not isinstance(value, str):
-        raise _Broken
-    return dt.date.fromisoformat(value)
+    # A national report reads 100,000 completion dates, of a few hundred days.
+    found = _DATES.get(value) if isinstance(value, str) else None
+    if found is None:
+        if not isinstance(value, str):
+            raise _Broken
+        found = dt.date.fromisoformat(value)
+        if len(_DATES) < 10_000:
+            _DATES[value] = found
+    return found
 
 
 def _strs(value: Any) -> list[str]:

@@ -170,19 +170,23 @@ def real_folders(folder: Path, root: Path) -> None:
     ``.d`` or ``courses`` folder (or inside a backup) would send reads, deletes and the
     sweep of temp files somewhere else. ``root`` is the folder the user chose, trusted.
     """
-    try:
-        parts = folder.relative_to(root).parts
-    except ValueError:
-        raise UnsafeFile(folder, stat.S_IFLNK) from None
-    current = root
-    for part in parts:
-        current = current / part
+    # With strings, not pathlib: a report checks this for each of 2,000 course files.
+    top, below = os.fspath(root), os.fspath(folder)
+    if below == top:
+        return
+    if not below.startswith(top.rstrip(os.sep) + os.sep):
+        raise UnsafeFile(folder, stat.S_IFLNK)
+    current = top.rstrip(os.sep)
+    for part in below[len(current) + 1:].split(os.sep):
+        if not part:
+            continue
+        current = current + os.sep + part
         try:
             st = os.lstat(current)
         except FileNotFoundError:
             return  # nothing below it exists either
         if not stat.S_ISDIR(st.st_mode):
-            raise UnsafeFile(current, st.st_mode)
+            raise UnsafeFile(Path(current), st.st_mode)
 
 
 def lstat_dir(folder: Path) -> os.stat_result:

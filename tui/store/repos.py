@@ -109,6 +109,14 @@ class Repo(Generic[R]):
                 found += (file.storage.read() or {}).get(self.name, {}).items()
         return found
 
+    def scan(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Like ``stored``, a file at a time, keeping only the files kept already: for a
+        pass over a whole registry that needs a few fields of each record."""
+        for file in self._files():
+            with self.db.reading():
+                tables = file.storage.read(keep=False) or {}
+            yield from tables.get(self.name, {}).items()
+
     def all(self) -> list[R]:
         docs = self.stored()
         if len(docs) < 1000:

@@ -136,7 +136,10 @@ class JSONFile(Storage):
         # Writes in this transaction (see _File.changes).
         self.writes = 0
 
-    def read(self) -> Tables | None:
+    def read(self, keep: bool = True) -> Tables | None:
+        """The file's tables, from the cache while the file is unchanged. ``keep=False``
+        reads a file that is not cached without caching it (a pass over all 256 people
+        files keeps none of them: 70 MB at national scale)."""
         if self.dirty:
             return self._data
         # A writer may rename the prepared file into place between our two looks: then
@@ -156,7 +159,10 @@ class JSONFile(Storage):
             if found is None:
                 continue
             raw, st = found
-            self._data = decode_tables(self.path, raw)
+            data = decode_tables(self.path, raw)
+            if not keep:
+                return data
+            self._data = data
             self._identity = (st.st_ino, st.st_size, st.st_mtime_ns)
             return self._data
         self._identity, self._data = None, None

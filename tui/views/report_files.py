@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import IO
 
 from tui.domain.reports import Report, report_rows, report_to_json, report_to_text
 from tui.domain.text import json_safe, printable
@@ -24,8 +25,9 @@ def report_document(report: Report, fmt: str, *, plain: bool = False,
     """The report as text (``fmt`` "text"), JSON or CSV (``plain`` for RFC 4180; ``bom``
     starts Danish Excel's CSV with the byte-order mark it needs to read UTF-8)."""
     if fmt == "json":
-        return json_safe(json.dumps(report_to_json(report), ensure_ascii=False,
-                                    indent=2)) + "\n"
+        buffer = io.StringIO()
+        write_report(report, fmt, buffer)
+        return buffer.getvalue()
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv_writer(buffer, plain=plain)
@@ -44,3 +46,24 @@ def report_file(report: Report, fmt: str, *, plain: bool = False,
     if fmt == "csv-plain":
         fmt, plain = "csv", True
     return report_document(report, fmt, plain=plain, bom=to_file).encode("utf-8")
+
+
+def write_report(report: Report, fmt: str, out: IO[str], *, plain: bool = False,
+                 bom: bool = True) -> None:
+    """``report_document`` written to ``out``; JSON a piece at a time (a national
+    report's JSON is 7 MB, and whole it was held four times over)."""
+    if fmt != "json":
+        out.write(report_document(report, fmt, plain=plain, bom=bom))
+        return
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    # json_safe replaces single characters that occur only inside strings, so it may
+    # be applied to the pieces as well as to the whole.
+    pieces: list[str] = []
+    size = 0
+    for piece in encoder.iterencode(report_to_json(report)):
+        pieces.append(piece)
+        size += len(piece)
+        if size > 1 << 16:
+            out.write(json_safe("".join(pieces)))
+            pieces, size = [], 0
+    out.write(json_safe("".join(pieces)) + "\n")
