@@ -339,6 +339,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = error.message if isinstance(error, StoreError) else error.args[0]
         echo(f"kuffert: {message}", err=True)
         return EXIT_PROBLEM
+    except MemoryError:
+        from tui.store.errors import OutOfMemory
+
+        echo(f"kuffert: {OutOfMemory().message}", err=True)
+        return EXIT_PROBLEM
     except BrokenPipeError:
         # The reader went away (`kuffert config | head`): not an error to report.
         with contextlib.suppress(OSError):

@@ -14,7 +14,7 @@ from typing import Any
 
 from tui.i18n import Message, msg
 from tui.store import backup, commit, daily_backup, person_index
-from tui.store.errors import CorruptDatabase, SchemaTooNew, StoreError
+from tui.store.errors import CorruptDatabase, OutOfMemory, SchemaTooNew, StoreError
 from tui.store.files import (
     PRIVATE,
     SHARED,
@@ -417,6 +417,9 @@ class Database:
                 self._begin()
                 yield
                 self._commit()
+            except MemoryError:
+                self._discard()
+                raise OutOfMemory() from None
             except BaseException:
                 self._discard()
                 raise

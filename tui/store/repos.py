@@ -14,7 +14,7 @@ from tinydb.table import Document
 from tui.domain.records import Record
 from tui.i18n import msg
 from tui.store.codec import DecodeError, collector_paused, decode, encode
-from tui.store.errors import CorruptDatabase, RecordNotFound, StaleRecord
+from tui.store.errors import CorruptDatabase, OutOfMemory, RecordNotFound, StaleRecord
 from tui.store.ids import new_id, now, who
 
 R = TypeVar("R", bound=Record)
@@ -119,10 +119,16 @@ class Repo(Generic[R]):
 
     def all(self) -> list[R]:
         docs = self.stored()
-        if len(docs) < 1000:
-            return [self._decode(doc_id, doc) for doc_id, doc in docs]
-        with collector_paused():
-            return [self._decode(doc_id, doc) for doc_id, doc in docs]
+        try:
+            if len(docs) < 1000:
+                return [self._decode(doc_id, doc) for doc_id, doc in docs]
+            with collector_paused():
+                return [self._decode(doc_id, doc) for doc_id, doc in docs]
+        except MemoryError:
+            del docs
+            files = self._files()
+            where = files[0].storage.path
+            raise OutOfMemory(where.parent if len(files) > 1 else where) from None
 
     def where(self, **equals: Any) -> list[R]:
         wanted = {k: encode(v) for k, v in equals.items()}

@@ -19,7 +19,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from tui.i18n import msg
-from tui.store.errors import CorruptDatabase
+from tui.store.errors import CorruptDatabase, OutOfMemory
 from tui.store.files import PRIVATE, lstat_regular, read_regular
 from tui.store.ids import new_id
 
@@ -88,6 +88,9 @@ def decode_tables(path: Path, raw: bytes) -> Tables:
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
+        if "memory" in error.msg.lower():
+            # orjson says so when it cannot allocate: the file is sound, memory ran out.
+            raise MemoryError(error.msg) from None
         if "depth limit" in error.msg:
             raise CorruptDatabase(path, msg("it is nested too deeply to be Kuffert's")) from None
         raise CorruptDatabase(
@@ -155,11 +158,14 @@ class JSONFile(Storage):
                 break
             if identity == self._identity and self._data is not None:
                 return self._data
-            found = read_regular(source)
-            if found is None:
-                continue
-            raw, st = found
-            data = decode_tables(self.path, raw)
+            try:
+                found = read_regular(source)
+                if found is None:
+                    continue
+                raw, st = found
+                data = decode_tables(self.path, raw)
+            except MemoryError:
+                raise OutOfMemory(self.path) from None
             if not keep:
                 return data
             self._data = data
