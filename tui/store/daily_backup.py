@@ -33,7 +33,10 @@ import os
 import secrets
 import shutil
 import stat
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 from tui.i18n import msg
@@ -126,22 +129,35 @@ def protect(layout: Layout, paths: list[Path], mode: int) -> None:
 
 
 class Finisher:
-    """Finishes pending backups in a thread of its own (one a database at a time)."""
+    """Finishes pending backups in a process of its own (one a database at a time): no
+    thread of this one competes with the next marks for the interpreter, and a command
+    that is done exits at once while the backup is finished."""
 
     def __init__(self) -> None:
-        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._thread: threading.Thread | None = None
         self.problem: StoreError | None = None
 
     def start(self, layout: Layout, mode: int, keep: int) -> None:
         with self._lock:
+            if self._process is not None and self._process.poll() is None:
+                return
             if self._thread is not None and self._thread.is_alive():
                 return
-            # Not a daemon: a command that exits at once still finishes the backup.
-            self._thread = threading.Thread(target=self._run, args=(layout, mode, keep),
-                                            name="kuffert-backup")
-            self._thread.start()
-            _running.add(self._thread)
+            try:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-m", __name__, os.fspath(layout.main), str(mode),
+                     str(keep)],
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True)
+                _running.append(self._process)
+            except OSError:
+                # No interpreter to start (a frozen build): a thread of this process.
+                self._thread = threading.Thread(target=self._run, args=(layout, mode, keep),
+                                                name="kuffert-backup")
+                self._thread.start()
+                _running.append(self._thread)
 
     def _run(self, layout: Layout, mode: int, keep: int) -> None:
         try:
@@ -152,22 +168,25 @@ class Finisher:
             self.problem = StoreError(msg(
                 "The day's backup could not be finished: {reason}. Nothing was lost; the "
                 "next change tries again.", reason=error.strerror or str(error)))
-        finally:
-            _running.discard(threading.current_thread())
 
     def wait(self) -> None:
-        thread = self._thread
-        if thread is not None:
-            thread.join()
+        if self._process is not None:
+            self._process.wait()
+        if self._thread is not None:
+            self._thread.join()
 
 
-_running: set[threading.Thread] = set()
+_running: list[subprocess.Popen[bytes] | threading.Thread] = []
 
 
 def settle() -> None:
-    """Wait for every backup this process is finishing (tests, and before a restore)."""
-    for thread in list(_running):
-        thread.join()
+    """Wait for every backup this process set finishing (tests, and before a restore)."""
+    while _running:
+        done = _running.pop()
+        if isinstance(done, threading.Thread):
+            done.join()
+        else:
+            done.wait()
 
 
 def finish_all(layout: Layout, mode: int, keep: int) -> list[Path]:
@@ -287,3 +306,15 @@ def prune(layout: Layout, keep: int) -> None:
         with contextlib.suppress(OSError):
             os.rename(old.path, trash)
             shutil.rmtree(trash, ignore_errors=True)
+
+
+if __name__ == "__main__":  # the process Finisher starts: MAIN_FILE MODE KEEP
+    # After the marks that follow the day's first one, and behind them for the processor:
+    # the backup is wanted today, not this millisecond.
+    with contextlib.suppress(OSError):
+        os.nice(10)
+    time.sleep(1.0)
+    try:
+        finish_all(Layout(Path(sys.argv[1])), int(sys.argv[2], 0), int(sys.argv[3]))
+    except (StoreError, OSError):
+        sys.exit(1)  # no backup today; ``kuffert check`` says so, and the next tries

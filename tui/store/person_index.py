@@ -53,10 +53,10 @@ def forget(main_table: Any, course_id: str) -> None:
         main_table.remove(doc_ids=[course_id])
 
 
-def courses_naming(main_table: Any, person_id: str, course_ids: Iterable[str]) -> list[str]:
-    """The courses whose files name the person; a course without an index record (not
-    written since the index began) is included, to be safe."""
-    docs = {doc.doc_id: doc for doc in main_table}
+def courses_naming(docs: dict[str, Any], person_id: str, course_ids: Iterable[str]) -> list[str]:
+    """The courses whose files name the person (``docs``: the index's stored documents by
+    course id); a course without an index record (not written since the index began) is
+    included, to be safe."""
     chosen = []
     for course_id in course_ids:
         doc = docs.get(course_id)

@@ -285,10 +285,13 @@ class Store:
                         lambda d: d.get("person_id") == person_id
                     )
             self.people.delete(person_id)
-            # Field-bundle conflicts and reviews may hold copies of the person's records.
-            from tui.store import conflicts
+            # Field-bundle conflicts and reviews may hold copies of the person's records
+            # (their module, and what it loads, only when there are any).
+            tables = self.db.main.storage.read() or {}
+            if tables.get("sync_conflicts") or tables.get("sync_reviews"):
+                from tui.store import conflicts
 
-            conflicts.forget_person(self, person_id)
+                conflicts.forget_person(self, person_id)
             erasures = self.db.main.table(ERASURES)
             if erasures.get(doc_id=person_id) is None:
                 erasures.insert(Document({"at": now(), "by": who()}, doc_id=person_id))
@@ -329,9 +332,10 @@ class Store:
         """The ids of the courses whose files name the person, from the main file's index
         (no course file is opened)."""
         with self.db.reading():
-            course_ids = [doc.doc_id for doc in self.db.main.table("courses")]
-            return person_index.courses_naming(self.db.main.table(person_index.TABLE),
-                                               person_id, course_ids)
+            # The stored dicts, not TinyDB's copies of 4,000 documents.
+            tables = self.db.main.storage.read() or {}
+            return person_index.courses_naming(tables.get(person_index.TABLE, {}), person_id,
+                                               list(tables.get("courses", {})))
 
     def erased_person_ids(self) -> set[str]:
         with self.db.reading():
