@@ -30,7 +30,7 @@ from tui.domain.courses import (
     attended_session_ids,
     effective_status,
 )
-from tui.domain.cover import course_days, day_cover, day_share
+from tui.domain.cover import costs_nothing, course_days, day_cover, day_share
 from tui.domain.expectation import expected
 from tui.domain.journals import GoalOutcome, GoalRating, Journal, JournalEntry, JournalGoal, Phase
 from tui.domain.people import Person, Qualification, Role
@@ -233,6 +233,8 @@ def enrolment_cover(enrolment: Enrolment, all_sessions: Sequence[Session],
     """Cover follows attendance day by day (``tui.domain.cover``); ``marks`` are the
     person's, by session."""
     share = day_share(enrolment, course_days(all_sessions))
+    if costs_nothing(enrolment, marks, share):
+        return EnrolmentCover(enrolment.id, [])
     days = []
     for index, session in enumerate(all_sessions):
         hours = day_cover(enrolment, session, marks.get(session.id), share)

@@ -19,6 +19,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import platformdirs
@@ -57,17 +58,18 @@ def resolve_path(cli_value: str | None) -> Path:
 
 @dataclass(frozen=True)
 class Layout:
+    # The paths below are worked out once: a national check asks for them 200,000 times.
     main: Path
 
-    @property
+    @cached_property
     def stem(self) -> str:
         return self.main.stem if self.main.suffix == ".json" else self.main.name
 
-    @property
+    @cached_property
     def folder(self) -> Path:
         return self.main.with_name(self.stem + ".d")
 
-    @property
+    @cached_property
     def people(self) -> Path:
         """The folder of the people registry's files."""
         return self.folder / "people"
@@ -83,19 +85,19 @@ class Layout:
         """Every file the registry may have, there or not."""
         return [self.people / f"{n:02x}.json" for n in range(PEOPLE_FILES)]
 
-    @property
+    @cached_property
     def legacy_people(self) -> Path:
         """Where schema 2 kept the whole registry, in one file."""
         return self.folder / "people.json"
 
-    @property
+    @cached_property
     def courses(self) -> Path:
         return self.folder / "courses"
 
     def course(self, course_id: str) -> Path:
         return self.courses / f"{course_id}.json"
 
-    @property
+    @cached_property
     def subfolders(self) -> tuple[Path, ...]:
         """The folders inside ``folder`` that hold data files."""
         return (self.courses, self.people)
@@ -109,15 +111,15 @@ class Layout:
             return []
         return [folder / n for n in sorted(names) if is_shard_name(n)]
 
-    @property
+    @cached_property
     def lock(self) -> Path:
         return self.main.with_name(self.stem + ".lock")
 
-    @property
+    @cached_property
     def commit(self) -> Path:
         return self.main.with_name(self.stem + ".commit")
 
-    @property
+    @cached_property
     def backups(self) -> Path:
         return self.main.with_name(self.stem + ".backups")
 

@@ -17,7 +17,7 @@ from tinydb.table import Document
 
 TABLE = "course_people"
 # Where a course file names a person.
-_PERSON_FIELDS = {
+FIELDS = {
     "enrolments": ("person_id",), "attendance": ("person_id",),
     "journals": ("person_id", "member_ids"), "ratings": ("person_id",),
     "transfer_notes": ("person_id",),
@@ -27,7 +27,7 @@ _PERSON_FIELDS = {
 def people_named(tables: dict[str, dict[str, dict[str, Any]]] | None) -> list[str]:
     """Everyone a course file's stored records name, from the raw documents."""
     found: set[str] = set()
-    for table, fields in _PERSON_FIELDS.items():
+    for table, fields in FIELDS.items():
         for doc in (tables or {}).get(table, {}).values():
             for name in fields:
                 value = doc.get(name) if isinstance(doc, dict) else None
