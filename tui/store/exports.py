@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.domain.attendance import name_key
 from tui.domain.courses import Course, EnrolmentStatus, Session
 from tui.domain.journals import GoalOutcome, Journal, JournalEntry, JournalGoal, Phase
 from tui.domain.parse import format_date, label_of
@@ -120,10 +121,15 @@ class _Names:
         return self.place(place.municipality_id)
 
 
+def _people_in_order(store: Store) -> list[Person]:
+    """Everyone, by name: the registry's files hold people in no order a reader knows."""
+    return sorted(store.people.all(), key=lambda p: (name_key(p.name), p.id))
+
+
 def people_table(store: Store, *, course_id: str | None = None,
                  progress: Progress | None = None) -> Table:
     names = _Names(store)
-    people = store.people.all()
+    people = _people_in_order(store)
     if course_id is not None:
         (course,) = _courses(store, course_id)
         enrolled = {e.person_id for e in store.enrolments(course.id).all()}
@@ -430,7 +436,7 @@ def records(store: Store, kind: str, *, course_id: str | None = None,
             progress: Progress | None = None) -> dict[str, list[Record]]:
     """The records behind an export, by table name, as the store holds them."""
     if kind == "people":
-        people: list[Person] = store.people.all()
+        people: list[Person] = _people_in_order(store)
         if course_id is not None:
             (course,) = _courses(store, course_id)
             enrolled = {e.person_id for e in store.enrolments(course.id).all()}
