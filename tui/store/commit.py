@@ -55,10 +55,13 @@ class Step:
 def prepare(writes: list[tuple[Path, bytes, int]], deletes: list[Path]) -> list[Step]:
     """Durable temp files for every write; nothing visible changes yet."""
     steps: list[Step] = []
+    # The digest is for a commit record, which a change of one file does without (a mark
+    # of a 4 MB course would hash it for nothing).
+    several = len(writes) + len(deletes) > 1
     try:
         for path, data, mode in writes:
             steps.append(Step(path, write_temp(path.parent, path.name, data, mode),
-                              hashlib.sha256(data).hexdigest()))
+                              hashlib.sha256(data).hexdigest() if several else ""))
     except BaseException:
         abandon(steps)
         raise

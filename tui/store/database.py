@@ -511,7 +511,7 @@ class Database:
         for f in self._open_files():
             if f.delete_on_commit:
                 deletes.append(f.storage.path)
-            elif (data := f.storage.encoded()) is not None:
+            elif (data := f.storage.encoded(f.changes())) is not None:
                 writes.append((f.storage.path, data, file_mode(f.storage.path, mode)))
             else:
                 continue

@@ -32,22 +32,37 @@ FIRST_TABLE = "figures"
 FIRST_TABLE_START = b'{\n"' + FIRST_TABLE.encode() + b'":{\n '
 
 
-def encode_tables(tables: Tables) -> bytes:
+Lines = dict[str, dict[str, bytes]]
+
+
+def encode_tables(tables: Tables, lines: Lines | None = None,
+                  changed: dict[str, Any] | None = None) -> tuple[bytes, Lines]:
+    """The file's bytes, and each record's line (to give back as ``lines`` next time,
+    with the records ``changed`` since: only those are encoded again)."""
     # One record a line, so that a person repairing a file by hand sees where a record
     # starts. orjson encodes a 400 x 40 course (16,000 marks) in 8 ms where the standard
-    # library took 66 ms, and that encoding is part of every mark.
+    # library took 66 ms, and that encoding is part of every mark; a mark re-encodes
+    # only its own record (3 ms less again).
     parts = [b"{"]
     if FIRST_TABLE in tables:
         tables = {FIRST_TABLE: tables[FIRST_TABLE],
                   **{k: v for k, v in tables.items() if k != FIRST_TABLE}}
+    made: Lines = {}
     for t_index, (name, docs) in enumerate(tables.items()):
         parts.append((b"," if t_index else b"") + b"\n" + _dumps(name) + b":{")
-        for d_index, (doc_id, doc) in enumerate(docs.items()):
-            line = _dumps(doc_id) + b":" + _dumps(doc)
-            parts.append((b"," if d_index else b"") + b"\n " + line)
+        known = (lines or {}).get(name, {})
+        stale = (changed or {}).get(name, {})
+        table_lines = made[name] = {}
+        for doc_id, doc in docs.items():
+            line = None if doc_id in stale else known.get(doc_id)
+            if line is None:
+                line = _dumps(doc_id) + b":" + _dumps(doc)
+            table_lines[doc_id] = line
+        if table_lines:
+            parts.append(b"\n " + b",\n ".join(table_lines.values()))
         parts.append(b"\n}")
     parts.append(b"\n}\n")
-    return b"".join(parts)
+    return b"".join(parts), made
 
 
 def _dumps(value: Any) -> bytes:
@@ -138,6 +153,9 @@ class JSONFile(Storage):
         self.dirty = False
         # Writes in this transaction (see _File.changes).
         self.writes = 0
+        # Each record's encoded line as the file last written holds it (see encoded).
+        self._lines: Lines | None = None
+        self._pending_lines: Lines | None = None
 
     def read(self, keep: bool = True) -> Tables | None:
         """The file's tables, from the cache while the file is unchanged. ``keep=False``
@@ -168,7 +186,7 @@ class JSONFile(Storage):
                 raise OutOfMemory(self.path) from None
             if not keep:
                 return data
-            self._data = data
+            self._data, self._lines = data, None
             self._identity = (st.st_ino, st.st_size, st.st_mtime_ns)
             return self._data
         self._identity, self._data = None, None
@@ -181,21 +199,27 @@ class JSONFile(Storage):
         self.dirty = True
         self.writes += 1
 
-    def encoded(self) -> bytes | None:
-        """The buffered change, ready to commit; None when there is none."""
+    def encoded(self, changes: dict[str, Any] | None = None) -> bytes | None:
+        """The buffered change, ready to commit; None when there is none. ``changes``:
+        the records changed since the last encoding, when every change is known (see
+        ``_File.changes``); then the others' lines are reused."""
         if not self.dirty or self._data is None:
             return None
-        return encode_tables(self._data)
+        lines = self._lines if changes is not None else None
+        data, self._pending_lines = encode_tables(self._data, lines, changes)
+        return data
 
     def committed(self) -> None:
         self._identity = file_identity(self.path)
         self.dirty = False
         self.writes = 0
+        self._lines, self._pending_lines = self._pending_lines, None
 
     def discard(self) -> None:
         """Forget buffered and cached data: TinyDB edits the cached dicts in place."""
         self._data, self._identity, self.dirty = None, None, False
         self.writes = 0
+        self._lines = self._pending_lines = None
 
     def close(self) -> None:
         pass
