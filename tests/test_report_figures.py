@@ -226,13 +226,32 @@ def test_a_course_without_figures_is_counted_from_its_records(tmp_path: Path) ->
     assert report_from_store(store) == slow_report(store)
 
 
-def test_the_day_chart_comes_from_the_figures_too(demo_store: Store) -> None:
-    shown = report_with_days(demo_store)
-    assert shown.report == slow_report(demo_store)
-    # Day n of every course: its attendance is the sum of those days' figures.
-    for day in shown.days:
-        assert day.attended == sum(shown.report.attendance_by_session[s].part
-                                   for s in day.sessions)
+def slow_days(store: Store, report: Report) -> list[tuple[int, list[str], int, int]]:
+    """Day n of every course, from each course's sessions: its days set held, in date
+    order, numbered; each with the report's attendance on it (as the reports screen
+    counted them)."""
+    days: dict[int, tuple[list[str], list[int]]] = {}
+    for course_id in report.courses:
+        held = sorted((s for s in store.sessions(course_id).all()
+                       if s.status is SessionStatus.HELD),
+                      key=lambda s: (s.date, s.start or dt.time.min, s.id))
+        for number, session in enumerate(held, start=1):
+            ratio = report.attendance_by_session.get(session.id)
+            if ratio is not None:
+                ids, sums = days.setdefault(number, ([], [0, 0]))
+                ids.append(session.id)
+                sums[0] += ratio.part
+                sums[1] += ratio.whole
+    return [(n, days[n][0], *days[n][1]) for n in sorted(days)]
+
+
+@pytest.mark.parametrize("period", [None, (D(2021, 9, 1), None)])
+def test_the_day_chart_comes_from_the_figures_too(demo_store: Store, period) -> None:
+    shown = report_with_days(demo_store, period=period)
+    assert shown.report == slow_report(demo_store, period=period)
+    assert [(d.number, d.sessions, d.attended, d.expected) for d in shown.days] == \
+        slow_days(demo_store, shown.report)
+    assert shown.days  # the demo has held days
     for course in demo_store.courses.all():
         for session in demo_store.sessions(course.id).all():
             assert shown.session_courses[session.id] == course.id
