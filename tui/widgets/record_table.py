@@ -206,3 +206,14 @@ class RecordTable(DataTable[str | Text]):
         # Text, not str: a name like "Hold [A]" is data, not console markup. And stored
         # text, so no escape sequence in it may reach the terminal.
         return Text(clip(printable(cell), width, spec.clip))
+
+
+class ListTable(RecordTable, inherit_bindings=False):
+    """A RecordTable whose enter belongs to the screen (opening the record under the
+    cursor): shown in its footer, and done in turn after the keys typed before it. A
+    priority binding would be done when the key arrives, before moves still queued."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(b for b in DataTable.BINDINGS if isinstance(b, Binding) and b.key != "enter"),
+        *RecordTable.BINDINGS,
+    ]

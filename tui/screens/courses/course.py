@@ -12,11 +12,11 @@ that changed repaint.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -32,6 +32,7 @@ from tui.screens.base import KuffertScreen, error_text, in_thread
 from tui.screens.courses import participants, session_forms
 from tui.screens.courses.course_form import course_form, status_form
 from tui.screens.courses.tabs import OverviewPane, ParticipantsPane, SessionsPane
+from tui.screens.courses.typeahead import TypeAhead, open_dialog
 from tui.store.errors import StoreError
 from tui.views.course import CourseData, load_course, reread_course
 from tui.widgets.form import Field, FormScreen
@@ -50,6 +51,9 @@ ACTION_TAB = {
     "cover_hours": "participants", "remove_participant": "participants",
     "edit_course": "overview", "course_status": "overview",
 }
+# The tabs whose footer has room for these keys; elsewhere they work unshown.
+SHOWN_ON = {"journals": ("overview", "participants"), "calendar": ("overview",),
+            "summary": ("overview",)}
 
 
 def _path(text: str) -> Parsed[Path]:
@@ -62,8 +66,10 @@ def _path(text: str) -> Parsed[Path]:
 
 class CourseScreen(KuffertScreen[None]):
     # The footer lists these in this order: the tab's own keys come first. At 80
-    # columns the footer holds a tab's keys and the ways to the grid and the journals;
-    # the rest are in ? (help), and the postpone keys show only on a day they fit.
+    # columns the footer holds a tab's keys, the way to the grid and ? (help), which
+    # lists the rest; the postpone keys show only on a day they fit. Quitting and the
+    # palette work here as everywhere, without a place in this footer: escape is the
+    # way out of a course.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "add_session", N_("New day"), id="sessions.add"),
         Binding("e", "edit_session", N_("Edit"), id="sessions.edit"),
@@ -80,13 +86,21 @@ class CourseScreen(KuffertScreen[None]):
         Binding("e", "edit_course", N_("Edit"), id="course.edit"),
         Binding("t", "course_status", N_("Status"), id="course.status"),
         Binding("a", "attendance", N_("Attendance"), id="course.attendance"),
+        # Shown where there is room for them; the twins with a parameter work on the
+        # other tabs, unshown. One id each, so a remapped key moves both.
         Binding("j", "journals", N_("Journals"), id="course.journals"),
-        Binding("c", "calendar", N_("Calendar"), id="course.calendar", show=False),
-        Binding("u", "summary", N_("Summary"), id="course.summary", show=False),
+        Binding("j", "journals(1)", N_("Journals"), id="course.journals", show=False),
+        Binding("c", "calendar", N_("Calendar"), id="course.calendar"),
+        Binding("c", "calendar(1)", N_("Calendar"), id="course.calendar", show=False),
+        Binding("u", "summary", N_("Summary"), id="course.summary"),
+        Binding("u", "summary(1)", N_("Summary"), id="course.summary", show=False),
         Binding("right_square_bracket", "next_tab(1)", N_("Tab"), id="course.next_tab"),
         Binding("left_square_bracket", "next_tab(-1)", N_("Previous tab"),
                 id="course.previous_tab", show=False),
         Binding("escape", "close", N_("Back"), id="course.close", show=False),
+        Binding("q", "app.quit", N_("Quit"), id="quit", show=False),
+        Binding("ctrl+p", "app.command_palette", N_("Find"), id="command_palette",
+                show=False, priority=True),
     ]
 
     def __init__(self, store: Store | None, course_id: str, tab: str | None = None) -> None:
@@ -97,6 +111,9 @@ class CourseScreen(KuffertScreen[None]):
         self.first_tab = tab if tab in TABS else "overview"
         self.data: CourseData | None = None
         self._select: str | None = None
+        self.typeahead = TypeAhead(self)
+        # Keys typed before the course is read wait for it.
+        self.typeahead.hold(lambda: self.data is not None)
 
     def watched(self) -> frozenset[str]:
         return frozenset({live.MAIN, live.course(self.course_id), live.PEOPLE})
@@ -153,6 +170,8 @@ class CourseScreen(KuffertScreen[None]):
             return
         before, self.data = self.data, data
         select, self._select = self._select, None
+        if before is None:
+            self.call_after_refresh(self.typeahead.check)
         c = data.course
         if before is None or (before.course.name, before.course.status) != (c.name, c.status):
             self.query_one("#course-title", Static).update(
@@ -214,6 +233,9 @@ class CourseScreen(KuffertScreen[None]):
         self._focus_tab()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in SHOWN_ON and self.is_mounted:
+            # The shown binding on its tabs, the unshown twin (with a parameter) elsewhere.
+            return (self.active_tab in SHOWN_ON[action]) != bool(parameters)
         tab = ACTION_TAB.get(action)
         # Until the course is read (the screen may not even be mounted yet), only the
         # keys that need no data are offered.
@@ -240,10 +262,22 @@ class CourseScreen(KuffertScreen[None]):
     def action_close(self) -> None:
         self.dismiss()
 
+    def on_key(self, event: events.Key) -> None:
+        self.typeahead.take(event)
+
+    def on_screen_suspend(self) -> None:
+        self.typeahead.check(tries=1)  # a form opening over the course
+
+    def dialog(self, flow: Callable[[], Awaitable[object]]) -> None:
+        """Run a flow that asks with a form or a question (see ``open_dialog``)."""
+        open_dialog(self, self.typeahead, flow)
+
     # -- the course ---------------------------------------------------------------------
 
-    @work(group="dialog")
-    async def action_edit_course(self) -> None:
+    def action_edit_course(self) -> None:
+        self.dialog(self._edit_course)
+
+    async def _edit_course(self) -> None:
         if (data := self.data) is None:
             return
         if data.programme is None:
@@ -258,8 +292,10 @@ class CourseScreen(KuffertScreen[None]):
         if await self.app.push_screen_wait(form) is not None:
             self._course_saved(form.saved)
 
-    @work(group="dialog")
-    async def action_course_status(self) -> None:
+    def action_course_status(self) -> None:
+        self.dialog(self._course_status)
+
+    async def _course_status(self) -> None:
         if (data := self.data) is None:
             return
         form = status_form(data.course, self.store)
@@ -278,7 +314,7 @@ class CourseScreen(KuffertScreen[None]):
     def action_attendance(self) -> None:
         self.host.open_attendance(self.course_id)
 
-    def action_journals(self) -> None:
+    def action_journals(self, _twin: int = 0) -> None:
         try:
             self.host.open_journals(self.course_id)
         except (ImportError, AttributeError):
@@ -300,8 +336,10 @@ class CourseScreen(KuffertScreen[None]):
             return
         self.notify(done.format(path=path), timeout=10, markup=False)
 
-    @work(group="dialog")
-    async def action_calendar(self) -> None:
+    def action_calendar(self, _twin: int = 0) -> None:
+        self.dialog(self._calendar)
+
+    async def _calendar(self) -> None:
         store, cid = self.store, self.course_id
 
         def write(path: Path) -> None:
@@ -313,8 +351,10 @@ class CourseScreen(KuffertScreen[None]):
         await self._save_file(_("Save the course's days as a calendar file (.ics)"),
                               f"~/kuffert-{cid}.ics", write, _("Calendar saved in {path}"))
 
-    @work(group="dialog")
-    async def action_summary(self) -> None:
+    def action_summary(self, _twin: int = 0) -> None:
+        self.dialog(self._summary)
+
+    async def _summary(self) -> None:
         store, cid = self.store, self.course_id
 
         def write(path: Path) -> None:
@@ -325,61 +365,48 @@ class CourseScreen(KuffertScreen[None]):
         await self._save_file(_("Save the course's summary for funders (Markdown)"),
                               f"~/kuffert-resume-{cid}.md", write, _("Summary saved in {path}"))
 
-    # -- days (session_forms.py) and participants (participants.py) -----------------------------
+    # -- days (session_forms.py) and participants (participants.py) -------------------
 
-    @work(group="dialog")
-    async def action_add_session(self) -> None:
-        await session_forms.add_session(self)
+    def action_add_session(self) -> None:
+        self.dialog(lambda: session_forms.add_session(self))
 
-    @work(group="dialog")
-    async def action_edit_session(self) -> None:
+    def action_edit_session(self) -> None:
         if (session := self.query_one(SessionsPane).selected()) is not None:
-            await session_forms.edit_session(self, session)
+            self.dialog(lambda: session_forms.edit_session(self, session))
 
-    @work(group="dialog")
-    async def action_delete_session(self) -> None:
+    def action_delete_session(self) -> None:
         if (session := self.query_one(SessionsPane).selected()) is not None:
-            await session_forms.delete_session(self, session)
+            self.dialog(lambda: session_forms.delete_session(self, session))
 
-    @work(group="dialog")
-    async def action_mark_held(self) -> None:
-        await session_forms.mark_days_held(self)
+    def action_mark_held(self) -> None:
+        self.dialog(lambda: session_forms.mark_days_held(self))
 
-    @work(group="dialog")
-    async def action_generate(self) -> None:
-        await session_forms.generate_sessions(self)
+    def action_generate(self) -> None:
+        self.dialog(lambda: session_forms.generate_sessions(self))
 
-    @work(group="dialog")
-    async def action_postpone(self) -> None:
+    def action_postpone(self) -> None:
         if (session := self.query_one(SessionsPane).selected()) is not None:
-            await session_forms.postpone_session(self, session, redate=False)
+            self.dialog(lambda: session_forms.postpone_session(self, session, redate=False))
 
-    @work(group="dialog")
-    async def action_redate(self) -> None:
+    def action_redate(self) -> None:
         if (session := self.query_one(SessionsPane).selected()) is not None:
-            await session_forms.postpone_session(self, session, redate=True)
+            self.dialog(lambda: session_forms.postpone_session(self, session, redate=True))
 
-    @work(group="dialog")
-    async def action_practice(self) -> None:
+    def action_practice(self) -> None:
         if (period := self.query_one(SessionsPane).selected_period()) is not None:
-            await session_forms.edit_practice(self, *period)
+            self.dialog(lambda: session_forms.edit_practice(self, *period))
 
     def action_add_participants(self) -> None:
-        # Not in a worker: the picker is pushed at once, so that names typed right
-        # after "n" (one packet over SSH) are for it, not for this screen's keys.
-        participants.add_participants(self)
+        self.dialog(lambda: participants.add_participants(self))
 
-    @work(group="dialog")
-    async def action_enrolment_status(self) -> None:
+    def action_enrolment_status(self) -> None:
         if (enrolment := self.query_one(ParticipantsPane).selected()) is not None:
-            await participants.change_status(self, enrolment)
+            self.dialog(lambda: participants.change_status(self, enrolment))
 
-    @work(group="dialog")
-    async def action_cover_hours(self) -> None:
+    def action_cover_hours(self) -> None:
         if (enrolment := self.query_one(ParticipantsPane).selected()) is not None:
-            await participants.edit_cover_hours(self, enrolment)
+            self.dialog(lambda: participants.edit_cover_hours(self, enrolment))
 
-    @work(group="dialog")
-    async def action_remove_participant(self) -> None:
+    def action_remove_participant(self) -> None:
         if (enrolment := self.query_one(ParticipantsPane).selected()) is not None:
-            await participants.remove(self, enrolment)
+            self.dialog(lambda: participants.remove(self, enrolment))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -30,12 +30,13 @@ from tui.screens.courses.course_form import (
     course_form,
     programme_form,
 )
+from tui.screens.courses.typeahead import TypeAhead, open_dialog
 from tui.store.errors import StoreError
 from tui.views.courses import CourseList, Filters, place_label, programme_short, read_course_list
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import Field, FormScreen
 from tui.widgets.keys import translate_bindings
-from tui.widgets.record_table import Column, RecordTable
+from tui.widgets.record_table import Column, ListTable, RecordTable
 
 COLUMNS = (
     Column(N_("Name"), clip="middle"), Column(N_("Programme"), 10), Column(N_("Status"), 10),
@@ -67,17 +68,21 @@ def filter_form(data: CourseList, current: Filters) -> FormScreen:
 
 class CoursesScreen(KuffertScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        # A priority key: the table's own enter would hide it from the footer.
-        Binding("enter", "open", N_("Open"), id="courses.open", priority=True),
+        # Not a priority key: enter opens the course under the cursor after the moves
+        # typed before it, however fast they came.
+        Binding("enter", "open", N_("Open"), id="courses.open"),
         Binding("n", "new", N_("New"), id="courses.new"),
         Binding("e", "edit", N_("Edit"), id="courses.edit"),
         Binding("y", "copy", N_("Copy"), id="courses.copy"),
         Binding("delete,D", "delete", N_("Delete"), id="courses.delete"),
         Binding("f", "filter", N_("Filter"), id="courses.filter"),
-        # The search field's placeholder names its key; the footer has no room for it.
-        Binding("slash", "search", N_("Search"), id="courses.search", show=False),
-        Binding("escape", "leave_search", N_("To the list"), id="courses.leave_search",
-                show=False),
+        # Priority keys that move the focus, so that the keys after them in one packet
+        # go where they moved it: "/nuuk" into the search, not "n" for a new course.
+        # The search field's placeholder names "/"; the footer has no room for it.
+        Binding("slash", "search", N_("Search"), id="courses.search", show=False,
+                priority=True),
+        Binding("escape,enter,down", "leave_search", N_("To the list"),
+                id="courses.leave_search", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -85,7 +90,11 @@ class CoursesScreen(KuffertScreen[None]):
         translate_bindings(self)
         self.data = CourseList()
         self.filters = Filters()
+        self.loaded = False
         self._select_after_load: str | None = None
+        self.typeahead = TypeAhead(self)
+        # Keys typed before the list is read wait for it.
+        self.typeahead.hold(lambda: self.loaded)
 
     def watched(self) -> frozenset[str]:
         # Courses, their day summaries, programmes and places: all in the main file.
@@ -97,7 +106,7 @@ class CoursesScreen(KuffertScreen[None]):
             yield Static("", id="courses-filters", classes="quiet")
             yield Input(placeholder=_("Search: name, venue or place (press /)"),
                         id="courses-search", compact=True)
-            yield RecordTable(COLUMNS, id="course-list", page=PAGE)
+            yield ListTable(COLUMNS, id="course-list", page=PAGE)
             yield Static("", id="courses-empty", classes="message")
         yield Footer(show_command_palette=False, compact=True)
 
@@ -118,11 +127,12 @@ class CoursesScreen(KuffertScreen[None]):
         self.run_store(lambda: read_course_list(store), self._show, group="course-list")
 
     def _show(self, data: CourseList) -> None:
-        self.data = data
+        self.data, self.loaded = data, True
         self._fill()
         wanted, self._select_after_load = self._select_after_load, None
         if wanted is not None:
             self.select(wanted)
+        self.typeahead.check()
 
     def _fill(self) -> None:
         self.filters = Filters(**{**self.filters.__dict__, "text": self._search().value})
@@ -199,32 +209,48 @@ class CoursesScreen(KuffertScreen[None]):
         self.set_focus(self._table())
 
     def on_key(self, event: events.Key) -> None:
-        # Down from the search field goes on into the list it filtered.
-        if event.key == "down" and self.focused is self._search():
-            self.set_focus(self._table())
-            event.stop()
+        self.typeahead.take(event)
+
+    def on_screen_suspend(self) -> None:
+        self.typeahead.check(tries=1)  # a form opening over the list
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.is_mounted:
             return action not in ("edit", "delete", "leave_search")
         if action in ("edit", "delete", "copy"):
-            return self.selected() is not None
+            return not self.loaded or self.selected() is not None
         if action == "leave_search":
             return self.focused is self._search()
+        if action == "search":
+            return self.focused is not self._search()
         return True
 
     # -- actions ------------------------------------------------------------------------
 
     def action_open(self) -> None:
-        if self.focused is self._search():
-            self.set_focus(self._table())
-            return
         course = self.selected()
         if course is not None:
             self.host.open_course(course.id)
 
-    @work(group="dialog")
-    async def action_filter(self) -> None:
+    def action_filter(self) -> None:
+        open_dialog(self, self.typeahead, self._filter)
+
+    def action_new(self) -> None:
+        open_dialog(self, self.typeahead, self._new)
+
+    def action_edit(self) -> None:
+        if (course := self.selected()) is not None:
+            open_dialog(self, self.typeahead, lambda: self._edit(course))
+
+    def action_copy(self) -> None:
+        if (course := self.selected()) is not None:
+            open_dialog(self, self.typeahead, lambda: self._copy(course))
+
+    def action_delete(self) -> None:
+        if (course := self.selected()) is not None:
+            open_dialog(self, self.typeahead, lambda: self._delete(course))
+
+    async def _filter(self) -> None:
         values = await self.app.push_screen_wait(filter_form(self.data, self.filters))
         if values is None:
             return
@@ -235,8 +261,7 @@ class CoursesScreen(KuffertScreen[None]):
         return self.data.programme(course.programme_id) or Programme(
             id=course.programme_id, name=course.programme_id)
 
-    @work(group="dialog")
-    async def action_new(self) -> None:
+    async def _new(self) -> None:
         programmes = list(self.data.programmes)
         if not programmes:
             self.notify(_("Create a programme first (section 4); a course belongs to one."),
@@ -261,11 +286,7 @@ class CoursesScreen(KuffertScreen[None]):
         assert isinstance(saved, Course)
         self._after_write(saved.id, _("Course created: {name}").format(name=saved.name))
 
-    @work(group="dialog")
-    async def action_edit(self) -> None:
-        course = self.selected()
-        if course is None:
-            return
+    async def _edit(self, course: Course) -> None:
         row = self.data.row(course.id)
         form = course_form(self._programme(course), self.data.places, course,
                            store=self.store, session_count=row.days if row else None)
@@ -273,11 +294,7 @@ class CoursesScreen(KuffertScreen[None]):
             return
         self._after_write(course.id, _("Saved."))
 
-    @work(group="dialog")
-    async def action_copy(self) -> None:
-        course = self.selected()
-        if course is None:
-            return
+    async def _copy(self, course: Course) -> None:
         values = await self.app.push_screen_wait(copy_form(course))
         if values is None:
             return
@@ -290,11 +307,7 @@ class CoursesScreen(KuffertScreen[None]):
             return
         self._after_write(copy.id, _("Course copied: {name}").format(name=copy.name))
 
-    @work(group="dialog")
-    async def action_delete(self) -> None:
-        course = self.selected()
-        if course is None:
-            return
+    async def _delete(self, course: Course) -> None:
         row = self.data.row(course.id)
         days = row.days if row else 0
         question = ngettext(

@@ -96,19 +96,15 @@ def enrol_form(course: Course, count: int, hours: float | None,
     return FormScreen(title, fields)
 
 
-def add_participants(screen: CourseScreen) -> None:
-    """The picker, pushed at once (see ``EnrolScreen``); what follows runs in a worker."""
+async def add_participants(screen: CourseScreen) -> None:
     data = screen.data
     if data is None:
         return
     picker = EnrolScreen(_("Enrol people in {course}").format(course=data.course.name),
                          leave_out={e.person_id for e in data.enrolments})
-
-    def picked(chosen: list[str] | None) -> None:
-        if chosen and picker.registry is not None:
-            screen.run_worker(_enrol(screen, picker.registry, chosen), group="dialog")
-
-    screen.app.push_screen(picker, picked)
+    chosen = await screen.app.push_screen_wait(picker)
+    if chosen and picker.registry is not None:
+        await _enrol(screen, picker.registry, chosen)
 
 
 async def _enrol(screen: CourseScreen, registry: Registry, chosen: list[str]) -> None:

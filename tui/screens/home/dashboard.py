@@ -21,7 +21,7 @@ from tui.screens import live
 from tui.screens.base import KuffertScreen
 from tui.views.overview import Overview, Targets, progress_text, read_overview, read_targets
 from tui.widgets.keys import key_for, translate_bindings
-from tui.widgets.record_table import Column, RecordTable
+from tui.widgets.record_table import Column, ListTable, RecordTable
 
 PROGRAMME_COLUMNS = (
     Column(N_("Name"), clip="middle"), Column(N_("Period"), 23), Column(N_("Courses"), 6),
@@ -44,8 +44,9 @@ FIRST = 60
 class DashboardScreen(KuffertScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "load_demo", N_("Load demo"), id="load_demo"),
-        # A priority key: the table's own enter would hide it from the footer.
-        Binding("enter", "open", N_("Open"), id="dashboard.open", priority=True),
+        # Not a priority key: enter opens what is under the cursor after the moves typed
+        # before it. The tables leave enter to the screen, so the footer shows it.
+        Binding("enter", "open", N_("Open"), id="dashboard.open"),
         Binding("a", "attendance", N_("Attendance"), id="dashboard.attendance"),
         Binding("c", "conflicts", N_("Conflicts"), id="dashboard.conflicts"),
     ]
@@ -73,16 +74,16 @@ class DashboardScreen(KuffertScreen[None]):
         yield Header(icon="")
         with Vertical(id="overview"):
             yield Label(_("Programmes"), id="programmes-title", classes="section-title")
-            yield RecordTable(PROGRAMME_COLUMNS, id="programmes")
+            yield ListTable(PROGRAMME_COLUMNS, id="programmes")
             # Days waiting for a new date need someone to act, so they come before the
             # course list, which takes the rest of the screen.
             yield Label(_("Postponed sessions waiting for a new date"), id="postponed-title",
                         classes="section-title")
-            yield RecordTable(POSTPONED_COLUMNS, id="postponed")
+            yield ListTable(POSTPONED_COLUMNS, id="postponed")
             yield Static(_("No postponed session is waiting for a new date."),
                          id="no-postponed", classes="quiet")
             yield Label(_("Courses"), id="courses-title", classes="section-title")
-            yield RecordTable(COURSE_COLUMNS, id="courses", page=FIRST)
+            yield ListTable(COURSE_COLUMNS, id="courses", page=FIRST)
             # Field bundles: where the data is, and conflicts waiting for a person.
             yield Static("", id="sync-status", markup=False)
             yield Static("", id="sections-hint", classes="quiet", markup=False)
