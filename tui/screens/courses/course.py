@@ -32,7 +32,7 @@ from tui.screens.base import KuffertScreen, error_text, in_thread
 from tui.screens.courses import participants, session_forms
 from tui.screens.courses.course_form import course_form, status_form
 from tui.screens.courses.tabs import OverviewPane, ParticipantsPane, SessionsPane
-from tui.screens.courses.typeahead import TypeAhead, open_dialog
+from tui.screens.courses.typeahead import TypeAhead, in_turn, open_dialog
 from tui.store.errors import StoreError
 from tui.views.course import CourseData, load_course, reread_course
 from tui.widgets.form import Field, FormScreen
@@ -65,6 +65,8 @@ def _path(text: str) -> Parsed[Path]:
 
 
 class CourseScreen(KuffertScreen[None]):
+    # The tab's table takes the focus when the course is read (see TypeAhead).
+    AUTO_FOCUS = ""
     # The footer lists these in this order: the tab's own keys come first. At 80
     # columns the footer holds a tab's keys, the way to the grid and ? (help), which
     # lists the rest; the postpone keys show only on a day they fit. Quitting and the
@@ -94,9 +96,12 @@ class CourseScreen(KuffertScreen[None]):
         Binding("c", "calendar(1)", N_("Calendar"), id="course.calendar", show=False),
         Binding("u", "summary", N_("Summary"), id="course.summary"),
         Binding("u", "summary(1)", N_("Summary"), id="course.summary", show=False),
-        Binding("right_square_bracket", "next_tab(1)", N_("Tab"), id="course.next_tab"),
+        # Priority keys: the tab and its table's focus change when the key arrives, so
+        # the keys after it in one packet are for the new tab.
+        Binding("right_square_bracket", "next_tab(1)", N_("Tab"), id="course.next_tab",
+                priority=True),
         Binding("left_square_bracket", "next_tab(-1)", N_("Previous tab"),
-                id="course.previous_tab", show=False),
+                id="course.previous_tab", show=False, priority=True),
         Binding("escape", "close", N_("Back"), id="course.close", show=False),
         Binding("q", "app.quit", N_("Quit"), id="quit", show=False),
         Binding("ctrl+p", "app.command_palette", N_("Find"), id="command_palette",
@@ -216,7 +221,7 @@ class CourseScreen(KuffertScreen[None]):
     def _focus_tab(self) -> None:
         target: dict[str, str] = {"overview": "#overview-pane", "sessions": "#sessions-table",
                                   "participants": "#participants-table"}
-        self.set_focus(self.query_one(target[self.active_tab], Widget))
+        self.typeahead.focus(self.query_one(target[self.active_tab], Widget))
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
@@ -227,6 +232,9 @@ class CourseScreen(KuffertScreen[None]):
             self.call_after_refresh(self._focus_tab)
 
     def action_next_tab(self, step: int) -> None:
+        # Before the course is read the key waits with the others, in turn.
+        if self.typeahead.keep("right_square_bracket" if step > 0 else "left_square_bracket"):
+            return
         tabs = self.query_one(TabbedContent)
         tabs.active = TABS[(TABS.index(self.active_tab) + step) % len(TABS)]
         # At once, not after the refresh: keys typed right after "]" are for the new tab.
@@ -262,11 +270,23 @@ class CourseScreen(KuffertScreen[None]):
     def action_close(self) -> None:
         self.dismiss()
 
-    def on_key(self, event: events.Key) -> None:
-        self.typeahead.take(event)
+    async def on_key(self, event: events.Key) -> None:
+        await in_turn(self, self.typeahead, event)
 
     def on_screen_suspend(self) -> None:
         self.typeahead.check(tries=1)  # a form opening over the course
+
+    # Tab moves the focus when the key arrives (the app's priority key): while keys
+    # wait, it waits with them.
+    def focus_next(self, selector: str | type[Widget] = "*") -> Widget | None:
+        if self.typeahead.keep("tab"):
+            return self.focused
+        return super().focus_next(selector)
+
+    def focus_previous(self, selector: str | type[Widget] = "*") -> Widget | None:
+        if self.typeahead.keep("shift+tab"):
+            return self.focused
+        return super().focus_previous(selector)
 
     def dialog(self, flow: Callable[[], Awaitable[object]]) -> None:
         """Run a flow that asks with a form or a question (see ``open_dialog``)."""

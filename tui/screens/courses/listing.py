@@ -14,6 +14,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.content import Content
 from textual.widgets import Footer, Header, Input, Static
 
@@ -30,7 +31,7 @@ from tui.screens.courses.course_form import (
     course_form,
     programme_form,
 )
-from tui.screens.courses.typeahead import TypeAhead, open_dialog
+from tui.screens.courses.typeahead import TypeAhead, in_turn, open_dialog
 from tui.store.errors import StoreError
 from tui.views.courses import CourseList, Filters, place_label, programme_short, read_course_list
 from tui.widgets.confirm import ConfirmScreen
@@ -67,6 +68,8 @@ def filter_form(data: CourseList, current: Filters) -> FormScreen:
 
 
 class CoursesScreen(KuffertScreen[None]):
+    # The list takes the focus when it is read (see TypeAhead), not Textual's first pick.
+    AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
         # Not a priority key: enter opens the course under the cursor after the moves
         # typed before it, however fast they came.
@@ -112,7 +115,7 @@ class CoursesScreen(KuffertScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#courses-empty").display = False
-        self.set_focus(self.query_one("#course-list"))
+        self.typeahead.focus(self._table())
         self._show_filters()
         self.reload()
 
@@ -203,16 +206,29 @@ class CoursesScreen(KuffertScreen[None]):
     # Focus moves at once, not on the next idle (as widget.focus() does): over a slow
     # link "/nuuk" arrives in one packet, and the "n" must land in the search field.
     def action_search(self) -> None:
-        self.set_focus(self._search())
+        if not self.typeahead.keep("slash", "/"):
+            self.set_focus(self._search())
 
     def action_leave_search(self) -> None:
         self.set_focus(self._table())
 
-    def on_key(self, event: events.Key) -> None:
-        self.typeahead.take(event)
+    async def on_key(self, event: events.Key) -> None:
+        await in_turn(self, self.typeahead, event)
 
     def on_screen_suspend(self) -> None:
         self.typeahead.check(tries=1)  # a form opening over the list
+
+    # Tab moves the focus when the key arrives (the app's priority key): while keys
+    # wait, it waits with them.
+    def focus_next(self, selector: str | type[Widget] = "*") -> Widget | None:
+        if self.typeahead.keep("tab"):
+            return self.focused
+        return super().focus_next(selector)
+
+    def focus_previous(self, selector: str | type[Widget] = "*") -> Widget | None:
+        if self.typeahead.keep("shift+tab"):
+            return self.focused
+        return super().focus_previous(selector)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.is_mounted:

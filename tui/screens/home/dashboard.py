@@ -57,6 +57,7 @@ class DashboardScreen(KuffertScreen[None]):
         self.overview: Overview | None = None
         self.targets = Targets()
         self._loading_demo = False
+        self._reads = 0  # a read of the rest of the list is dropped once a newer one began
 
     @property
     def trained(self) -> Mapping[str, int]:
@@ -118,6 +119,7 @@ class DashboardScreen(KuffertScreen[None]):
             self._read_targets()
 
     def _read(self, first: int | None = FIRST) -> None:
+        self._reads += 1
         store = self.store
         self.mark_read(live.MAIN, live.PEOPLE, *(
             live.course(cid) for cid in (self.overview.course_files if self.overview else ())))
@@ -148,10 +150,16 @@ class DashboardScreen(KuffertScreen[None]):
                     self.set_focus(self.query_one("#courses", RecordTable))
             self.refresh_bindings()
         if not overview.complete:
-            # The rest of the courses, now that the first screenful shows.
-            store = self.store
-            self.run_store(lambda: read_overview(store), self._show,
-                           failed=self._show_problem, group="overview")
+            # The rest of the courses, now that the first screenful shows. In a group of
+            # its own: this read's worker is still delivering, and must not be cancelled.
+            store, reads = self.store, self._reads
+
+            def rest(overview: Overview) -> None:
+                if reads == self._reads:
+                    self._show(overview)
+
+            self.run_store(lambda: read_overview(store), rest, failed=self._show_problem,
+                           group="overview-rest")
         else:
             # Progress toward the targets needs the targeted courses' marks, which the
             # overview never reads (course files): counted after the lists show.
