@@ -14,8 +14,8 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widget import Widget
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static
 
 from tui.domain.courses import Course, CourseStatus
