@@ -81,14 +81,19 @@ def once(argv: list[str], marker: bytes, timeout: float = 120) -> tuple[float, i
         term.close()
 
 
-def measure(argv: list[str], marker: bytes, runs: int) -> dict[str, float]:
-    times, rss = [], []
+def measure(apps: dict[str, tuple[list[str], bytes]], runs: int) -> dict[str, dict[str, float]]:
+    """Each app ``runs`` times, taking turns, so that a busy moment on a shared machine
+    falls on all of them alike."""
+    times: dict[str, list[float]] = {name: [] for name in apps}
+    rss: dict[str, list[int]] = {name: [] for name in apps}
     for _ in range(runs):
-        seconds, kb = once(argv, marker)
-        times.append(seconds)
-        rss.append(kb)
-    return {"seconds_median": round(statistics.median(times), 3),
-            "peak_rss_mb_median": round(statistics.median(rss) / 1024, 1)}
+        for name, (argv, marker) in apps.items():
+            seconds, kb = once(argv, marker)
+            times[name].append(seconds)
+            rss[name].append(kb)
+    return {name: {"seconds_median": round(statistics.median(times[name]), 3),
+                   "peak_rss_mb_median": round(statistics.median(rss[name]) / 1024, 1)}
+            for name in apps}
 
 
 def kuffert(db: Path) -> list[str]:
@@ -111,19 +116,19 @@ def main() -> None:
         if demo is None:
             demo = Path(tmp) / "demo.json"
             subprocess.run([*kuffert(demo), "demo"], check=True, capture_output=True)
-        bare = measure([sys.executable, str(Path(__file__).resolve()), "--serve", "bare"],
-                       b"Cell 0,0", args.runs)
-        result: dict[str, object] = {"bare": bare}
-        scales = {"demo": demo, "national": args.national}
-        for scale, db in scales.items():
-            if db is None:
-                continue
-            figures = measure(kuffert(db), "Forløb (".encode(), args.runs)
-            figures["time_vs_bare"] = round(figures["seconds_median"]
-                                            / bare["seconds_median"], 2)
-            figures["rss_vs_bare"] = round(figures["peak_rss_mb_median"]
-                                           / bare["peak_rss_mb_median"], 2)
-            result[scale] = figures
+        apps = {"bare": ([sys.executable, str(Path(__file__).resolve()), "--serve", "bare"],
+                         b"Cell 0,0")}
+        for scale, db in (("demo", demo), ("national", args.national)):
+            if db is not None:
+                apps[scale] = (kuffert(db), "Forløb (".encode())
+        result = measure(apps, args.runs)
+        bare = result["bare"]
+        for scale, figures in result.items():
+            if scale != "bare":
+                figures["time_vs_bare"] = round(figures["seconds_median"]
+                                                / bare["seconds_median"], 2)
+                figures["rss_vs_bare"] = round(figures["peak_rss_mb_median"]
+                                               / bare["peak_rss_mb_median"], 2)
     print(json.dumps(result, indent=2))
 
 
