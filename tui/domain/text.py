@@ -14,6 +14,7 @@ remains reads as the text was meant.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 # ESC followed by: CSI (ESC [ ... final byte), OSC/DCS/SOS/PM/APC strings (ended by
@@ -89,3 +90,9 @@ def json_safe(document: str) -> str:
     these characters can only occur inside its strings.
     """
     return _JSON_UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", document)
+
+
+def fold(text: str) -> str:
+    """What a search compares: NFC (a pasted decomposed "å" is one letter), no case, and
+    runs of spaces as one. "aa" still does not find "å": they are different letters."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,7 +33,7 @@ from tui.domain.programmes import Programme, TopicWish
 from tui.store import figures, person_index
 from tui.store.codec import META_FIELDS, collector_paused, encode
 from tui.store.database import SAFE_ID, Database
-from tui.store.errors import StoreError
+from tui.store.errors import StaleRecord, StoreError
 from tui.store.ids import now, who
 from tui.store.repos import Repo
 from tui.store.storage import file_identity
@@ -66,6 +68,25 @@ MAIN_TABLES: dict[str, type] = {
     "course_summaries": CourseSummary,
 }
 PEOPLE_TABLES: dict[str, type] = {"people": Person}
+
+
+@dataclass(frozen=True)
+class SessionRemoval:
+    """What deleting a day takes with it, counted before and after."""
+
+    attendance: int = 0
+    # Journal entries written about the day keep their text and date, not the link.
+    journal_entries: int = 0
+
+
+@dataclass(frozen=True)
+class EnrolmentRemoval:
+    """What removing a participant from a course takes with it. Their journals stay:
+    what they wrote goes only with erasing the person."""
+
+    attendance: int = 0
+    ratings: int = 0
+    transfer_notes: int = 0
 
 
 @dataclass(frozen=True)
@@ -384,6 +405,92 @@ class Store:
             goals = self.journal_goals(course_id).delete_where(in_journal)
             self.journals(course_id).delete(journal_id)
         return entries, goals
+
+    # -- courses --
+
+    def _docs(self, course_id: str, table: str) -> list[dict[str, Any]]:
+        # Counted from the stored dicts: a big course's marks need no decoding for that.
+        with self.db.reading():
+            tables = self.db.course_file(course_id).storage.read() or {}
+        docs = tables.get(table, {})
+        return [d for d in docs.values() if isinstance(d, dict)] if isinstance(docs, dict) \
+            else []
+
+    def session_dependants(self, course_id: str, session_id: str) -> SessionRemoval:
+        """What ``delete_session`` would take with it, for the question before."""
+        return SessionRemoval(
+            attendance=sum(d.get("session_id") == session_id
+                           for d in self._docs(course_id, "attendance")),
+            journal_entries=sum(d.get("session_id") == session_id
+                                for d in self._docs(course_id, "journal_entries")))
+
+    def delete_session(self, course_id: str, session_id: str, *,
+                       expected_version: int | None = None) -> SessionRemoval:
+        """Delete a day with its attendance, in one commit. The day it replaced waits
+        for a new date again; journal entries about it keep their text and date."""
+        sessions = self.sessions(course_id)
+        with self.transaction():
+            current = sessions.find(session_id)
+            if current is None:
+                return SessionRemoval()
+            if expected_version is not None and current.version != expected_version:
+                raise StaleRecord("sessions", session_id, current.updated_by or "?",
+                                  current.updated_at or "?")
+            sessions.delete(session_id)
+            marks = self.attendance(course_id).delete_where(
+                lambda d: d.get("session_id") == session_id)
+            for old in sessions.where(replaced_by=session_id):
+                sessions.save(dataclasses.replace(old, replaced_by=None))
+            entries = self.journal_entries(course_id)
+            linked = entries.where(session_id=session_id)
+            for entry in linked:
+                entries.save(dataclasses.replace(entry, session_id=None))
+        return SessionRemoval(attendance=marks, journal_entries=len(linked))
+
+    def enrolment_dependants(self, course_id: str, person_id: str) -> EnrolmentRemoval:
+        """What ``remove_enrolment`` would take with it, for the question before."""
+        def count(table: str) -> int:
+            return sum(d.get("person_id") == person_id for d in self._docs(course_id, table))
+
+        return EnrolmentRemoval(attendance=count("attendance"), ratings=count("ratings"),
+                                transfer_notes=count("transfer_notes"))
+
+    def remove_enrolment(self, course_id: str, enrolment_id: str, *,
+                         expected_version: int | None = None) -> EnrolmentRemoval:
+        """Take a participant out of a course with their marks, goal ratings and
+        transfer notes in it, in one commit (withdrawn is the status that keeps them)."""
+        enrolments = self.enrolments(course_id)
+        with self.transaction():
+            current = enrolments.find(enrolment_id)
+            if current is None:
+                return EnrolmentRemoval()
+            if expected_version is not None and current.version != expected_version:
+                raise StaleRecord("enrolments", enrolment_id, current.updated_by or "?",
+                                  current.updated_at or "?")
+            enrolments.delete(enrolment_id)
+            pid = current.person_id
+            # Another enrolment of the same person (entered twice) keeps what is theirs.
+            if any(e.person_id == pid for e in enrolments.all()):
+                return EnrolmentRemoval()
+            removed = {table: self._course_repo(table, course_id).delete_where(
+                lambda d: d.get("person_id") == pid)
+                for table in ("attendance", "ratings", "transfer_notes")}
+        return EnrolmentRemoval(**removed)
+
+    def copy_course(self, course_id: str, *, name: str,
+                    offset: dt.timedelta) -> Course:
+        """Next year's run of a course with its days moved by ``offset``, in one commit
+        (the course in the main file, its days in a new file)."""
+        from tui.domain.schedule import copy_course
+        from tui.store.ids import new_id
+
+        with self.transaction():
+            course = self.courses.get(course_id)
+            copy, days = copy_course(course, self.sessions(course_id).all(), name=name,
+                                     offset=offset, new_id=new_id)
+            saved = self.courses.add(copy)
+            self.sessions(saved.id).add_many(days)
+        return saved
 
 
 _ROLES = {r.value: r for r in Role}
