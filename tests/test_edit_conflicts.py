@@ -40,7 +40,7 @@ def run(store: Store, steps: Steps) -> Person:
 async def open_aviaja(desk: Desk) -> None:
     await desk.press("3")
     await desk.until(lambda: isinstance(desk.app.screen, PeopleScreen)
-                     and desk.app.screen.query_one(DataTable).row_count)
+                     and desk.app.screen.query_one("#people-table").row_count)
     await desk.press("slash", *"aviaja", "enter", "e")
     await desk.until(lambda: isinstance(desk.app.screen, FormScreen))
 

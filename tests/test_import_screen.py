@@ -22,6 +22,7 @@ from tui.app import KuffertApp
 from tui.domain.people import Person, Qualification, Role
 from tui.screens.registry.people import PeopleScreen
 from tui.screens.registry.people_import import ImportScreen, expand_path
+from tui.screens.registry.people_table import PeopleTable
 from tui.store.store import Store
 
 SIZE = (80, 24)
@@ -113,7 +114,7 @@ def test_a_windows_1252_file_with_two_bad_rows_is_previewed_then_imported(
         await pilot.pause()
         assert any("Imported 3 people." in n.message for n in app._notifications)
         # The register reads the new people in.
-        assert app.screen.query_one("#people-table", DataTable).row_count == 57
+        assert app.screen.query_one("#people-table", PeopleTable).row_count == 57
 
     run(demo_store, steps)
     people = {p.name: p for p in Store.open(demo_store.path).people.all()}

@@ -13,18 +13,25 @@ from textual.widgets import DataTable
 from tests.pilot import Desk, two_desks
 from tui.app import KuffertApp
 from tui.screens.registry.people import PeopleScreen
+from tui.screens.registry.people_table import PeopleTable
 from tui.store.store import Store
 
 FOLLOW = 2.0  # seconds: what the issue promises a user
 
 
 def cells(desk: Desk, table: str) -> list[str]:
-    grid = desk.app.screen.query_one(table, DataTable)
+    grid = desk.app.screen.query_one(table)
+    if isinstance(grid, PeopleTable):  # the register draws only the lines in sight
+        return [row.cells[0] for row in grid.rows]
+    assert isinstance(grid, DataTable)
     return [str(grid.get_row_at(i)[0]) for i in range(grid.row_count)]
 
 
-def cursor_key(desk: Desk, table: str) -> str:
-    grid = desk.app.screen.query_one(table, DataTable)
+def cursor_key(desk: Desk, table: str) -> str | None:
+    grid = desk.app.screen.query_one(table)
+    if isinstance(grid, PeopleTable):
+        return grid.cursor_key
+    assert isinstance(grid, DataTable)
     return grid.coordinate_to_cell_key(grid.cursor_coordinate).row_key.value
 
 

@@ -22,6 +22,7 @@ from tui.domain.courses import Course, Enrolment, Session
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.programmes import Programme
 from tui.screens.registry.people import PeopleScreen
+from tui.screens.registry.people_table import PeopleTable
 from tui.store.shipped_places import add_places, shipped
 from tui.store.store import Store
 
@@ -107,11 +108,11 @@ def test_the_register_and_the_course_days_name_the_municipality(db: Path) -> Non
     async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
         await pilot.press("3")
         await until(pilot, lambda: isinstance(app.screen, PeopleScreen)
-                    and rows(app, "people-table"))
+                    and app.screen.query_one(PeopleTable).row_count)
         # Naja's own place is the Tasiusaq in Avannaata, cut in the middle to the column's
         # 12 cells: the first 5, an ellipsis, the last 6 ("Tasiu" … "munia)"); the other
         # Tasiusaq would end "alleq)".
-        assert rows(app, "people-table")["p1"][-1] == "Tasiu…munia)"
+        assert app.screen.query_one(PeopleTable).shown_cells("p1")[-1] == "Tasiu…munia)"
         await open_course(app, pilot, "bygderne")
         await pilot.press("right_square_bracket")  # the days
         await until(pilot, lambda: app.screen.active_tab == "sessions"

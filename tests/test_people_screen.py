@@ -10,14 +10,16 @@ from collections.abc import Awaitable, Callable
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.people import Qualification, Role
 from tui.i18n import set_language
-from tui.screens.registry.people import PeopleScreen, Register, format_count
+from tui.screens.registry.people import PeopleScreen
+from tui.screens.registry.people_table import PeopleTable
 from tui.store.store import Store
+from tui.views.registry import Register, format_count
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
 
@@ -39,8 +41,8 @@ def run(store: Store, steps: Steps) -> None:
 
 
 def names(app: KuffertApp) -> list[str]:
-    table = app.screen.query_one("#people-table", DataTable)
-    return [str(table.get_row(key)[0]) for key in table.rows]
+    table = app.screen.query_one("#people-table", PeopleTable)
+    return [row.cells[0] for row in table.rows]
 
 
 def count_line(app: KuffertApp) -> str:
@@ -107,8 +109,7 @@ def test_a_new_person_through_the_form(demo_store: Store) -> None:
         assert (person.role, person.qualification) == (Role.EMPLOYEE, Qualification.PEDAGOGUE)
         assert person.email == "s@nej.gl"
         assert count_line(app) == "55 people."
-        table = app.screen.query_one("#people-table", DataTable)
-        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == person.id
+        assert app.screen.query_one("#people-table", PeopleTable).cursor_key == person.id
 
     run(demo_store, steps)
 

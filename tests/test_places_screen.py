@@ -18,8 +18,10 @@ from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.courses import CourseStatus
 from tui.domain.places import InstitutionKind, PlaceKind
-from tui.screens.registry.places import MunicipalityPicker, PlacesScreen
-from tui.screens.registry.wishes import WishesScreen, topics_parser
+from tui.screens.registry.municipality_picker import MunicipalityPicker
+from tui.screens.registry.places import PlacesScreen
+from tui.screens.registry.wish_form import topics_parser
+from tui.screens.registry.wishes import WishesScreen
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen

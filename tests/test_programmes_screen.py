@@ -16,12 +16,9 @@ from textual.widgets import DataTable, Static
 from tests.pilot import until
 from tui.app import KuffertApp
 from tui.resources import load_json
-from tui.screens.registry.programmes import (
-    GoalsScreen,
-    ProgrammesScreen,
-    TopicsScreen,
-    parse_amount,
-)
+from tui.screens.registry.catalogue_kinds import GoalsScreen, TopicsScreen
+from tui.screens.registry.programme_forms import parse_amount
+from tui.screens.registry.programmes import ProgrammesScreen
 from tui.store.store import Store
 from tui.widgets.form import FormScreen
 

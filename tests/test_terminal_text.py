@@ -227,11 +227,10 @@ def test_an_xlsx_cell_over_excels_limit_is_refused_in_words(
 
 def test_the_people_list_shows_a_hostile_name_without_its_sequences(
         hostile_db: Path) -> None:
-    from textual.widgets import DataTable
-
     from tui.app import KuffertApp
     from tui.domain.people import Person, Qualification, Role
     from tui.screens.registry.people import PeopleScreen
+    from tui.screens.registry.people_table import PeopleTable
     from tui.widgets.form import FormScreen
 
     store = Store.open(hostile_db)
@@ -246,11 +245,11 @@ def test_the_people_list_shows_a_hostile_name_without_its_sequences(
             await pilot.press("3")
             await until(pilot, lambda: isinstance(app.screen, PeopleScreen))
             await pilot.press("slash", *"zak")
-            table = app.screen.query_one("#people-table", DataTable)
+            table = app.screen.query_one("#people-table", PeopleTable)
             await until(pilot, lambda: table.row_count == 1)
             await pilot.press("tab")  # to the list: its row is shown beside it
             await pilot.pause()
-            shown = [str(table.get_row(key)[0]) for key in table.rows]
+            shown = [table.shown_cells(key)[0] for key in table.row_ids()]
             assert shown == ["Zakæus Kleist"]
             # What the terminal is sent: the whole screen, through Textual's filters.
             screen = app.export_screenshot()

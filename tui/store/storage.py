@@ -181,6 +181,9 @@ class JSONFile(Storage):
                 if found is None:
                     continue
                 raw, st = found
+                # The old tables go first: kept while the new ones are decoded, a national
+                # people file was in memory twice (some 130 MB more at the peak).
+                self._data = None
                 data = decode_tables(self.path, raw)
             except MemoryError:
                 raise OutOfMemory(self.path) from None

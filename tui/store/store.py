@@ -492,6 +492,84 @@ class Store:
             self.sessions(saved.id).add_many(days)
         return saved
 
+    # -- registry --
+    # (Imports inside the methods keep this block the only lines of the file it changes.)
+
+    def delete_place(self, place_id: str) -> bool:
+        """Delete a place nothing points at any more; checked again under the lock, since
+        someone may have put a person, a daycare, a town or a course there meanwhile."""
+        from tui.i18n import msg
+
+        with self.transaction():
+            place = self.places.find(place_id)
+            if place is None:
+                return False
+            used = (any(doc.get("place_id") == place_id for _id, doc in self.people.raw())
+                    or self.institutions.where(place_id=place_id)
+                    or self.places.where(municipality_id=place_id)
+                    or self.courses.where(place_id=place_id))
+            if used:
+                raise StoreError(msg("{name} is in use now; it was not deleted.",
+                                     name=place.name))
+            return self.places.delete(place_id)
+
+    def delete_institution(self, institution_id: str) -> int:
+        """Delete a daycare institution and its topic wishes in one commit; refused while
+        anyone works there. Returns how many wishes went with it."""
+        from tui.i18n import msg
+
+        with self.transaction():
+            institution = self.institutions.find(institution_id)
+            if institution is None:
+                return 0
+            if any(doc.get("institution_id") == institution_id
+                   for _id, doc in self.people.raw()):
+                raise StoreError(msg("People work at {name} now; it was not deleted.",
+                                     name=institution.name))
+            wishes = self.topic_wishes.delete_where(
+                lambda d: d.get("institution_id") == institution_id)
+            self.institutions.delete(institution_id)
+        return wishes
+
+    def delete_programme(self, programme_id: str) -> int:
+        """Delete a programme without courses and its topic wishes in one commit. Returns
+        how many wishes went with it."""
+        from tui.i18n import msg
+
+        with self.transaction():
+            programme = self.programmes.find(programme_id)
+            if programme is None:
+                return 0
+            if self.courses.where(programme_id=programme_id):
+                raise StoreError(msg("{name} has courses now; it was not deleted.",
+                                     name=programme.name))
+            wishes = self.topic_wishes.delete_where(
+                lambda d: d.get("programme_id") == programme_id)
+            self.programmes.delete(programme_id)
+        return wishes
+
+    def change_programme(self, programme_id: str, change: Any) -> Programme:
+        """Apply ``change`` (a function from the programme to its changed copy) to the
+        programme as stored now, under the lock: adding or removing a catalogue item keeps
+        whatever someone else changed meanwhile."""
+        with self.transaction():
+            current = self.programmes.get(programme_id)
+            return self.programmes.save(change(current), expected_version=current.version)
+
+    def course_from_wish(self, wish_id: str, course: Course) -> Course:
+        """Create ``course`` and note it on the topic wish it was made from, in one
+        commit (the course file, the course and the wish)."""
+        import dataclasses
+
+        from tui.domain.programmes import WishStatus
+
+        with self.transaction():
+            added = self.courses.add(course)
+            wish = self.topic_wishes.get(wish_id)
+            self.topic_wishes.save(dataclasses.replace(
+                wish, status=WishStatus.COURSE_CREATED, course_ids=[*wish.course_ids, added.id]))
+        return added
+
 
 _ROLES = {r.value: r for r in Role}
 _QUALIFICATIONS = {q.value: q for q in Qualification}

@@ -1,191 +1,77 @@
 """The register of people: search as you type over tens of thousands, add, edit, erase.
 
 A national programme registers some 50,000 people. The screen reads them once, in a
-worker, and builds a lowercase search text per person; every keystroke then filters in
-memory and shows at most ``ROW_LIMIT`` rows, since a table of 50,000 rows would take
-longer to build than the user takes to type the next letter. After an edit only the
-changed person's row is rebuilt, not the whole register.
+worker, into a register of rows with a lowercase search text each (``tui.views.registry``);
+every keystroke then filters in memory and the table draws only the lines in sight.
+After an edit only the changed person's row is made again, and after someone else's
+change only the people whose version changed are read.
 """
 
 from __future__ import annotations
 
-import bisect
-import dataclasses
-import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from collections.abc import Callable
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from tui.domain.parse import parse_email, parse_name, parse_phone
-from tui.domain.people import Person, Qualification, Role
-from tui.domain.places import Institution, Place, distinct_names
-from tui.domain.rules import validate_person
+from tui.domain.people import Person
 from tui.domain.text import printable
-from tui.i18n import N_, Message, _, language, ngettext
+from tui.i18n import N_, _, ngettext
 from tui.screens import live
-from tui.screens.base import KuffertScreen
-from tui.store.errors import StoreError
+from tui.screens.base import KuffertScreen, error_text
+from tui.screens.registry.people_table import PeopleTable
+from tui.screens.registry.person_form import edit_person_form, new_person_form
+from tui.screens.registry.typeahead import (
+    KeyCatcher,
+    after_keys,
+    hold,
+    let_go,
+    open_held,
+    open_when_read,
+)
 from tui.store.store import Erasure
+from tui.views.registry import (
+    PersonRow,
+    Register,
+    Surroundings,
+    format_count,
+    read_register,
+    read_surroundings,
+)
 from tui.widgets.confirm import ConfirmScreen
-from tui.widgets.form import Editing, Field, FormScreen
+from tui.widgets.form import FormScreen
 from tui.widgets.keys import key_for, translate_bindings
-from tui.widgets.record_table import Column, RecordTable
-
-if TYPE_CHECKING:
-    from tui.screens.host import Host
-
-# Enough to scroll through a town's staff; more only slows the table down.
-ROW_LIMIT = 500
+from tui.widgets.ordered_input import OrderedInput
+from tui.widgets.record_table import Column
 
 COLUMNS = (
-    Column(N_("Name"), min_width=14), Column(N_("Role"), 11), Column(N_("Qualification"), 12),
+    Column(N_("Name"), min_width=14, clip="middle"), Column(N_("Role"), 11),
+    Column(N_("Qualification"), 12),
     # Cut in the middle: a namesake's municipality, at the end, must stay in sight.
-    Column(N_("Institution"), 16), Column(N_("Place"), 12, clip="middle"),
+    Column(N_("Institution"), 16, clip="middle"), Column(N_("Place"), 12, clip="middle"),
 )
-
-# æ, ø and å come after z in Danish; these stand-ins sort after every ASCII letter.
-_DANISH_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}", "ä": "{", "ö": "|"})
-
-
-def sort_key(name: str) -> str:
-    return fold(name).translate(_DANISH_ORDER)
-
-
-def fold(text: str) -> str:
-    """What search compares: NFC (a pasted decomposed "å" is one letter), no case."""
-    return unicodedata.normalize("NFC", text).casefold()
-
-
-def format_count(n: int) -> str:
-    """12.345 in Danish, 12,345 in English."""
-    text = f"{n:,}"
-    return text.replace(",", ".") if language() == "da" else text
-
-
-def error_text(error: StoreError | OSError) -> str:
-    if isinstance(error, StoreError):
-        return str(error)
-    return f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
-
-
-def place_label(place: Place, places: Mapping[str, Place]) -> str:
-    """A town's name with its municipality, so two places of one name are told apart."""
-    municipality = places.get(place.municipality_id or "")
-    return f"{place.name} ({municipality.name})" if municipality else place.name
-
-
-def place_choices(places: Mapping[str, Place]) -> list[tuple[str, str]]:
-    labelled = [(place_label(p, places), p.id) for p in places.values()]
-    return sorted(labelled, key=lambda choice: sort_key(choice[0]))
-
-
-def institution_choices(institutions: Iterable[Institution],
-                        places: Mapping[str, Place]) -> list[tuple[str, str]]:
-    labelled = []
-    names = distinct_names(places.values())
-    for institution in institutions:
-        place = names.get(institution.place_id or "")
-        label = f"{institution.name} ({place})" if place else institution.name
-        labelled.append((label, institution.id))
-    return sorted(labelled, key=lambda choice: sort_key(choice[0]))
-
-
-def enum_choices(members: Iterable[Role | Qualification]) -> list[tuple[str, Any]]:
-    return [(member.label, member) for member in members]
-
-
-# -- the register in memory ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PersonRow:
-    id: str
-    order: str
-    cells: tuple[str, str, str, str, str]
-    haystack: str
-
-
-class Register:
-    """Every person as a table row and a search text, sorted by name. No Textual here:
-    it is built in a worker thread and searched on every keystroke."""
-
-    def __init__(self, institutions: Mapping[str, Institution],
-                 places: Mapping[str, Place]) -> None:
-        self.institutions = dict(institutions)
-        self.places = dict(places)
-        self.place_names = distinct_names(self.places.values())
-        self.rows: list[PersonRow] = []
-        self.by_id: dict[str, PersonRow] = {}
-
-    @classmethod
-    def build(cls, people: Iterable[Person], institutions: Mapping[str, Institution],
-              places: Mapping[str, Place]) -> Register:
-        register = cls(institutions, places)
-        rows = [register.row(p) for p in people]
-        rows.sort(key=lambda r: r.order)
-        register.rows = rows
-        register.by_id = {r.id: r for r in rows}
-        return register
-
-    def row(self, person: Person) -> PersonRow:
-        institution = self.institutions.get(person.institution_id or "")
-        place = self.places.get(person.place_id or "")
-        institution_name = institution.name if institution else ""
-        place_name = self.place_names.get(place.id, "") if place else ""
-        # A person without a place of their own is found by their institution's town.
-        if place is None and institution is not None:
-            place_name = self.place_names.get(institution.place_id or "", "")
-        haystack = "\n".join(fold(t) for t in (person.name, institution_name, place_name))
-        cells = (person.name, person.role.label, person.qualification.label,
-                 institution_name, place_name)
-        return PersonRow(person.id, sort_key(person.name) + "\0" + person.id, cells, haystack)
-
-    def upsert(self, person: Person) -> None:
-        self.remove(person.id)
-        row = self.row(person)
-        bisect.insort(self.rows, row, key=lambda r: r.order)
-        self.by_id[row.id] = row
-
-    def remove(self, person_id: str) -> None:
-        row = self.by_id.pop(person_id, None)
-        if row is not None:
-            at = bisect.bisect_left(self.rows, row.order, key=lambda r: r.order)
-            if at < len(self.rows) and self.rows[at].id == person_id:
-                del self.rows[at]
-            else:  # not where the order says: someone changed the name under us
-                self.rows = [r for r in self.rows if r.id != person_id]
-
-    def search(self, query: str) -> list[PersonRow]:
-        """Rows containing every word of ``query`` in the name, institution or place."""
-        words = fold(query).split()
-        if not words:
-            return self.rows
-        return [r for r in self.rows if all(w in r.haystack for w in words)]
-
-
-# -- the screen ----------------------------------------------------------------------------
 
 
 class PeopleScreen(KuffertScreen[None]):
     # The list, not the search field, has the focus at first: letters are keys there.
     AUTO_FOCUS = "#people-table"
     BINDINGS: ClassVar[list[BindingType]] = [
+        # All priority: a key bubbles up to a screen's own bindings only after the app
+        # has read the keys behind it, so in a burst ("e", tab, "Nuuk") the tab would run
+        # first. A priority letter still goes to the search field when it has the focus
+        # (a field that takes a key hides the bindings behind it).
         Binding("slash", "search", N_("Search"), id="people.search", priority=True),
-        Binding("n", "new", N_("New"), id="people.new"),
-        Binding("e", "edit", N_("Edit"), id="people.edit"),
-        Binding("delete", "erase", N_("Erase"), id="people.erase"),
-        Binding("i", "import", N_("Import"), id="people.import"),
-        # Priority, like the slash: keys after these in one packet go where they move to.
+        Binding("n", "new", N_("New"), id="people.new", priority=True),
+        Binding("e", "edit", N_("Edit"), id="people.edit", priority=True),
+        Binding("delete", "erase", N_("Erase"), id="people.erase", priority=True),
+        Binding("i", "import", N_("Import"), id="people.import", priority=True),
         Binding("enter", "enter", show=False, priority=True, id="people.open"),
         Binding("escape", "leave_search", show=False, priority=True,
                 id="people.leave_search"),
-        Binding("down", "leave_search", show=False, id="people.to_list"),
+        Binding("down", "leave_search", show=False, id="people.to_list", priority=True),
     ]
 
     def __init__(self) -> None:
@@ -193,12 +79,18 @@ class PeopleScreen(KuffertScreen[None]):
         translate_bindings(self)
         self.register: Register | None = None
         self.shown: list[PersonRow] = []
-        self.matched = 0
         self._filtered_for: str | None = None
+        self._count_shown = ""
+        # The register changed here while a read of others' changes was under way:
+        # that read's result lacks it, so another follows.
+        self._reading = False
+        self._changed_while_reading = False
 
-    @property
-    def kuffert(self) -> Host:
-        return cast("Host", self.app)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Down leaves the search field; in the list it is the list's own move.
+        if action == "leave_search":
+            return isinstance(self.focused, Input)
+        return True
 
     def watched(self) -> frozenset[str]:
         # Institutions and places are in the main file.
@@ -206,16 +98,17 @@ class PeopleScreen(KuffertScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        yield Input(placeholder=_("Search by name, institution or place"), id="people-search")
+        # One line, no border: every key typed repaints the field, over a slow link too.
+        # Its own editing keys in order with the letters (a backspace typed ahead).
+        yield OrderedInput(placeholder=_("Search by name, institution or place"),
+                           id="people-search", compact=True)
         yield Static(_("Reading the register …"), id="people-count", classes="quiet")
-        yield RecordTable(COLUMNS, id="people-table")
+        yield PeopleTable(COLUMNS, id="people-table")
+        yield KeyCatcher()
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = _("People")
-        self._load()
-
-    def data_changed(self, changes: live.Changes) -> None:
         self._load()
 
     # -- reading ---------------------------------------------------------------------------
@@ -223,48 +116,79 @@ class PeopleScreen(KuffertScreen[None]):
     def _load(self) -> None:
         store = self.store
         self.mark_read()
+        self._reading = True
+        self.run_store(lambda: read_register(store), self._loaded, failed=self._problem,
+                       group="people-load")
+
+    def data_changed(self, changes: live.Changes) -> None:
+        register = self.register
+        if register is None:
+            self._load()
+            return
+        store = self.store
+        self.mark_read(*changes.sources)
+        main = live.MAIN in changes
+        known = dict(register.by_id)
+        self._reading = True
+        self._changed_while_reading = False
 
         def read() -> Register:
-            people = store.people.all()
-            institutions = {i.id: i for i in store.institutions.all()}
-            places = {p.id: p for p in store.places.all()}
-            return Register.build(people, institutions, places)
+            around = read_surroundings(store) if main else None
+            if live.PEOPLE not in changes and around is not None and (
+                    around.places == register.places
+                    and around.institutions == register.institutions):
+                return register  # a course or a programme changed: nothing shown here
+            return register.refreshed(store, around, known)
 
         self.run_store(read, self._loaded, failed=self._problem, group="people-load")
 
     def _loaded(self, register: Register) -> None:
-        self.register = register
-        self._filter()
+        self._reading = False
+        changed_meanwhile, self._changed_while_reading = self._changed_while_reading, False
+        if register is not self.register:
+            self.register = register
+            self._filter(keep_line=True)
+        elif self._filtered_for is None:
+            self._filter()
+        if changed_meanwhile:
+            self.data_changed(live.Changes(frozenset({live.PEOPLE})))
 
     def _problem(self, text: str) -> None:
-        self.query_one("#people-count", Static).update(
-            _("Kuffert cannot read the database.") + " " + text)
+        self._reading = False
+        if text == error_text(MemoryError()):
+            self._count(_("The register does not fit in the memory left. Nothing saved was "
+                          "lost; close other programs and open People again."))
+        else:
+            self._count(_("Kuffert cannot read the database.") + " " + text)
+
+    # -- searching -------------------------------------------------------------------------
 
     @on(Input.Changed, "#people-search")
     def _typed(self) -> None:
         self._filter()
 
-    def _filter(self) -> None:
+    def _filter(self, cursor: str | None = None, *, keep_line: bool = False) -> None:
         register = self.register
         if register is None:
             return
         query = self.query_one("#people-search", Input).value
         self._filtered_for = query
-        matches = register.search(query)
-        self.matched = len(matches)
-        self.shown = matches[:ROW_LIMIT]
-        self.query_one(RecordTable).show_rows((r.id, r.cells) for r in self.shown)
-        self.query_one("#people-count", Static).update(self._count_text(query, register))
+        self.shown = register.search(query)
+        self.query_one(PeopleTable).show(self.shown, cursor=cursor, keep_line=keep_line)
+        self._count(self._count_text(query, register))
+
+    def _count(self, text: str) -> None:
+        # Only a real change is sent: an update repaints the line even when unchanged.
+        if text != self._count_shown:
+            self._count_shown = text
+            self.query_one("#people-count", Static).update(text, layout=False)
 
     def _count_text(self, query: str, register: Register) -> str:
-        total, matched, shown = len(register.rows), self.matched, len(self.shown)
+        total, matched = len(register.rows), len(self.shown)
         if not total:
             return _("Nobody is registered yet. Add a person with {new} or import a "
-                     "staff list with {imp}.").format(new=self._key_for("people.new"),
-                                                       imp=self._key_for("people.import"))
-        if shown < matched:
-            return _("Showing {shown} of {matched}; type more to narrow the list.").format(
-                shown=format_count(shown), matched=format_count(matched))
+                     "staff list with {imp}.").format(new=key_for(self, "people.new"),
+                                                       imp=key_for(self, "people.import"))
         if query.strip():
             return ngettext("{matched} of {total} person match.",
                             "{matched} of {total} people match.", total).format(
@@ -272,20 +196,12 @@ class PeopleScreen(KuffertScreen[None]):
         return ngettext("{total} person.", "{total} people.", total).format(
             total=format_count(total))
 
-    def _key_for(self, binding_id: str) -> str:
-        return key_for(self, binding_id)
-
     def _current_id(self) -> str | None:
         # Keys typed in one burst ("nuuk", enter, "e") can reach this before the search
         # field's change message; the row under the cursor must be one of the matches.
         if self._filtered_for != self.query_one("#people-search", Input).value:
             self._filter()
-        table = self.query_one(RecordTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
-    # -- searching -------------------------------------------------------------------------
+        return self.query_one(PeopleTable).cursor_key
 
     # Focus moves at once, not on the next idle (as widget.focus() does): over a slow
     # link "/nuuk" arrives in one packet, and the "n" must land in the search field.
@@ -294,132 +210,103 @@ class PeopleScreen(KuffertScreen[None]):
 
     def action_leave_search(self) -> None:
         if isinstance(self.focused, Input):
-            self.set_focus(self.query_one(RecordTable))
+            self.set_focus(self.query_one(PeopleTable))
 
     def action_enter(self) -> None:
         if isinstance(self.focused, Input):
-            self.set_focus(self.query_one(RecordTable))
+            self.set_focus(self.query_one(PeopleTable))
         else:
             self.action_edit()
 
+    @on(PeopleTable.Selected)
+    def _clicked(self) -> None:
+        self.action_edit()
+
     # -- adding and editing ----------------------------------------------------------------
 
-    def _fields(self, person: Person | None) -> list[Field]:
-        store = self.kuffert.store
-        places = {p.id: p for p in store.places.all()}
-        institutions = store.institutions.all()
-        return [
-            # Offered cleaned: saving then rids a hand-edited record of escape sequences.
-            Field("name", _("Name"), lambda t: parse_name(t, N_("Name")),
-                  printable(person.name) if person else "", required=True),
-            Field("role", _("Role"), choices=enum_choices(Role),
-                  value=person.role.value if person else "", required=True),
-            Field("qualification", _("Qualification"), choices=enum_choices(Qualification),
-                  value=person.qualification.value if person else "", required=True),
-            Field("institution_id", _("Institution"),
-                  choices=institution_choices(institutions, places),
-                  value=(person.institution_id or "") if person else ""),
-            Field("place_id", _("Place (empty: the institution's)"),
-                  choices=place_choices(places),
-                  value=(person.place_id or "") if person else ""),
-            Field("email", _("E-mail"), parse_email, person.email if person else ""),
-            Field("phone", _("Phone"), parse_phone, person.phone if person else ""),
-        ]
-
-    def _person(self, values: Mapping[str, Any], old: Person | None) -> Person:
-        place_id = values.get("place_id")
-        if not place_id and values.get("institution_id"):
-            institution = self.kuffert.store.institutions.find(values["institution_id"])
-            place_id = institution.place_id if institution else None
-        base = old or Person(name="", role=Role.EMPLOYEE, qualification=Qualification.OTHER)
-        return dataclasses.replace(
-            base, name=values["name"], role=Role(values["role"]),
-            qualification=Qualification(values["qualification"]),
-            institution_id=values.get("institution_id") or None, place_id=place_id or None,
-            email=values.get("email") or "", phone=values.get("phone") or "")
-
-    def _check(self, values: dict[str, Any]) -> list[tuple[str, Message]]:
-        if values.get("role") is None or values.get("qualification") is None:
-            return []
-        return validate_person(self._person(values, None))
-
-    def _push(self, screen: Screen[Any], callback: Any) -> None:
-        self.app.push_screen(screen, callback)
+    def _surroundings(self) -> Surroundings | None:
+        register = self.register
+        return None if register is None else Surroundings(register.places,
+                                                          register.institutions)
 
     def action_new(self) -> None:
-        try:
-            fields = self._fields(None)
-        except StoreError as error:
-            self.notify(str(error), severity="error")
+        around = self._surroundings()
+        if around is None:
             return
+        form = new_person_form(self.store, around)
 
-        store = self.kuffert.store
-        form = FormScreen(_("New person"), fields, check=self._check,
-                          save=lambda values: store.people.add(self._person(values, None)))
-
-        def saved(values: dict[str, Any] | None) -> None:
+        def saved(values: object) -> None:
             if values is not None and isinstance(form.saved, Person):
                 self._show_saved(form.saved, _("Added {name}."))
 
-        self._push(form, saved)
+        open_when_read(self, lambda: None, lambda _nothing: form, saved)
+
+    def _after_typing(self, step: Callable[[], None]) -> None:
+        """Run ``step`` on the record under the cursor once the search field has taken
+        the keys typed before this one; the keys after it wait (``typeahead``)."""
+        if hold(self):
+            after_keys(self, step, [self.query_one("#people-search", Input),
+                                    self.query_one(PeopleTable)])
 
     def action_edit(self) -> None:
+        self._after_typing(self._edit_current)
+
+    def _edit_current(self) -> None:
         pid = self._current_id()
-        if pid is None:
+        around = self._surroundings()
+        if pid is None or around is None:
+            let_go(self)
             return
-        try:
-            person = self.kuffert.store.people.get(pid)
-            fields = self._fields(person)
-        except StoreError as error:
-            self.notify(str(error), severity="error")
-            return
+        store = self.store
+        forms: list[FormScreen] = []
 
-        store = self.kuffert.store
-        editing = Editing(
-            _("The person"), person,
-            save=lambda values, base: store.people.save(
-                self._person(values, base), expected_version=base.version),
-            reread=lambda: store.people.find(person.id),
-            values=lambda fresh: {f.name: f.value for f in self._fields(fresh)})
-        form = FormScreen(_("Edit {name}").format(name=printable(person.name)), fields,
-                          check=self._check, editing=editing)
+        def form_for(person: Person) -> FormScreen:
+            forms.append(edit_person_form(store, person, around))
+            return forms[0]
 
-        def saved(values: dict[str, Any] | None) -> None:
-            if values is not None and isinstance(form.saved, Person):
-                self._show_saved(form.saved, _("Saved {name}."))
+        def saved(values: object) -> None:
+            if values is not None and forms and isinstance(forms[0].saved, Person):
+                self._show_saved(forms[0].saved, _("Saved {name}."))
 
-        self._push(form, saved)
+        open_held(self, lambda: store.people.get(pid), form_for, saved)
 
     def _show_saved(self, person: Person, text: str) -> None:
         register = self.register
         if register is None:
             return
-        if person.institution_id and person.institution_id not in register.institutions:
-            # Added in another section since the register was read.
-            found = self.kuffert.store.institutions.find(person.institution_id)
-            if found:
-                register.institutions[found.id] = found
         register.upsert(person)
-        self.absorb(live.PEOPLE)
+        if self._reading:
+            self._changed_while_reading = True
+        else:
+            self.absorb(live.PEOPLE)
         search = self.query_one("#people-search", Input)
         if person.id not in {r.id for r in register.search(search.value)}:
             # Keep the person in sight: a search they do not match would hide them.
-            search.value = ""
-        self._filter()
-        table = self.query_one(RecordTable)
-        if person.id in {r.id for r in self.shown}:
-            table.move_cursor(row=table.get_row_index(person.id), animate=False)
-        table.focus()
+            with self.prevent(Input.Changed):
+                search.value = ""
+        self._filter(cursor=person.id)
+        self.set_focus(self.query_one(PeopleTable))
         self.notify(text.format(name=printable(person.name)))
 
     # -- erasing ---------------------------------------------------------------------------
 
     def action_erase(self) -> None:
+        self._after_typing(self._erase_current)
+
+    def _erase_current(self) -> None:
         pid = self._current_id()
         register = self.register
         if pid is None or register is None or pid not in register.by_id:
+            let_go(self)
             return
         name = register.by_id[pid].cells[0]
+        store = self.store
+
+        def question(retention: str) -> ConfirmScreen:
+            asked = _("Delete {name} and everything recorded about them: enrolments, "
+                      "attendance and journals?").format(name=name)
+            return ConfirmScreen(f"{asked}\n\n{retention}", yes=_("Erase"), no=_("Keep"),
+                                 danger=True)
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -428,11 +315,7 @@ class PeopleScreen(KuffertScreen[None]):
 
         from tui.store.restoring import backup_retention
 
-        question = _("Delete {name} and everything recorded about them: enrolments, "
-                     "attendance and journals?").format(name=name)
-        self._push(ConfirmScreen(
-            f"{question}\n\n{backup_retention(self.kuffert.store, pid)}",
-            yes=_("Erase"), no=_("Keep"), danger=True), answered)
+        open_held(self, lambda: backup_retention(store, pid), question, answered)
 
     def _erase(self, pid: str, name: str) -> None:
         store = self.store
@@ -443,7 +326,12 @@ class PeopleScreen(KuffertScreen[None]):
     def _erased(self, pid: str, name: str, erasure: Erasure) -> None:
         if self.register is not None:
             self.register.remove(pid)
-            self.absorb(live.PEOPLE)
+            if self._reading:
+                self._changed_while_reading = True
+            else:
+                # The erasure also wrote the main file (its note of who was erased) and
+                # the courses' files; this screen shows neither.
+                self.absorb(live.PEOPLE, live.MAIN)
             self._filter()
         self.notify(
             _("Erased {name}: {enrolments} enrolments, {attendance} attendance marks, "
@@ -458,8 +346,5 @@ class PeopleScreen(KuffertScreen[None]):
     def action_import(self) -> None:
         from tui.screens.registry.people_import import ImportScreen
 
-        def done(added: int | None) -> None:
-            if added:
-                self._load()
-
-        self._push(ImportScreen(self.kuffert.store), done)
+        # What an import adds is read when the list is back in front, like anyone's.
+        open_when_read(self, lambda: None, lambda _nothing: ImportScreen())

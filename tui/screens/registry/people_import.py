@@ -15,16 +15,14 @@ from typing import ClassVar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from tui.i18n import N_, _, msg, ngettext
-from tui.screens.registry.people import error_text
-from tui.store.errors import StoreError
+from tui.screens.base import KuffertScreen
 from tui.store.people_import import (
     FIELD_LABELS,
     ImportPlan,
@@ -32,8 +30,8 @@ from tui.store.people_import import (
     change_text,
     plan_import,
 )
-from tui.store.store import Store
 from tui.widgets.keys import translate_bindings
+from tui.widgets.ordered_input import OrderedInput
 from tui.widgets.record_table import Column, RecordTable
 
 # The table shows the first rows only; the counts say how many there are in all.
@@ -52,8 +50,10 @@ def expand_path(typed: str) -> Path | None:
     return Path(text).expanduser() if text else None
 
 
-class ImportScreen(Screen[int | None]):
-    """Dismisses with the number of people imported, or None when nothing was."""
+class ImportScreen(KuffertScreen[int | None]):
+    """Dismisses with the number of people imported, or None when nothing was. It shows
+    a file, not the database: nothing to follow (the import itself notices people added
+    by others meanwhile)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "apply", N_("Import"), id="import.apply", priority=True),
@@ -65,10 +65,9 @@ class ImportScreen(Screen[int | None]):
         Binding("c", "jump('updates')", N_("Changes"), id="import.changes"),
     ]
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self) -> None:
         super().__init__(id="import")
         translate_bindings(self)
-        self.store = store
         self.plan: ImportPlan | None = None
         self.institution_names: dict[str, str] = {}
         self.applying = False
@@ -76,8 +75,8 @@ class ImportScreen(Screen[int | None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static(_("Import people from a CSV file"), classes="section-title")
-        yield Input(placeholder=_("Path to the file, for example ~/Downloads/staff.csv"),
-                    id="import-path")
+        yield OrderedInput(placeholder=_("Path to the file, for example ~/Downloads/staff.csv"),
+                           id="import-path")
         yield Static(_("Type the path and press enter to read the file. Nothing is saved "
                        "until you import."), id="import-message", classes="quiet")
         with VerticalScroll(id="import-preview"):
@@ -114,29 +113,22 @@ class ImportScreen(Screen[int | None]):
         self._message(_("Reading {path} …").format(path=path))
         self._plan(path)
 
-    @work(thread=True, exclusive=True, group="import-plan")
     def _plan(self, path: Path) -> None:
-        try:
-            plan = plan_import(self.store, path)
-            names = {i.id: i.name for i in self.store.institutions.all()}
-        except (StoreError, OSError) as error:
-            self.app.call_from_thread(self._failed, path, error_text(error))
-            return
-        self.app.call_from_thread(self._planned, path, plan, names)
+        store = self.store
 
-    # Workers report back through these; the screen may have been closed meanwhile.
+        def read() -> tuple[ImportPlan, dict[str, str]]:
+            return plan_import(store, path), {i.id: i.name for i in store.institutions.all()}
+
+        self.run_store(read, lambda found: self._planned(path, *found),
+                       failed=lambda text: self._failed(path, text), group="import-plan")
 
     def _failed(self, path: Path, text: str) -> None:
-        if not self.is_attached:
-            return
         if path == expand_path(self.query_one("#import-path", Input).value):
             self._show_plan(None)
             self._message(_("The file cannot be imported: {problem}").format(problem=text),
                           problem=True)
 
     def _planned(self, path: Path, plan: ImportPlan, names: dict[str, str]) -> None:
-        if not self.is_attached:
-            return
         if path != expand_path(self.query_one("#import-path", Input).value):
             return  # the user typed another path while this one was read
         self.institution_names = names
@@ -218,16 +210,10 @@ class ImportScreen(Screen[int | None]):
         self.refresh_bindings()
         self._message(ngettext("Importing {count} person …", "Importing {count} people …",
                                len(plan.rows)).format(count=len(plan.rows)))
-        self._apply(plan)
-
-    @work(thread=True, exclusive=True, group="import-apply")
-    def _apply(self, plan: ImportPlan) -> None:
-        try:
-            added = apply_import(self.store, plan)
-        except (StoreError, OSError) as error:
-            self.app.call_from_thread(self._apply_failed, error_text(error))
-            return
-        self.app.call_from_thread(self._applied, plan, added)
+        store = self.store
+        self.run_store(lambda: apply_import(store, plan),
+                       lambda added: self._applied(plan, added), failed=self._apply_failed,
+                       group="import-apply")
 
     def _apply_failed(self, text: str) -> None:
         self.applying = False
