@@ -11,7 +11,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Footer, Static
+from textual.widgets import DataTable, Footer, Static
 from textual.widgets._footer import FooterKey
 
 from tests.pilot import until
@@ -99,6 +99,11 @@ def test_every_needed_key_is_in_sight(demo_store: Store, language: str) -> None:
         await settled(app, pilot)
         keys = footer_keys(app)
         assert {"n", "e", "delete", "g", "r", "a", "question_mark"} <= set(keys), keys
+        # Tuesday is the longest Danish weekday ("tirs"): the date keeps its year.
+        days = app.screen.query_one("#sessions-table", DataTable)
+        assert [str(days.get_row_at(i)[0]) for i in range(days.row_count)] == (
+            ["tirs 28-03-2023", "ons 29-03-2023"] if language == "da"
+            else ["Tue 28-03-2023", "Wed 29-03-2023"])
 
         await pilot.press("right_square_bracket", "n")
         for _ in range(20):

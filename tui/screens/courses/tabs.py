@@ -27,12 +27,13 @@ from tui.views.course import CourseData
 from tui.views.courses import place_label
 from tui.widgets.record_table import Column, RecordTable, clip
 
-NOTE = 18  # the note column's width
+NOTE = 17  # the note column's width: "Sygdom→27-09-2021"
 PRACTICE = "practice:"  # row keys of practice periods: the prefix and the session before
 OVERRIDE_MARK = "!"
 
 SESSION_COLUMNS = (
-    Column(N_("Date"), 14), Column(N_("Time"), 11), Column(N_("Hours"), 5),
+    # "tirs 28-03-2023": the longest Danish weekday and a date with its year.
+    Column(N_("Date"), 15), Column(N_("Time"), 11), Column(N_("Hours"), 5),
     Column(N_("Place"), min_width=10), Column(N_("Status"), 9), Column(N_("Note"), NOTE),
 )
 PARTICIPANT_COLUMNS = (
