@@ -27,14 +27,14 @@ from tui.views.course import CourseData
 from tui.views.courses import place_label
 from tui.widgets.record_table import Column, RecordTable, clip
 
-NOTE = 17  # the note column's width: "Sygdom→27-09-2021"
+NOTE = 18  # the note column's width: "Weather→27-09-2021"
 PRACTICE = "practice:"  # row keys of practice periods: the prefix and the session before
 OVERRIDE_MARK = "!"
 
 SESSION_COLUMNS = (
     # "tirs 28-03-2023": the longest Danish weekday and a date with its year.
     Column(N_("Date"), 15), Column(N_("Time"), 11), Column(N_("Hours"), 5),
-    Column(N_("Place"), min_width=10), Column(N_("Status"), 9), Column(N_("Note"), NOTE),
+    Column(N_("Place"), min_width=9), Column(N_("Status"), 9), Column(N_("Note"), NOTE),
 )
 PARTICIPANT_COLUMNS = (
     # "Education", not "Qualification": the heading sets the column's width.
