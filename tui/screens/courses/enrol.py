@@ -35,7 +35,9 @@ SHOWN_AT_MOST = 200
 CHOSEN, NOT_CHOSEN = "[✓]", "[ ]"
 
 COLUMNS = (
-    Column(N_("Chosen"), 5), Column(N_("Name"), min_width=14), Column(N_("Institution"), 18),
+    # Cut in the middle: "Dagplejen Horsens, område Nord" and "… Syd" differ at the end.
+    Column(N_("Chosen"), 5), Column(N_("Name"), min_width=14),
+    Column(N_("Institution"), 18, clip="middle"),
     Column(N_("Place"), 12),
 )
 

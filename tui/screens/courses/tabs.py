@@ -25,14 +25,16 @@ from tui.i18n import N_, _, ngettext
 from tui.screens.courses.session_forms import day_text
 from tui.views.course import CourseData
 from tui.views.courses import place_label
-from tui.widgets.record_table import Column, RecordTable
+from tui.widgets.record_table import Column, RecordTable, clip
 
+NOTE = 18  # the note column's width: "Weather→27-09-2021"
 PRACTICE = "practice:"  # row keys of practice periods: the prefix and the session before
 OVERRIDE_MARK = "!"
 
 SESSION_COLUMNS = (
-    Column(N_("Date"), 14), Column(N_("Time"), 11), Column(N_("Hours"), 5),
-    Column(N_("Place"), min_width=10), Column(N_("Status"), 9), Column(N_("Note"), 18),
+    # "tirs 28-03-2023": the longest Danish weekday and a date with its year.
+    Column(N_("Date"), 15), Column(N_("Time"), 11), Column(N_("Hours"), 5),
+    Column(N_("Place"), min_width=9), Column(N_("Status"), 9), Column(N_("Note"), NOTE),
 )
 PARTICIPANT_COLUMNS = (
     # "Education", not "Qualification": the heading sets the column's width.
@@ -246,8 +248,10 @@ def _postponed_note(data: CourseData, s: Session) -> str:
     new = data.session(s.replaced_by) if s.replaced_by else None
     if new is None:
         return _("{reason}, no date").format(reason=reason)
-    # No spaces around the arrow: "Sygdom→27-09-2021" just fits its column.
-    return f"{reason}→{format_date(new.date)}"
+    # No spaces around the arrow: "Sygdom→27-09-2021" just fits its column. A longer
+    # reason is cut, not the date (the cell would be cut at its end, the year first).
+    date = format_date(new.date)
+    return f"{clip(reason, NOTE - len(date) - 1)}→{date}"
 
 
 def _holiday_note(data: CourseData, s: Session) -> str:
