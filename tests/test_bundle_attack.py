@@ -381,7 +381,7 @@ def test_a_short_passphrase_is_refused_and_an_open_file_warned_of(trip, tmp_path
 
 
 def test_one_change_is_one_aendring(trip, tmp_path) -> None:
-    from tui.screens.home.sync_status import read_status
+    from tui.views.sync_status import read_status
 
     _office, field = trip
     field.mark("c1", "d2", "p1", Mark.PRESENT)

@@ -21,7 +21,7 @@ from tests.field_trip import (
     open_copy,
     take_out,
 )
-from tui.store import sync
+from tui.store import daily_backup, sync
 from tui.store.bundle import Bundle, read_bundle
 from tui.store.check import check
 from tui.store.store import Store
@@ -39,8 +39,9 @@ def test_a_kill_at_each_step_of_a_merge_leaves_before_or_after(tmp_path: Path) -
     change_office(office)
     sync.export_changes(field, tmp_path / "back.kuf", PASS)
     bundle = read_bundle(tmp_path / "back.kuf", PASS)
-    with office.transaction():
+    with Store.open(office.path).transaction():
         pass  # today's backup is taken now, so every copy below starts from one state
+    daily_backup.settle()
     template = tmp_path / "office"
     before = contents(office)
 

@@ -87,9 +87,11 @@ def test_backups_are_listed_and_rotated(tmp_path: Path) -> None:
     for day, folder in enumerate(sorted((tmp_path / "k.backups").iterdir()), start=1):
         folder.rename(folder.with_name(f"2020-01-0{day}T120000"))
     from tui.domain.programmes import Programme
+    from tui.store.daily_backup import settle
     from tui.store.store import Store
 
     Store.open(db, backups_keep=2).programmes.add(Programme(name="Added today"))
+    settle()  # the day's backup is finished beside the work
     names = sorted(p.name for p in (tmp_path / "k.backups").iterdir())
     assert len(names) == 2, names
     assert names[0] == "2020-01-03T120000" and not names[1].startswith("2020"), names

@@ -10,6 +10,7 @@ from tui.domain.courses import Attendance, Course, Enrolment, Mark, Session, att
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.programmes import Programme
 from tui.store import backup
+from tui.store.daily_backup import settle
 from tui.store.store import Store
 
 NAME = "Naja Lynge"
@@ -36,6 +37,7 @@ def _db(db: Path) -> None:
                     person_id=pid, mark=Mark.PRESENT))
     # The day's backup, taken by the next process's first change: it holds Naja.
     Store.open(db).mark("c1", "c1d", "ole", Mark.PRESENT)
+    settle()  # finished beside the work
 
 
 def _holds_name(folder: Path) -> list[str]:
@@ -115,6 +117,7 @@ def test_erasing_opens_only_the_course_files_that_name_the_person(
     store = Store.open(db)
     with store.transaction():
         pass  # the day's backup, which reads everything, is not the erasure's cost
+    settle()
     opened: list[str] = []
     real_open = os.open
 
@@ -128,6 +131,42 @@ def test_erasing_opens_only_the_course_files_that_name_the_person(
     courses_read = {Path(p).stem for p in opened
                     if Path(p).parent.name == "courses" and p.endswith(".json")}
     assert courses_read == {"c1", "c2"}
+    # Of the people registry, only the file that holds the person (read, and written
+    # through a temp file of its own).
+    people_read = {Path(p) for p in opened
+                   if Path(p).parent.name == "people" and p.endswith(".json")}
+    assert people_read == {store.db.layout.person_file("naja")}
     assert sorted(store.courses_naming("ole")) == sorted(
         ["c1", "c2", *(f"other{n}" for n in range(30))])
     assert run_kuffert("check", db=db).returncode == 0
+
+
+def test_a_courses_people_are_read_from_their_own_files(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    db = tmp_path / "k.json"
+    store = Store.open(db)
+    with store.transaction():
+        store.programmes.add(Programme(id="prog", name="P"))
+        store.people.add_many([Person(id=f"p{n}", name=f"Person {n}", role=Role.EMPLOYEE,
+                                      qualification=Qualification.OTHER)
+                               for n in range(600)])
+        store.courses.add(Course(id="c", programme_id="prog", name="C"))
+        store.enrolments("c").add_many([Enrolment(course_id="c", person_id=f"p{n}")
+                                        for n in (3, 30, 300)])
+    store = Store.open(db)
+    opened: list[str] = []
+    real_open = os.open
+
+    def recording_open(path, *args, **kwargs):
+        opened.append(os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", recording_open)
+    people = store.course_people("c")
+    monkeypatch.setattr(os, "open", real_open)
+    assert sorted(people) == ["p3", "p30", "p300"]
+    people_read = {Path(p) for p in opened
+                   if Path(p).parent.name == "people" and p.endswith(".json")}
+    assert people_read == {store.db.layout.person_file(pid) for pid in ("p3", "p30", "p300")}
+    assert len(store.db.layout.people_files()) > 100  # the registry has many more

@@ -125,7 +125,7 @@ def test_the_database_itself_is_refused_as_the_file_to_write(
         demo_store: Store, home: Path) -> None:
     app = KuffertApp(demo_store, language="en")
     main = demo_store.path
-    people = demo_store.db.layout.people
+    people = demo_store.db.layout.people_files()[0]
     before = {path: path.read_bytes() for path in (main, people)}
 
     async def steps(pilot: Pilot[None]) -> None:

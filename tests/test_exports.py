@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 import tui.cli.main as cli_main
+from tui.domain.attendance import name_key
 from tui.domain.courses import Course, PostponeReason, Session, SessionStatus
 from tui.domain.places import Place, PlaceKind
 from tui.store.calendar import build_calendar, course_calendar
@@ -80,6 +81,9 @@ def test_danish_csv_opens_in_excel(demo: Store, tmp_path: Path) -> None:
     assert rows[0][:3] == ["Id", "Name", "Role"]
     assert len(rows) == 55
     assert any(row[1] == "Mette Sørensen" for row in rows)
+    # By name, in Danish order (the registry's files keep people in no order of theirs).
+    names = [row[1] for row in rows[1:]]
+    assert names == sorted(names, key=name_key) and names != sorted(names, reverse=True)
 
     sessions = tmp_path / "sessions.csv"
     export(demo, "sessions", "csv", sessions, course_id="c-horsens-dagpleje")

@@ -127,8 +127,8 @@ def test_a_windows_1252_file_with_two_bad_rows_is_previewed_then_imported(
 
 
 def test_escape_on_a_preview_writes_nothing(demo_store: Store, home: Path) -> None:
-    people_file = next(demo_store.path.parent.rglob("*people*.json"), None)
-    before = people_file.read_bytes() if people_file else None
+    people_files = demo_store.db.layout.people_files()
+    before = {path: path.read_bytes() for path in people_files}
 
     async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
         screen = await open_import(app, pilot)
@@ -149,8 +149,8 @@ def test_escape_on_a_preview_writes_nothing(demo_store: Store, home: Path) -> No
     store = Store.open(demo_store.path)
     assert store.people.count() == 54
     assert not GOOD & {p.name for p in store.people.all()}
-    if people_file is not None:
-        assert people_file.read_bytes() == before
+    assert people_files and {path: path.read_bytes() for path in people_files} == before
+    assert demo_store.db.layout.people_files() == people_files
 
 
 def test_a_path_is_taken_as_typed_or_pasted(home: Path) -> None:

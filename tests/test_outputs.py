@@ -108,14 +108,15 @@ def test_other_spellings_and_links_to_the_database_are_refused(
     folder_link = tmp_path / "data"
     folder_link.symlink_to(layout.folder)
     hard = database.parent / "hard.json"
-    os.link(layout.people, hard)
+    people_file = layout.people_files()[0]
+    os.link(people_file, hard)
     try:
         cwd_spelling = f"./x/../{database.name}"
         spellings = {
             str(link): None,  # a symlink, whatever it points at
-            str(folder_link / "people.json"): None,  # through a linked folder
+            str(folder_link / "people" / people_file.name): None,  # through a linked folder
             str(folder_link / "courses" / "new.csv"): None,
-            str(hard): None,  # the people file under a second name
+            str(hard): None,  # a people file under a second name
             cwd_spelling: database.parent,
         }
         (database.parent / "x").mkdir(exist_ok=True)

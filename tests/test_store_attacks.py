@@ -23,6 +23,7 @@ from tui.domain.courses import Course, Enrolment, Mark, Session
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.programmes import Programme
 from tui.store import backup
+from tui.store.daily_backup import settle
 from tui.store.database import BadCourseId
 from tui.store.errors import StoreError
 from tui.store.files import UnsafeFile
@@ -102,6 +103,7 @@ def test_purging_backups_ignores_a_planted_backup_that_links_outside(
         tmp_path: Path, victim: Path) -> None:
     db = _db(tmp_path / "db")
     Store.open(db).mark("c1", "c1d", "p1", Mark.PRESENT)  # the day's backup
+    settle()
     planted = db.parent / "k.backups" / "2020-01-01T000000"
     shutil.copytree(backup.list_backups(Store.open(db).db.layout)[-1].path, planted)
     shutil.rmtree(planted / "k.d" / "courses")
@@ -189,6 +191,7 @@ def test_a_thousand_nested_folders_in_the_backups_are_not_followed(tmp_path: Pat
         result = run_kuffert("backup", db=db)
         assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
         Store.open(db).mark("c1", "c1d", "p1", Mark.PRESENT)  # the day's backup, pruning
+        settle()
     finally:
         # Taken down from the bottom: a recursive removal (pytest's too) would overflow.
         levels = [deep]
@@ -202,12 +205,14 @@ def test_a_thousand_nested_folders_in_the_backups_are_not_followed(tmp_path: Pat
 def test_a_planted_manifest_does_not_switch_the_backups_off(tmp_path: Path) -> None:
     db = _db(tmp_path)
     Store.open(db).mark("c1", "c1d", "p1", Mark.PRESENT)
+    settle()
     (only,) = backup.list_backups(Store.open(db).db.layout)
     older = only.path.with_name("2020-01-01T000000")
     only.path.rename(older)
     (older / ".manifest").unlink()
     (older / ".manifest").symlink_to("/etc/hostname")
     Store.open(db).mark("c2", "c2d", "p1", Mark.PRESENT)
+    settle()
     assert len(backup.list_backups(Store.open(db).db.layout)) == 2
 
 
@@ -225,7 +230,7 @@ def test_a_commit_whose_prepared_file_vanished_is_not_called_finished(tmp_path: 
     db = _db(tmp_path)
     store = Store.open(db)
     layout = store.db.layout
-    steps = commit.prepare([(layout.people, b'{"people": {}}', 0o600),
+    steps = commit.prepare([(layout.person_file("p1"), b'{"people": {}}', 0o600),
                             (layout.course("c1"), b'{"sessions": {}}', 0o600)], [])
     (layout.commit).write_bytes(commit._encode(layout, steps))
     assert steps[0].temp is not None
@@ -240,6 +245,7 @@ def test_a_commit_whose_prepared_file_vanished_is_not_called_finished(tmp_path: 
 def test_a_file_planted_deep_in_a_backup_is_not_restored_as_a_course(tmp_path: Path) -> None:
     db = _db(tmp_path)
     Store.open(db).mark("c1", "c1d", "p1", Mark.PRESENT)
+    settle()
     (only,) = backup.list_backups(Store.open(db).db.layout)
     (only.path / "k.d" / "planted").mkdir()
     (only.path / "k.d" / "planted" / "evil.json").write_text('{"sessions": {}}')

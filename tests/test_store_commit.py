@@ -19,6 +19,7 @@ from tui.domain.programmes import Programme
 from tui.store import backup
 from tui.store.check import check
 from tui.store.codec import META_FIELDS
+from tui.store.daily_backup import settle
 from tui.store.database import Database
 from tui.store.files import TEMP_SUFFIX
 from tui.store.restoring import restore
@@ -60,7 +61,13 @@ def state(db: Path) -> dict:
     """Everything a reader sees, without opening (and so without recovering) first."""
     store = Store(Database(db, backups=False))
     seen: dict = {"course files": sorted(store.db.course_ids_on_disk())}
-    files = {"main": store.db.main, "people": store.db.people_file}
+    files = {"main": store.db.main}
+    # Every file of the people registry, as a reader finds it (a change may be creating
+    # some of them); and everyone in them, wherever they are.
+    files.update({f"people/{f.storage.path.name}": f for f in store.db.people_files()
+                  if f.storage.read() is not None})
+    seen["people"] = {"people": {pid for name, f in files.items() if name.startswith("people/")
+                                 for pid in (f.storage.read() or {}).get("people", {})}}
     for cid in seen["course files"]:
         files[cid] = store.db.course_file(cid)
     for name, f in files.items():
@@ -113,8 +120,15 @@ def _after_backup(db: Path) -> None:
     store.people.add(_person("ole", "Ole Petersen"))
 
 
+def _import(db: Path) -> Callable[[], object]:
+    """New people land in many of the registry's files at once: one commit."""
+    return lambda: Store.open(db).people.add_many(
+        [_person(f"new{n}", f"Ny {n}") for n in range(12)])
+
+
 OPERATIONS = {"erasure": (_erase, None), "creation": (_create, None),
-              "deletion": (_delete, None), "restore": (_restore, _after_backup)}
+              "deletion": (_delete, None), "restore": (_restore, _after_backup),
+              "import": (_import, None)}
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +139,11 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         _build(folder / "k.json")
         if prepare is not None:
             prepare(folder / "k.json")
+        # The day's backup is taken (and finished) now, so that a kill point falls on
+        # the operation's own steps.
+        with Store.open(folder / "k.json").transaction():
+            pass
+        settle()
         made[name] = folder
     return made
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_kuffert
+from tui.store.layout import Layout
 from tui.store.store import Store
 
 
@@ -113,7 +114,7 @@ def test_a_broken_course_file_is_named_by_check_and_left_alone(tmp_path: Path) -
 
 def test_a_person_who_is_not_there_is_a_check_error(tmp_path: Path) -> None:
     db = _make(tmp_path)
-    people = tmp_path / "k.d" / "people.json"
+    people = Layout(db).person_file("p-hd-dp-01")
     data = json.loads(people.read_text())
     del data["people"]["p-hd-dp-01"]
     people.write_text(json.dumps(data))
@@ -176,17 +177,18 @@ def test_files_are_private_by_default_and_group_shared_on_request(tmp_path: Path
 
 def test_check_names_every_broken_file_at_once(tmp_path: Path) -> None:
     db = _make(tmp_path)
-    _truncate(tmp_path / "k.d" / "people.json")
+    people = Layout(db).person_file("p-hd-dp-01")
+    _truncate(people)
     _truncate(tmp_path / "k.d" / "courses" / "c-horsens-dagpleje.json")
     result = run_kuffert("check", db=db)
     assert result.returncode == 1
-    assert "people.json" in result.stderr and "c-horsens-dagpleje.json" in result.stderr
+    assert str(people) in result.stderr and "c-horsens-dagpleje.json" in result.stderr
     assert "2 problems found in" in result.stderr
 
 
 def test_check_counts_its_problems_in_words_singular_and_plural(tmp_path: Path) -> None:
     db = _make(tmp_path)
-    _truncate(tmp_path / "k.d" / "people.json")
+    _truncate(Layout(db).person_file("p-hd-dp-01"))
     one = run_kuffert("check", db=db, env={"KUFFERT_LANG": "da"})
     assert one.returncode == 1
     assert "1 problem fundet i" in one.stderr and "(er)" not in one.stderr

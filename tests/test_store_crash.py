@@ -49,7 +49,7 @@ MARKER = r"""
 import os, signal, sys
 from pathlib import Path
 from tui.domain.courses import Mark
-from tui.store import files
+from tui.store import daily_backup, files
 from tui.store.store import Store
 
 db, start = Path(sys.argv[1]), int(sys.argv[2])
@@ -76,7 +76,8 @@ def inject(name):
 
 store = Store.open(db)
 with store.transaction():
-    pass  # the day's backup is taken here, before any fault is armed
+    pass  # the day's backup is begun here, and finished before any fault is armed
+daily_backup.settle()
 if fault:
     for name in ("write", "fsync", "replace"):
         inject(name)

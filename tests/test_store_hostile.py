@@ -100,7 +100,9 @@ def test_a_symlink_planted_at_the_next_temp_name_is_not_written_through(
     folder = tmp_path / "db"
     store = _db(folder)
     # The attacker guesses the next name right (here: is told it).
-    planted = folder / "k.d" / ".people.json.0000000000000000.kuffert-tmp"
+    target = store.db.layout.person_file("p2")
+    planted = target.parent / f".{target.name}.0000000000000000.kuffert-tmp"
+    planted.parent.mkdir(parents=True, exist_ok=True)
     planted.symlink_to(outside)
     names = iter(["0000000000000000"])
     real = secrets.token_hex

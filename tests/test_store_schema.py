@@ -96,3 +96,86 @@ def test_schema_1_gains_the_index_of_who_is_in_which_course(tmp_path: Path) -> N
     assert json.loads(db.read_text())["course_people"] == expected
     assert list((tmp_path / "k.backups").glob("*before-migration-1*/k.json"))
     assert run_kuffert("check", db=db).returncode == 0
+
+
+def _as_schema_2(db: Path) -> dict:
+    """Turn a database back into schema 2: one people file, no report figures."""
+    import shutil
+
+    from tui.store.layout import Layout
+
+    layout = Layout(db)
+    people: dict = {}
+    for path in layout.people_files():
+        people.update(json.loads(path.read_text())["people"])
+    shutil.rmtree(layout.people)
+    layout.legacy_people.write_text(json.dumps({"people": people}))
+    for path in layout.course_files():
+        tables = json.loads(path.read_text())
+        tables.pop("figures", None)
+        path.write_text(json.dumps(tables))
+    data = json.loads(db.read_text())
+    data["_meta"]["schema"]["version"] = 2
+    db.write_text(json.dumps(data))
+    return people
+
+
+def test_schema_2_gets_its_people_in_files_by_id_and_its_report_figures(
+        tmp_path: Path) -> None:
+    from tests.conftest import run_kuffert
+    from tests.test_report_figures import assert_kept_and_same
+    from tui.store.demo import load_demo
+
+    db = tmp_path / "k.json"
+    load_demo(Store.open(db))
+    people = _as_schema_2(db)
+    store = Store.open(db)
+    assert store.db.schema_version() == database.SCHEMA_VERSION
+    layout = store.db.layout
+    assert not layout.legacy_people.exists()
+    assert {p.id for p in store.people.all()} == set(people)
+    for pid in people:
+        assert pid in json.loads(layout.person_file(pid).read_text())["people"]
+    assert len(layout.people_files()) > 1
+    # The backup before the migration holds the old layout, whole.
+    (kept,) = (tmp_path / "k.backups").glob("*before-migration-2*")
+    assert set(json.loads((kept / "k.d" / "people.json").read_text())["people"]) == set(people)
+    assert_kept_and_same(store)
+    assert run_kuffert("check", db=db).returncode == 0
+
+
+def test_restoring_a_schema_2_backup_erases_again_who_was_erased_since(
+        tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import run_kuffert
+    from tui.store.demo import load_demo
+
+    db = tmp_path / "k.json"
+    load_demo(Store.open(db))
+    old = tmp_path / "old"
+    shutil.copytree(tmp_path, old)
+    _as_schema_2(old / "k.json")
+    store = Store.open(db)
+    person = store.enrolments("c-horsens-dagpleje").all()[0].person_id
+    store.erase_person(person)
+    from tui.domain.people import Person, Qualification, Role
+
+    store.people.add(Person(id="late", name="Kom senere", role=Role.EMPLOYEE,
+                            qualification=Qualification.OTHER))
+    # The schema-2 copy, as a backup of the days before the erasure and the newcomer.
+    backups = store.db.layout.backups
+    shutil.copytree(old, backups / "2020-01-01T000000",
+                    ignore=shutil.ignore_patterns("*.backups", "*.lock", "old"))
+    done = run_kuffert("restore", "2020-01-01T000000", "--yes", db=db)
+    assert done.returncode == 0, done.stderr
+    store = Store.open(db)
+    assert store.db.schema_version() == database.SCHEMA_VERSION
+    assert store.people.find(person) is None
+    assert store.people.find("late") is None  # the state of the backup, whole
+    assert store.people.count() > 10
+    assert not store.db.layout.legacy_people.exists()
+    assert run_kuffert("check", db=db).returncode == 0
+    purged = run_kuffert("erase", store.people.all()[0].id, "--yes", "--purge-backups",
+                         db=db)
+    assert purged.returncode == 0, purged.stderr

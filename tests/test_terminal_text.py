@@ -93,7 +93,9 @@ def test_import_keeps_escape_sequences_out_of_the_database(hostile_db: Path) -> 
     assert "Aaja Bech" in names and "+Bo Berg" in names and "-Carl nesreteP" in names
     for person in people:
         _no_controls("person", person.name)
-    stored = (hostile_db.parent / "k.d" / "people.json").read_text(encoding="utf-8")
+    stored = "".join(path.read_text(encoding="utf-8")
+                     for path in Store.open(hostile_db).db.layout.people_files())
+    assert "Aaja Bech" in stored
     assert "\\u001b" not in stored and "\\u0007" not in stored
 
 

@@ -47,7 +47,7 @@ def bench_kuffert_marks(db: Path, count: int) -> dict[str, float]:
 def build_plain_tinydb(db: Path, plain: Path) -> None:
     """The same data as one TinyDB file, the way TinyDB is used out of the box."""
     tables: dict[str, dict] = {}
-    for path in [db, db.parent / "national.d" / "people.json",
+    for path in [db, *sorted((db.parent / "national.d" / "people").glob("*.json")),
                  *sorted((db.parent / "national.d" / "courses").glob("*.json"))]:
         for name, docs in json.loads(path.read_text()).items():
             target = tables.setdefault(name, {})

@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(demo, top=False)
 
     check = sub.add_parser("check", help=_("check the database's integrity"))
+    check.add_argument("--repair", action="store_true",
+                       help=_("rewrite what is kept for speed and found out of date (report "
+                              "figures, index, summaries) from the records"))
     _common(check, top=False)
 
     backup = sub.add_parser("backup", help=_("list backups, or take one now with --now"))
@@ -144,6 +147,13 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     # The check decodes every record itself; decoding the main file first would do it twice.
     store = _open_store(args, config, verify=False)
     findings = check(store)
+    repairs = sorted({f.repair for f in findings if f.repair})
+    if args.repair and repairs:
+        store.repair_courses(repairs)
+        echo(ngettext("Rewrote what is kept of {n} course.",
+                      "Rewrote what is kept of {n} courses.", len(repairs)).format(
+                          n=len(repairs)))
+        findings = check(store)
     errors = [f for f in findings if f.error]
     for finding in findings:
         label = _("error") if finding.error else _("note")
@@ -328,6 +338,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StoreError, UserError) as error:
         message = error.message if isinstance(error, StoreError) else error.args[0]
         echo(f"kuffert: {message}", err=True)
+        return EXIT_PROBLEM
+    except MemoryError:
+        from tui.store.errors import OutOfMemory
+
+        echo(f"kuffert: {OutOfMemory().message}", err=True)
         return EXIT_PROBLEM
     except BrokenPipeError:
         # The reader went away (`kuffert config | head`): not an error to report.

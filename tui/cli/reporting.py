@@ -118,19 +118,25 @@ def cmd_report(args: argparse.Namespace, store: Any) -> int:
     if args.place is not None and store.places.find(args.place) is None:
         return _usage_error(msg("There is no place with the id {id}.", id=args.place))
 
-    from tui.store.exports import report_document, report_from_store
-    from tui.store.outputs import write_private
+    import io
+
+    from tui.domain.report_files import write_report
+    from tui.store.outputs import private_output
+    from tui.store.reporting import report_from_store
 
     report = report_from_store(store, programme_id=args.programme, period=period,
                                place_id=args.place, progress=_progress_printer())
-    # The byte-order mark is for Excel opening a file, not for a pipe.
-    text = report_document(report, args.format, plain=args.plain, bom=bool(args.out))
     if args.out:
-        write_private(Path(args.out), text.encode("utf-8"), database=store.db.layout,
-                      shown=args.out)
+        with private_output(Path(args.out), database=store.db.layout,
+                            shown=args.out) as raw:
+            out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            write_report(report, args.format, out, plain=args.plain, bom=True)
+            out.flush()
+            out.detach()
         echo(_("Report written to {path}.").format(path=args.out))
     else:
-        sys.stdout.write(text)
+        # The byte-order mark is for Excel opening a file, not for a pipe.
+        write_report(report, args.format, sys.stdout, plain=args.plain, bom=False)
     return EXIT_OK
 
 

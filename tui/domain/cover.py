@@ -58,6 +58,20 @@ def day_cover(enrolment: Enrolment, session: Session, mark: Attendance | None,
     return 0.0  # absent or excused
 
 
+def costs_nothing(enrolment: Enrolment, marks: Mapping[str, Attendance],
+                  share: float) -> bool:
+    """Whether ``day_cover`` is 0 on every day, seen without going day by day: no share
+    to cost, no hours booked on a mark, no partial day of negative hours. Most national
+    enrolments plan no cover; asking each of their days cost a check half a second."""
+    if enrolment.status is EnrolmentStatus.WAITLISTED:
+        return True
+    if share:
+        return False
+    return all(m.substitute_hours is None
+               and not (m.mark is Mark.PARTIAL and (m.hours or 0.0) < 0)
+               for m in marks.values())
+
+
 def cover_hours(enrolment: Enrolment, sessions: Collection[Session],
                 marks: Mapping[str, Attendance],
                 in_scope: Collection[str] | None = None) -> float:

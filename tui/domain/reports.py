@@ -27,36 +27,31 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.domain.attendance import name_key
+from tui.domain.course_facts import (
+    UNKNOWN,
+    CourseFacts,
+    JournalProgress,
+    PairedRating,
+    PersonFacts,
+    course_facts,
+)
 from tui.domain.courses import (
     Attendance,
-    CompletionRule,
     Course,
     Enrolment,
-    EnrolmentStatus,
-    Mark,
     PostponeReason,
     Session,
     SessionStatus,
-    attended_session_ids,
-    effective_status,
 )
-from tui.domain.cover import COVER_RULE, cover_hours
-from tui.domain.expectation import expected
-from tui.domain.journals import GoalOutcome, GoalRating, Journal, JournalEntry, JournalGoal, Phase
+from tui.domain.cover import COVER_RULE
+from tui.domain.journals import GoalRating, Journal, JournalEntry, JournalGoal
 from tui.domain.parse import format_date, format_number
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution, Place, PlaceKind, distinct_names
 from tui.domain.programmes import Programme
-from tui.domain.rules import completes, day_credit
 from tui.i18n import _, ngettext
 
 Period = tuple[dt.date | None, dt.date | None]
-
-# The key for people, places or postponements whose municipality or reason is not known.
-UNKNOWN = "unknown"
-
-ACTIVE_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
-ATTENDED = (Mark.PRESENT, Mark.PARTIAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,16 +105,6 @@ class GoalChange:
         if self.before_mean is None or self.after_mean is None:
             return None
         return self.after_mean - self.before_mean
-
-
-@dataclass(kw_only=True)
-class JournalProgress:
-    journal_id: str
-    course_id: str
-    title: str = ""
-    highest_phase: Phase | None = None
-    entry_ids: list[str] = field(default_factory=list)
-    goals_by_outcome: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(kw_only=True)
@@ -228,7 +213,7 @@ class _Places:
             place_id == target or self.municipality_of(place_id) == target
         )
 
-    def person_places(self, person: Person) -> list[str]:
+    def person_places(self, person: PersonFacts) -> list[str]:
         """The person's own place and their institution's, whichever are known."""
         found = [person.place_id] if person.place_id in self.by_id else []
         institution = self.institutions.get(person.institution_id or "")
@@ -236,33 +221,13 @@ class _Places:
             found.append(institution.place_id)
         return [p for p in found if p is not None]
 
-    def person_municipality(self, person: Person) -> str:
+    def person_municipality(self, person: PersonFacts) -> str:
         # The person's own place first: a childminder on a sheep-farming station belongs
         # to the station's municipality even if the childminding office sits elsewhere.
         for place_id in self.person_places(person):
             if (municipality := self.municipality_of(place_id)) is not None:
                 return municipality
         return UNKNOWN
-
-
-def _sorted_sessions(sessions: Iterable[Session]) -> list[Session]:
-    return sorted(sessions, key=lambda s: (s.date, s.start or dt.time.min, s.id))
-
-
-def _completion_day(held: Sequence[Session], marks: Mapping[str, Mapping[str, Attendance]],
-                    person_id: str, rule: CompletionRule) -> dt.date | None:
-    """The date of the held day on which the person's attendance first met the rule."""
-    days = hours = 0.0
-    for session in held:  # in date order
-        mark = marks.get(session.id, {}).get(person_id)
-        if mark is None or mark.mark not in ATTENDED:
-            continue
-        day, day_hours = day_credit(mark, session)
-        days += day
-        hours += day_hours
-        if completes(days, rule, hours):
-            return session.date
-    return None
 
 
 def build_report(
@@ -283,26 +248,55 @@ def build_report(
     period: Period | None = None,
     place_id: str | None = None,
 ) -> Report:
+    """The report from the courses' records (``report_from_facts`` from their facts)."""
+    person_by_id = {p.id: PersonFacts.of(p) for p in people}
+    facts = {
+        c.id: course_facts(
+            c.id, c.completion, sessions_by_course.get(c.id, ()),
+            enrolments_by_course.get(c.id, ()), attendance_by_course.get(c.id, ()),
+            (ratings_by_course or {}).get(c.id, ()), (journals_by_course or {}).get(c.id, ()),
+            (entries_by_course or {}).get(c.id, ()), (goals_by_course or {}).get(c.id, ()),
+            exists=person_by_id.__contains__)
+        for c in courses if programme_id is None or c.programme_id == programme_id
+    }
+    return report_from_facts(programmes, courses, facts, person_by_id, institutions, places,
+                             programme_id=programme_id, period=period, place_id=place_id)
+
+
+def report_from_facts(
+    programmes: Sequence[Programme],
+    courses: Sequence[Course],
+    facts: Mapping[str, CourseFacts],
+    people: Mapping[str, PersonFacts],
+    institutions: Sequence[Institution],
+    places: Sequence[Place],
+    *,
+    programme_id: str | None = None,
+    period: Period | None = None,
+    place_id: str | None = None,
+) -> Report:
+    """The report from each course's facts (``tui.domain.course_facts``); ``facts`` must
+    hold every course of the chosen programme (all of them without one), and ``people``
+    everyone those facts count."""
     if period is not None and period == (None, None):
         period = None
     lookup = _Places(places, institutions)
-    person_by_id = {p.id: p for p in people}
     programme_by_id = {p.id: p for p in programmes}
     report = Report(programme_id=programme_id, period=period, place_id=place_id)
 
-    scoped: list[Course] = []
+    scoped: list[tuple[Course, CourseFacts]] = []
     for course in courses:
-        sessions = sessions_by_course.get(course.id, ())
         if programme_id is not None and course.programme_id != programme_id:
             continue
+        found = facts[course.id]
         if place_id is not None and not (
             lookup.within(course.place_id, place_id)
-            or any(lookup.within(s.place_id, place_id) for s in sessions)
+            or any(lookup.within(s.place_id, place_id) for s in found.sessions)
         ):
             continue
-        if period is not None and not any(_in_period(s.date, period) for s in sessions):
+        if period is not None and not any(_in_period(s.date, period) for s in found.sessions):
             continue
-        scoped.append(course)
+        scoped.append((course, found))
 
     trained: dict[str, None] = {}  # ordered set
     participants: dict[str, None] = {}
@@ -310,109 +304,59 @@ def build_report(
     hours_by_programme: dict[str, float] = defaultdict(float)
     attended_total = expected_total = 0
 
-    for course in scoped:
+    for course, found in scoped:
         figures = CourseFigures(
             course_id=course.id, name=course.name, programme_id=course.programme_id
         )
         report.courses[course.id] = figures
-        all_sessions = _sorted_sessions(sessions_by_course.get(course.id, ()))
-        sessions = [s for s in all_sessions if _in_period(s.date, period)]
-        course_marks = attendance_by_course.get(course.id, ())
-        attended_ids = attended_session_ids(course_marks)
-        status_of = {s.id: effective_status(s, attended_ids) for s in all_sessions}
-        held = [s for s in all_sessions if status_of[s.id] is SessionStatus.HELD]
-        held_dates = {s.id: s.date for s in held}
-        ids = {s.id for s in all_sessions}
+        in_scope = [_in_period(s.date, period) for s in found.sessions]
+        sessions = [s for s, inside in zip(found.sessions, in_scope, strict=True) if inside]
 
         for status in SessionStatus:
             figures.sessions_by_status[status.value] = [
-                s.id for s in sessions if status_of[s.id] is status
+                s.id for s in sessions if s.status is status
             ]
         for s in sessions:
-            if s.status is SessionStatus.POSTPONED:
-                reason = s.postpone_reason.value if s.postpone_reason else UNKNOWN
-                postponed_by_reason[reason].append(s.id)
-                if s.replaced_by is None or s.replaced_by not in ids:
+            if s.postpone_reason is not None:
+                postponed_by_reason[s.postpone_reason].append(s.id)
+                if s.waiting:
                     report.postponed_waiting.append(s.id)
         report.sessions_held += figures.sessions_by_status[SessionStatus.HELD.value]
         report.sessions_planned += figures.sessions_by_status[SessionStatus.PLANNED.value]
         report.sessions_postponed += figures.sessions_by_status[SessionStatus.POSTPONED.value]
         report.sessions_cancelled += figures.sessions_by_status[SessionStatus.CANCELLED.value]
 
-        enrolments = enrolments_by_course.get(course.id, ())
-        active: dict[str, Enrolment] = {}
-        for enrolment in enrolments:
-            pid = enrolment.person_id
-            if pid not in person_by_id or enrolment.status not in ACTIVE_ENROLMENT:
-                continue
-            # A duplicate enrolment marked completed outranks one still enrolled.
-            if pid not in active or enrolment.status is EnrolmentStatus.COMPLETED:
-                active[pid] = enrolment
-        figures.participants = list(active)
-        participants.update(dict.fromkeys(active))
+        figures.participants = [p.person_id for p in found.participants]
+        participants.update(dict.fromkeys(figures.participants))
 
-        marks: dict[str, dict[str, Attendance]] = defaultdict(dict)
-        for mark in course_marks:
-            if mark.person_id in person_by_id:
-                marks[mark.session_id][mark.person_id] = mark
-
-        # Completion: the day the attended held days (partial ones by their share) first
-        # meet the rule is the day it was met. A rule of 0 days means none was set;
-        # nobody is trained without attending a day.
-        rule = course.completion
-        if not rule.in_hours:
-            rule = CompletionRule(min_sessions=max(rule.min_sessions, 1))
-        last_day = (
-            max(held_dates.values()) if held_dates
-            else all_sessions[-1].date if all_sessions else None
-        )
-        for pid, enrolment in active.items():
-            when = _completion_day(held, marks, pid, rule)
-            if when is None and enrolment.status is EnrolmentStatus.COMPLETED:
-                # Marked completed by hand (e.g. made up a missed day elsewhere).
-                when = last_day
-            elif when is None:
+        # A person counts as trained in a period when the day they met the rule falls
+        # inside it.
+        for participant in found.participants:
+            when = participant.completed_on
+            if not participant.completed or (
+                    period is not None and (when is None or not _in_period(when, period))):
                 continue
-            if period is not None and (when is None or not _in_period(when, period)):
-                continue
-            figures.completed.append(pid)
-            trained[pid] = None
+            figures.completed.append(participant.person_id)
+            trained[participant.person_id] = None
 
-        # Attendance: on a held day, the people expected there (by the same rule as the
-        # grid and the sign-in sheet: enrolled by then, not withdrawn before) and anyone
-        # marked as attending.
         course_attended = course_expected = 0
         for s in sessions:
-            if status_of[s.id] is not SessionStatus.HELD:
+            if s.status is not SessionStatus.HELD or s.held is None:
                 continue
-            marked = marks.get(s.id, {})
-            due = {pid for pid, e in active.items() if expected(e, s)}
-            came = {pid for pid, m in marked.items() if m.mark in ATTENDED}
-            report.unmarked += [(s.id, pid) for pid in sorted(due) if pid not in marked]
-            report.attendance_by_session[s.id] = Ratio(len(came), len(due | came))
-            course_attended += len(came)
-            course_expected += len(due | came)
+            report.unmarked += [(s.id, pid) for pid in s.held.unmarked]
+            report.attendance_by_session[s.id] = Ratio(s.held.attended, s.held.expected)
+            course_attended += s.held.attended
+            course_expected += s.held.expected
         figures.attendance = Ratio(course_attended, course_expected)
         attended_total += course_attended
         expected_total += course_expected
 
-        # Substitute cover follows attendance day by day (tui.domain.cover); withdrawn
-        # people count for the days before they left, the waiting list for nothing.
-        in_scope = {s.id for s in sessions}
-        by_person: dict[str, dict[str, Attendance]] = defaultdict(dict)
-        for mark in course_marks:
-            by_person[mark.person_id][mark.session_id] = mark
-        hours = sum(cover_hours(e, all_sessions, by_person.get(e.person_id, {}), in_scope)
-                    for e in enrolments)
+        # Withdrawn people count for the days before they left, the waiting list for
+        # nothing (tui.domain.cover).
+        hours = found.substitute_hours(in_scope.__getitem__)
         figures.substitute_hours = hours
         hours_by_programme[course.programme_id] += hours
-
-        figures.journals = _journal_progress(
-            course.id,
-            (journals_by_course or {}).get(course.id, ()),
-            (entries_by_course or {}).get(course.id, ()),
-            (goals_by_course or {}).get(course.id, ()),
-        )
+        figures.journals = found.journals
 
     report.postponed_by_reason = dict(postponed_by_reason)
     report.attendance = Ratio(attended_total, expected_total)
@@ -422,7 +366,7 @@ def build_report(
     report.trained_by_qualification = {q.value: [] for q in Qualification}
     by_municipality: dict[str, list[str]] = defaultdict(list)
     for pid in report.trained_people:
-        person = person_by_id[pid]
+        person = people[pid]
         report.trained_by_role[person.role.value].append(pid)
         report.trained_by_qualification[person.qualification.value].append(pid)
         by_municipality[lookup.person_municipality(person)].append(pid)
@@ -432,7 +376,7 @@ def build_report(
     report.participants = list(participants)
     report.unskilled_participants = [
         pid for pid in report.participants
-        if person_by_id[pid].qualification is Qualification.UNSKILLED
+        if people[pid].qualification is Qualification.UNSKILLED
     ]
 
     priced = [p for p in hours_by_programme if _rate(programme_by_id.get(p)) is not None]
@@ -445,8 +389,7 @@ def build_report(
             hours_by_programme[p] * (_rate(programme_by_id.get(p)) or 0.0) for p in priced
         )
 
-    report.reach = _reach(scoped, sessions_by_course, report.participants, person_by_id,
-                          lookup)
+    report.reach = _reach(scoped, report.participants, people, lookup)
     report.municipality_names = {
         m: lookup.by_id[m].name for m in report.trained_by_municipality if m in lookup.by_id
     } | {r.municipality_id: r.name for r in report.reach}
@@ -454,11 +397,12 @@ def build_report(
     report.institution_names = {i.id: i.name for i in lookup.institutions.values()}
 
     report.goal_changes = _goal_changes(
-        [r for c in scoped for r in (ratings_by_course or {}).get(c.id, ())],
-        {c.programme_id for c in scoped},
+        [r for _course, found in scoped for r in found.ratings],
+        {c.programme_id for c, _found in scoped},
         programme_by_id,
     )
     return report
+
 
 
 def _rate(programme: Programme | None) -> float | None:
@@ -466,18 +410,16 @@ def _rate(programme: Programme | None) -> float | None:
 
 
 def _reach(
-    scoped: list[Course],
-    sessions_by_course: Mapping[str, Sequence[Session]],
+    scoped: list[tuple[Course, CourseFacts]],
     participants: list[str],
-    person_by_id: Mapping[str, Person],
+    person_by_id: Mapping[str, PersonFacts],
     lookup: _Places,
 ) -> list[MunicipalityReach]:
     # Denominators cover the countries the courses were held in: a Greenland programme
     # is not measured against Denmark's 98 municipalities.
     countries: set[str] = set()
-    for course in scoped:
-        for place_id in [course.place_id, *(s.place_id for s in sessions_by_course.get(
-                course.id, ()))]:
+    for course, found in scoped:
+        for place_id in [course.place_id, *(s.place_id for s in found.sessions)]:
             if place_id in lookup.by_id:
                 countries.add(lookup.by_id[place_id].country)
     reached_institutions: set[str] = set()
@@ -520,7 +462,7 @@ def _reach(
 
 
 def _goal_changes(
-    ratings: list[GoalRating],
+    ratings: list[PairedRating],
     programme_ids: set[str],
     programme_by_id: Mapping[str, Programme],
 ) -> list[GoalChange]:
@@ -531,11 +473,9 @@ def _goal_changes(
         for goal in programme.learning_goals if programme else ():
             texts.setdefault(goal.key, goal.text)
             order.setdefault(goal.key, len(order))
-    paired: dict[str, list[GoalRating]] = defaultdict(list)
+    paired: dict[str, list[PairedRating]] = defaultdict(list)
     for rating in ratings:
-        # Only pairs show change; a rating given once says nothing about the course.
-        if rating.before is not None and rating.after is not None:
-            paired[rating.goal_key].append(rating)
+        paired[rating.goal_key].append(rating)
     changes = []
     for key, group in paired.items():
         changes.append(
@@ -548,33 +488,6 @@ def _goal_changes(
             )
         )
     return sorted(changes, key=lambda g: (order.get(g.goal_key, len(order)), g.goal_key))
-
-
-def _journal_progress(
-    course_id: str,
-    journals: Sequence[Journal],
-    entries: Sequence[JournalEntry],
-    goals: Sequence[JournalGoal],
-) -> list[JournalProgress]:
-    progress = {
-        j.id: JournalProgress(
-            journal_id=j.id, course_id=course_id, title=j.title or j.group_name,
-            goals_by_outcome={o.value: [] for o in GoalOutcome} | {UNKNOWN: []},
-        )
-        for j in journals
-    }
-    for entry in entries:
-        item = progress.get(entry.journal_id)
-        if item is None:
-            continue
-        item.entry_ids.append(entry.id)
-        if item.highest_phase is None or entry.phase > item.highest_phase:
-            item.highest_phase = entry.phase
-    for goal in goals:
-        item = progress.get(goal.journal_id)
-        if item is not None:
-            item.goals_by_outcome[goal.outcome.value if goal.outcome else UNKNOWN].append(goal.id)
-    return list(progress.values())
 
 
 # --- output --------------------------------------------------------------------------

@@ -15,8 +15,6 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import holidays
-
 from tui.domain.courses import Course, CourseStatus, PostponeReason, Session, SessionStatus
 from tui.domain.parse import JoinedText, format_date, format_time, label_of
 from tui.i18n import N_, Message, _, language, msg
@@ -132,6 +130,10 @@ def generate(
 
 
 def _holiday_table(code: str, years: list[int], lang: str) -> Mapping[dt.date, str]:
+    # Imported here: the holiday calendars take a tenth of a second to load, and most
+    # users of this module (the screens' error handling among them) never need them.
+    import holidays
+
     probe = holidays.country_holidays(code, years=years)
     supported = getattr(probe, "supported_languages", ())
     wanted = {"da": "da", "en": "en_US"}[lang]

@@ -19,7 +19,6 @@ class Host(Protocol):
     watcher: Watcher
     # Over a slow link (SSH, --low-bandwidth) screens leave out what only decorates.
     low_bandwidth: bool
-    poll_interval: float
 
     def open_course(self, course_id: str, tab: str | None = None) -> None: ...
 

@@ -36,7 +36,7 @@ from tui.store.files import (
 )
 from tui.store.layout import Layout
 
-_STAMP = "%Y-%m-%dT%H%M%S"
+STAMP_FORMAT = "%Y-%m-%dT%H%M%S"
 # Room kept free beyond the copy itself: a full disk stops every later save too.
 _MARGIN = 16 * 1024 * 1024
 
@@ -107,8 +107,8 @@ def create(layout: Layout, *, mode: int, label: str = "",
     free = shutil.disk_usage(layout.backups).free
     if needed + _MARGIN > free:
         raise NoRoom(layout.backups, needed + _MARGIN, free)
-    stamp = dt.datetime.now().strftime(_STAMP)
-    name = f"{stamp}-{label}" if label else stamp
+    taken = dt.datetime.now().strftime(STAMP_FORMAT)
+    name = f"{taken}-{label}" if label else taken
     # A name no one can have prepared: the backups folder may be group-writable.
     staging = layout.backups / f".{name}.{secrets.token_hex(8)}.partial"
     os.mkdir(staging, 0o700)
@@ -118,10 +118,10 @@ def create(layout: Layout, *, mode: int, label: str = "",
                 _copy_in(staging / rel, data, mode)
         else:
             _snapshot_into(staging, plan, mode)
-        for folder in _folders(staging):
+        for folder in folders(staging):
             fsync_dir(folder)
         set_dir_mode(staging, mode)
-        target = _free_name(layout.backups, name)
+        target = free_name(layout.backups, name)
         os.rename(staging, target)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
@@ -141,11 +141,11 @@ def _copy_in(dest: Path, data: bytes, mode: int) -> None:
     os.replace(write_temp(dest.parent, dest.name, data, mode), dest)
 
 
-_MANIFEST = ".manifest"
+MANIFEST = ".manifest"
 Stamp = tuple[int, int, int]
 
 
-def _stamp(st: os.stat_result) -> Stamp:
+def stamp(st: os.stat_result) -> Stamp:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
@@ -155,13 +155,13 @@ Plan = list[tuple[Path, str, os.stat_result, Path | None]]
 
 
 def _plan(layout: Layout) -> Plan:
-    previous, unchanged = _newest_manifest(layout)
+    previous, unchanged = newest_manifest(layout)
     root = layout.main.parent
     plan: Plan = []
     for path in layout.data_files():
         rel = str(path.relative_to(root))
         st = os.lstat(path)
-        same = previous is not None and unchanged.get(rel) == _stamp(st)
+        same = previous is not None and unchanged.get(rel) == stamp(st)
         plan.append((path, rel, st, previous / rel if same and previous else None))
     return plan
 
@@ -173,8 +173,8 @@ def _snapshot_into(staging: Path, plan: Plan, mode: int) -> None:
     for path, rel, st, linked in plan:
         dest = staging / rel
         make_dir(dest.parent, mode)
-        if linked is not None and _link(linked, dest, staging.parent):
-            manifest[rel] = _stamp(st)
+        if linked is not None and link_into(linked, dest, staging.parent):
+            manifest[rel] = stamp(st)
             continue
         found = read_regular(path)
         if found is None:
@@ -182,12 +182,12 @@ def _snapshot_into(staging: Path, plan: Plan, mode: int) -> None:
         data, now = found
         decode_tables(path, data)
         _copy_in(dest, data, mode)
-        manifest[rel] = _stamp(now)
-    temp = write_temp(staging, _MANIFEST, json.dumps(manifest).encode(), mode)
-    os.replace(temp, staging / _MANIFEST)
+        manifest[rel] = stamp(now)
+    temp = write_temp(staging, MANIFEST, json.dumps(manifest).encode(), mode)
+    os.replace(temp, staging / MANIFEST)
 
 
-def _link(source: Path, dest: Path, backups: Path) -> bool:
+def link_into(source: Path, dest: Path, backups: Path) -> bool:
     try:
         real_folders(source.parent, backups)
         st = os.lstat(source)
@@ -206,14 +206,17 @@ def _link(source: Path, dest: Path, backups: Path) -> bool:
     return True
 
 
-def _newest_manifest(layout: Layout) -> tuple[Path | None, dict[str, Stamp]]:
-    """The newest daily backup, and what its manifest says the live files were then."""
-    dailies = [name for name, _taken in names(layout) if len(name) == 17]
+def newest_manifest(layout: Layout, before: str | None = None,
+                    ) -> tuple[Path | None, dict[str, Stamp]]:
+    """The newest daily backup (older than the stamp ``before``), and what its manifest
+    says the live files were then."""
+    dailies = [name for name, _taken in names(layout)
+               if len(name) == 17 and (before is None or name < before)]
     if not dailies:
         return None, {}
     newest = layout.backups / dailies[-1]
     try:
-        found = read_regular(newest / _MANIFEST)
+        found = read_regular(newest / MANIFEST)
     except UnsafeFile:
         found = None  # planted: then nothing is linked, everything copied and checked
     if found is None:
@@ -229,14 +232,14 @@ def _newest_manifest(layout: Layout) -> tuple[Path | None, dict[str, Stamp]]:
 def forget_manifest(folder: Path) -> None:
     """After a backup's files were rewritten (an erasure purged from them), the next
     backup must not link to them as copies of the live files."""
-    remove(folder / _MANIFEST)
+    remove(folder / MANIFEST)
 
 
-def _folders(top: Path) -> list[Path]:
+def folders(top: Path) -> list[Path]:
     return [Path(folder) for folder, _dirs, _files in os.walk(top)]
 
 
-def _free_name(folder: Path, name: str) -> Path:
+def free_name(folder: Path, name: str) -> Path:
     target, suffix = folder / name, 1
     while os.path.lexists(target):
         suffix += 1
@@ -255,17 +258,19 @@ def names(layout: Layout) -> list[tuple[str, dt.datetime]]:
         if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
             continue
         try:
-            found.append((entry.name, dt.datetime.strptime(entry.name[:17], _STAMP)))
+            found.append((entry.name, dt.datetime.strptime(entry.name[:17], STAMP_FORMAT)))
         except ValueError:
             continue
     return found
 
 
-def list_backups(layout: Layout) -> list[Backup]:
+def list_backups(layout: Layout, *, sizes: bool = True) -> list[Backup]:
+    """Every backup, oldest first; ``sizes=False`` spares counting their files (2,300
+    each at national scale) when only names and times are wanted."""
     found = []
     for name, taken in names(layout):
         path = layout.backups / name
-        files = backup_files(path)
+        files = backup_files(path) if sizes else []
         found.append(Backup(name, path, taken, len(files),
                             sum(os.lstat(path / rel).st_size for rel in files)))
     return found
@@ -285,7 +290,7 @@ def backup_files(folder: Path) -> list[Path]:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                if depth < 2:
+                if depth < 2 and not entry.name.startswith("."):
                     pending.append((Path(entry.path), rel / entry.name, depth + 1))
             elif entry.name.endswith(".json") and entry.is_file(follow_symlinks=False):
                 found.append(rel / entry.name)
@@ -320,16 +325,18 @@ def daily(layout: Layout, *, keep: int, mode: int) -> Path | None:
     return made
 
 
-def prune(layout: Layout, keep: int) -> None:
-    backups = list_backups(layout)
+def to_prune(layout: Layout, keep: int) -> list[Backup]:
+    backups = list_backups(layout, sizes=False)
     dailies = [b for b in backups if b.daily]
     kept = dailies[-keep:]
     oldest_kept = kept[0].taken if kept else None
-    for old in backups:
-        if old in kept:
-            continue
-        if old.daily or (oldest_kept is not None and old.taken < oldest_kept):
-            shutil.rmtree(old.path, ignore_errors=True)
+    return [old for old in backups if old not in kept and (
+        old.daily or (oldest_kept is not None and old.taken < oldest_kept))]
+
+
+def prune(layout: Layout, keep: int) -> None:
+    for old in to_prune(layout, keep):
+        shutil.rmtree(old.path, ignore_errors=True)
 
 
 def find(layout: Layout, name: str) -> Backup | None:

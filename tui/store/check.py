@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 
+from tui.domain.course_facts import course_facts
+from tui.domain.courses import Course, attended_session_ids, summarise
 from tui.i18n import Message, msg
-from tui.store import commit, person_index
+from tui.store import commit, figures, person_index
+from tui.store.codec import META_FIELDS
 from tui.store.database import SCHEMA_VERSION
 from tui.store.errors import StoreError
 from tui.store.files import UnsafeFile
-from tui.store.store import COURSE_TABLES, Store, encode_fields
+from tui.store.layout import PEOPLE_FILES, shard_of
+from tui.store.store import Store, encode_fields
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,8 @@ class Finding:
     message: Message
     # A warning is worth knowing but loses no data; an error makes the check fail.
     error: bool = True
+    # A course whose derived data (report figures, index, summary) ``repair`` rewrites.
+    repair: str | None = None
 
 
 def check(store: Store) -> list[Finding]:
@@ -68,6 +75,7 @@ def check(store: Store) -> list[Finding]:
         findings.append(Finding(problem.message))
         registry = None
     people = None if registry is None else {p.id for p in registry}
+    findings.extend(_check_people_files(store))
 
     def missing(kind: str, ref: str, owner: str) -> Finding:
         return Finding(msg("{owner} refers to {kind} '{ref}', which does not exist.",
@@ -105,19 +113,21 @@ def check(store: Store) -> list[Finding]:
                                         "again.", id=erased)))
     index = {doc.doc_id: doc.get("people") for doc in
              store.db.main.table(person_index.TABLE)}
+    summaries = {doc_id: doc for doc_id, doc in store.course_summaries.stored()}
     for course in courses:
-        course_findings, sessions = _check_course(store, course.id, people)
+        # Each course's records are decoded once, for every check of them below.
+        course_findings, records = _check_course(store, course.id, people)
         findings.extend(course_findings)
-        if sessions is not None:
-            findings.extend(_check_summary(store, course.id))
-        if not course_findings and (
-                index.get(course.id, []) != person_index.people_named(
-                    store.db.course_file(course.id).storage.read())):
+        if records is None:
+            continue
+        findings.extend(_check_summary(store, course.id, records, summaries.get(course.id)))
+        findings.extend(_check_figures(store, course, records))
+        if not course_findings and index.get(course.id, []) != named_in(records):
             # Erasing a person opens only the courses the index names.
             findings.append(Finding(msg(
                 "The index of who takes part in course {id} is out of date; the next "
-                "change to the course rewrites it. Until then, erase people with care.",
-                id=course.id)))
+                "change to the course rewrites it (or 'kuffert check --repair'). Until "
+                "then, erase people with care.", id=course.id), repair=course.id))
     findings.extend(_check_backups(store))
     known = known_courses
     for orphan in sorted(set(store.db.course_ids_on_disk()) - known):
@@ -125,6 +135,31 @@ def check(store: Store) -> list[Finding]:
             msg("The course file {name} belongs to no course; it is kept but not shown.",
                 name=str(store.db.layout.course(orphan))), error=False))
     return findings
+
+
+def _check_people_files(store: Store) -> list[Finding]:
+    """Each person is in the file their id hashes to: Kuffert looks nowhere else."""
+    layout = store.db.layout
+    found = []
+    one_file = len(store.db.people_files()) == 1
+    for file in store.db.people_files():
+        try:
+            tables = file.storage.read() or {}
+        except StoreError:
+            continue  # reported with the registry
+        name = file.storage.path.name
+        for person_id in tables.get("people", {}):
+            if not one_file and f"{shard_of(person_id, PEOPLE_FILES)}.json" != name:
+                found.append(Finding(msg(
+                    "Person {id} is in {file}, where Kuffert does not look for them (their "
+                    "file is {right}); move the record there by hand.", id=person_id,
+                    file=str(file.storage.path), right=str(layout.person_file(person_id)))))
+    if os.path.lexists(layout.legacy_people) and os.path.lexists(layout.people):
+        found.append(Finding(msg(
+            "{file} is the people file of an older Kuffert; this one keeps people in "
+            "{folder} and does not read it.", file=str(layout.legacy_people),
+            folder=str(layout.people)), error=False))
+    return found
 
 
 def _check_backups(store: Store) -> list[Finding]:
@@ -156,58 +191,102 @@ def _check_backups(store: Store) -> list[Finding]:
         folder=str(layout.backups)), error=False)]
 
 
-def _check_summary(store: Store, course_id: str) -> list[Finding]:
-    try:
-        expected = store.summarise_course(course_id)
-        stored = store.course_summaries.find(course_id)
-    except StoreError:
-        return []  # the course file's own problem is reported by _check_course
-    if stored is not None and encode_fields(stored) == encode_fields(expected):
+def _check_summary(store: Store, course_id: str, records: dict[str, list],
+                   stored: dict | None) -> list[Finding]:
+    sessions = records["sessions"]
+    expected = summarise(course_id, sessions, attended_session_ids(records["attendance"]))
+    if stored is not None and {k: v for k, v in stored.items() if k not in META_FIELDS} \
+            == encode_fields(expected):
         return []
     if stored is None and expected.session_count == 0:
         return []
     return [Finding(msg("The summary of course {id} does not match its sessions; the next "
-                        "change to its sessions rewrites it.", id=course_id), error=False)]
+                        "change to its sessions rewrites it (or 'kuffert check --repair').",
+                        id=course_id), error=False, repair=course_id)]
+
+
+def _check_figures(store: Store, course: Course, records: dict[str, list]) -> list[Finding]:
+    """The report figures the course's file keeps are what its records give."""
+    if not os.path.lexists(store.db.layout.course(course.id)):
+        return []  # no records: a report counts the course as empty
+    expected = figures.encode_facts(course_facts(
+        course.id, course.completion, records["sessions"], records["enrolments"],
+        records["attendance"], records["ratings"], records["journals"],
+        records["journal_entries"], records["journal_goals"]))
+    kept = figures.stored_doc(store, course.id)
+    if kept == expected:
+        return []
+    facts = None if kept is None else figures.decode_facts(course.id, kept)
+    if not figures.is_current(facts, course.completion):
+        # Missing or for another completion rule: the report counts the course from its
+        # records meanwhile, rightly.
+        return [Finding(msg(
+            "Course {id} keeps no current report figures; reports count it from its "
+            "records (slower) until its next change or 'kuffert check --repair'.",
+            id=course.id), error=False, repair=course.id)]
+    return [Finding(msg(
+        "The report figures kept in the file of course {id} do not match its records "
+        "(was the file changed by hand?): reports count the course wrongly until "
+        "'kuffert check --repair' rewrites them.", id=course.id), repair=course.id)]
 
 
 def _check_course(store: Store, course_id: str,
-                  people: set[str] | None) -> tuple[list[Finding], list | None]:
-    """The course file's findings, and its sessions (decoded once, for the summary)."""
+                  people: set[str] | None) -> tuple[list[Finding], dict[str, list] | None]:
+    """The course file's findings, and its records by table (None when they do not
+    decode)."""
     try:
-        records = {t: store._course_repo(t, course_id).all() for t in COURSE_TABLES}
+        records = store.course_records(course_id)
     except StoreError as problem:
         return [Finding(problem.message)], None
     found: list[Finding] = []
+    # Set differences first, one pass a field: a national check looks at half a million
+    # records, nearly all of them sound; only a miss is looked for record by record.
     for table, items in records.items():
-        for item in items:
-            if item.course_id != course_id:
-                found.append(Finding(msg(
-                    "The file of course {id} holds {table} '{record}' of another course "
-                    "({other}).", id=course_id, table=table, record=item.id,
-                    other=item.course_id)))
+        if {item.course_id for item in items} - {course_id}:
+            found += [Finding(msg(
+                "The file of course {id} holds {table} '{record}' of another course "
+                "({other}).", id=course_id, table=table, record=item.id,
+                other=item.course_id)) for item in items if item.course_id != course_id]
     sessions = {s.id for s in records["sessions"]}
     journals = {j.id for j in records["journals"]}
     where = f"course {course_id}"
     for table, items in records.items():
-        for item in items:
-            person = getattr(item, "person_id", None)
-            if person and people is not None and person not in people:
-                found.append(Finding(msg("{owner}: {table} '{id}' names a person who does not "
-                                         "exist ({ref}).", owner=where, table=table,
-                                         id=item.id, ref=person)))
-            for member in getattr(item, "member_ids", ()):
-                if people is not None and member not in people:
-                    found.append(Finding(msg("{owner}: {table} '{id}' names a member who "
-                                             "does not exist ({ref}).", owner=where,
-                                             table=table, id=item.id, ref=member)))
-            session = getattr(item, "session_id", None)
-            if session and session not in sessions:
-                found.append(Finding(msg("{owner}: {table} '{id}' names a session that does "
-                                         "not exist ({ref}).", owner=where, table=table,
-                                         id=item.id, ref=session)))
-            journal = getattr(item, "journal_id", None)
-            if journal and journal not in journals:
-                found.append(Finding(msg("{owner}: {table} '{id}' belongs to a journal that "
-                                         "does not exist ({ref}).", owner=where, table=table,
-                                         id=item.id, ref=journal)))
-    return found, records["sessions"]
+        if not items:
+            continue
+        fields = {f.name for f in dataclasses.fields(items[0])}
+        if "person_id" in fields and people is not None and (
+                {item.person_id for item in items} - people - {None, ""}):
+            found += [Finding(msg("{owner}: {table} '{id}' names a person who does not "
+                                  "exist ({ref}).", owner=where, table=table, id=item.id,
+                                  ref=item.person_id))
+                      for item in items if item.person_id and item.person_id not in people]
+        if "member_ids" in fields and people is not None:
+            found += [Finding(msg("{owner}: {table} '{id}' names a member who does not "
+                                  "exist ({ref}).", owner=where, table=table, id=item.id,
+                                  ref=member))
+                      for item in items for member in item.member_ids if member not in people]
+        if "session_id" in fields and {item.session_id for item in items} - sessions - {None, ""}:
+            found += [Finding(msg("{owner}: {table} '{id}' names a session that does not "
+                                  "exist ({ref}).", owner=where, table=table, id=item.id,
+                                  ref=item.session_id))
+                      for item in items if item.session_id and item.session_id not in sessions]
+        if "journal_id" in fields and {item.journal_id for item in items} - journals - {None, ""}:
+            found += [Finding(msg("{owner}: {table} '{id}' belongs to a journal that does not "
+                                  "exist ({ref}).", owner=where, table=table, id=item.id,
+                                  ref=item.journal_id))
+                      for item in items if item.journal_id and item.journal_id not in journals]
+    return found, records
+
+
+def named_in(records: dict[str, list]) -> list[str]:
+    """Everyone the course's records name, as the index keeps them (person_index)."""
+    found: set[str] = set()
+    for table, fields in person_index.FIELDS.items():
+        for item in records.get(table, ()):
+            for name in fields:
+                value = getattr(item, name)
+                if isinstance(value, str):
+                    found.add(value)
+                elif isinstance(value, list):
+                    found.update(v for v in value if isinstance(v, str))
+    return sorted(found)

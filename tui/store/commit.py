@@ -36,7 +36,7 @@ from tui.store.files import (
     replace,
     write_temp,
 )
-from tui.store.layout import Layout
+from tui.store.layout import Layout, is_shard_name
 
 _FORMAT = "kuffert-commit-1"
 _COURSE_FILE = re.compile(r"[A-Za-z0-9_-]{1,64}\.json\Z")
@@ -55,10 +55,13 @@ class Step:
 def prepare(writes: list[tuple[Path, bytes, int]], deletes: list[Path]) -> list[Step]:
     """Durable temp files for every write; nothing visible changes yet."""
     steps: list[Step] = []
+    # The digest is for a commit record, which a change of one file does without (a mark
+    # of a 4 MB course would hash it for nothing).
+    several = len(writes) + len(deletes) > 1
     try:
         for path, data, mode in writes:
             steps.append(Step(path, write_temp(path.parent, path.name, data, mode),
-                              hashlib.sha256(data).hexdigest()))
+                              hashlib.sha256(data).hexdigest() if several else ""))
     except BaseException:
         abandon(steps)
         raise
@@ -175,6 +178,8 @@ def _decode(layout: Layout, raw: bytes) -> list[Step]:
 
 
 def _is_data_file(layout: Layout, path: Path) -> bool:
-    if path in (layout.main, layout.people):
+    if path in (layout.main, layout.legacy_people):
         return True
+    if path.parent == layout.people:
+        return is_shard_name(path.name)
     return path.parent == layout.courses and bool(_COURSE_FILE.match(path.name))

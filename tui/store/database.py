@@ -10,10 +10,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from tui.i18n import Message, msg
-from tui.store import backup, commit, person_index
-from tui.store.errors import CorruptDatabase, SchemaTooNew, StoreError
+from tui.store import backup, commit, daily_backup, person_index
+from tui.store.errors import CorruptDatabase, OutOfMemory, SchemaTooNew, StoreError
 from tui.store.files import (
     PRIVATE,
     SHARED,
@@ -29,7 +30,7 @@ from tui.store.layout import Layout
 from tui.store.lock import WriteLock
 from tui.store.storage import JSONFile, RecordDB, RecordTable, open_tinydb
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Migration N upgrades a database from schema N to N+1; it runs inside a transaction.
 Migration = Callable[["Database"], None]
@@ -43,7 +44,35 @@ def _index_course_people(db: Database) -> None:
             person_index.update(table, doc.doc_id, db.course_file(doc.doc_id).storage.read())
 
 
-MIGRATIONS: dict[int, Migration] = {1: _index_course_people}
+def _split_people(db: Database) -> None:
+    """Schema 3 keeps the people registry in 256 files by a hash of the id (see
+    layout.py), and each course's report figures in its file (tui.store.figures). The
+    figures are written after the migration, a few courses a commit (``Store.open``):
+    all 2,000 course files of a national database in one commit would be held in memory
+    at once. Until then a report works a course out from its records."""
+    legacy = db._file(db.layout.legacy_people)
+    tables = legacy.storage.read()
+    db._one_people_file = False
+    if tables is None:
+        return
+    # Each file of the registry made anew from the one file (a restore of a backup of
+    # then puts it in place of files that are there now).
+    shards: dict[Path, dict[str, dict[str, Any]]] = {}
+    for name, docs in tables.items():
+        for doc_id, doc in docs.items():
+            path = db.layout.person_file(doc_id)
+            shards.setdefault(path, {}).setdefault(name, {})[doc_id] = doc
+    for path in db.layout.all_people_files():
+        file = db._file(path)
+        if path in shards:
+            file.delete_on_commit = False
+            file.storage.write(shards[path])
+        elif file.storage.read() is not None:
+            file.delete_on_commit = True
+    db.delete_file(db.layout.legacy_people)
+
+
+MIGRATIONS: dict[int, Migration] = {1: _index_course_people, 2: _split_people}
 
 META_TABLE = "_meta"
 META_ID = "schema"
@@ -59,15 +88,38 @@ class BadCourseId(StoreError):
                              id=course_id[:80]))
 
 
+Changes = dict[str, dict[str, dict | None]]
+
+
 class _File:
     def __init__(self, path: Path, db: Database) -> None:
         self.storage = JSONFile(path, db.in_transaction, db.source_of)
         self.tinydb: RecordDB = open_tinydb(self.storage)
         self.delete_on_commit = False
+        self._changes: Changes = {}
+        self._noted_writes = 0
 
     def table(self, name: str) -> RecordTable:
         # No query cache: another process may change the file between two searches.
         return self.tinydb.table(name, cache_size=0)  # type: ignore[return-value]
+
+    def note(self, table: str, before: dict[str, dict | None], writes: int) -> None:
+        """A repository's write: the records it changed, as they were before it."""
+        changed = self._changes.setdefault(table, {})
+        for doc_id, doc in before.items():
+            changed.setdefault(doc_id, None if doc is None else dict(doc))
+        self._noted_writes += writes
+
+    def changes(self) -> Changes | None:
+        """The records this transaction changed, by table and id, each as it was when the
+        transaction began (None: it is new); None when the file was also written some
+        other way (a merge, a restore), so that only reading it all again tells."""
+        if self.storage.writes != self._noted_writes:
+            return None
+        return self._changes
+
+    def forget_changes(self) -> None:
+        self._changes, self._noted_writes = {}, 0
 
 
 class Database:
@@ -93,6 +145,8 @@ class Database:
         self._files: dict[Path, _File] = {}
         self._course_files: OrderedDict[str, _File] = OrderedDict()
         self._backup_checked: dt.date | None = None
+        self._backup_pending = False
+        self._backups = daily_backup.Finisher()
         self._swept = False
         self._pending_identity: tuple[int, int, int] | None = None
         self._pending: dict[Path, Path | None] = {}
@@ -100,6 +154,9 @@ class Database:
         # leftovers): the integrity check reports it.
         self.recovered: list[Message] = []
         self.backup_problem: Message | None = None
+        # The schema this database had when it was opened, if it was migrated.
+        self.migrated_from: int | None = None
+        self._one_people_file: bool | None = None
         # Called with a course's id when its file is about to be written, while the
         # transaction is still open: lets the store keep derived data in the main file.
         self.on_course_write: Callable[[str], None] | None = None
@@ -170,7 +227,7 @@ class Database:
         with self.transaction():
             self.main.table(META_TABLE).update({"shared": True}, doc_ids=[META_ID])
             self._shared_requested = True
-        for folder in (self.layout.folder, self.layout.courses):
+        for folder in (self.layout.folder, *self.layout.subfolders):
             if folder.is_dir() and not folder.is_symlink():
                 set_dir_mode(folder, SHARED)
         for path in self.layout.data_files():
@@ -180,10 +237,15 @@ class Database:
     def _migrate(self, version: int) -> None:
         with self.transaction():
             backup.create(self.layout, label=f"before-migration-{version}", mode=self.mode)
-            while version < SCHEMA_VERSION:
-                MIGRATIONS[version](self)
-                version += 1
-            self.main.table(META_TABLE).update({"version": version}, doc_ids=[META_ID])
+            self.upgrade(version)
+
+    def upgrade(self, version: int) -> None:
+        """Run the migrations from schema ``version`` inside the caller's transaction."""
+        self.migrated_from = version
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](self)
+            version += 1
+        self.main.table(META_TABLE).update({"version": version}, doc_ids=[META_ID])
 
     # -- an interrupted change --------------------------------------------------------------
 
@@ -210,7 +272,7 @@ class Database:
 
     def recover_if_interrupted(self) -> None:
         """Finish a change a killed writer committed, and sweep up its temp files."""
-        folders = (self.layout.main.parent, self.layout.folder, self.layout.courses)
+        folders = (self.layout.main.parent, self.layout.folder, *self.layout.subfolders)
         if not os.path.lexists(self.layout.commit) and not any(
             is_temp(name) for folder in folders for name in _names(folder)
         ):
@@ -229,20 +291,24 @@ class Database:
             commit.finish(self.layout, steps)
             self.recovered.append(msg("An interrupted change (from a Kuffert that was "
                                       "stopped while saving) was completed."))
+            # What was read before is not what is there now.
+            for f in self._open_files():
+                f.storage.discard()
         layout = self.layout
-        for folder in (layout.folder, layout.courses):
+        for folder in (layout.folder, *layout.subfolders):
             real_folders(folder, layout.main.parent)
         # The folder the user chose may hold other databases and their live temp files.
         own = (f".{layout.main.name}.", f".{layout.commit.name}.")
         swept = (remove_stale_temp_files(layout.main.parent, own)
                  + remove_stale_temp_files(layout.folder)
-                 + remove_stale_temp_files(layout.courses))
+                 + sum(remove_stale_temp_files(folder) for folder in layout.subfolders))
         if swept:
             self.recovered.append(msg("Unfinished temporary files from a stopped Kuffert "
                                       "were removed ({n}).", n=swept))
         self._swept = True
-        for f in self._open_files():
-            f.storage.discard()
+        # Files read before are still current otherwise: each is checked by its identity
+        # at the next read (dropping them made every process's first write read the
+        # main file and the registry's files again, 30 ms at national scale).
 
     # -- files ----------------------------------------------------------------------------
 
@@ -256,9 +322,35 @@ class Database:
     def main(self) -> _File:
         return self._file(self.layout.main)
 
-    @property
-    def people_file(self) -> _File:
-        return self._file(self.layout.people)
+    def person_file(self, person_id: str) -> _File:
+        """The file of the people registry that holds (or will hold) this person."""
+        if self._people_in_one_file():
+            return self._file(self.layout.legacy_people)
+        return self._file(self.layout.person_file(person_id))
+
+    def people_files(self) -> list[_File]:
+        """All of the registry's files, including those not written yet (reading one is a
+        ``stat``): a listing of the folder would miss a file a change is creating."""
+        if self._people_in_one_file():
+            return [self._file(self.layout.legacy_people)]
+        return [self._file(path) for path in self.layout.all_people_files()]
+
+    def _people_in_one_file(self) -> bool:
+        """Schema 2 kept the registry in one file: so it is read in a backup of then (a
+        restore checks it first, an erasure purges it) and until the migration."""
+        if self._one_people_file is None:
+            layout = self.layout
+            self._one_people_file = (os.path.lexists(layout.legacy_people)
+                                     and not os.path.lexists(layout.people))
+        return self._one_people_file
+
+    def delete_file(self, path: Path) -> None:
+        """Remove a data file other than a course's when the transaction commits."""
+        self._file(path).delete_on_commit = True
+
+    def open_course_file(self, course_id: str) -> _File | None:
+        """The course's file if it is open here already (None: reading it is up to you)."""
+        return self._course_files.get(course_id)
 
     def course_file(self, course_id: str) -> _File:
         if not SAFE_ID.match(course_id):
@@ -329,12 +421,16 @@ class Database:
                 self._begin()
                 yield
                 self._commit()
+            except MemoryError:
+                self._discard()
+                raise OutOfMemory() from None
             except BaseException:
                 self._discard()
                 raise
             finally:
                 self._depth = 0
                 self._release()
+            self._finish_backup()
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -362,6 +458,19 @@ class Database:
             self._release()
             raise
 
+    def _finish_backup(self) -> None:
+        """Finish a pending daily backup in the background, without the lock."""
+        if not self._backup_pending:
+            return
+        self._backup_pending = False
+        self._backups.start(self.layout, self.mode, self.backups_keep)
+
+    def settle(self) -> None:
+        """Wait until the daily backup this database began is finished."""
+        self._backups.wait()
+        if self._backups.problem is not None:
+            self.backup_problem = self._backups.problem.message
+
     def _release(self) -> None:
         if self._lock is not None:
             self._lock.release()
@@ -370,11 +479,11 @@ class Database:
     def _begin(self) -> None:
         today = dt.date.today()
         if self.backups_enabled and self._backup_checked != today:
-            # A broken file is never backed up (it would push a good copy out); a restore
-            # onto a broken database must still go ahead.
+            # Only begun here, under the lock and before the day's first change; it is
+            # finished beside the work once the lock is released (daily_backup.py).
             try:
                 if self.schema_version() is not None:
-                    backup.daily(self.layout, keep=self.backups_keep, mode=self.mode)
+                    self._backup_pending = daily_backup.begin(self.layout, self.mode)
             except StoreError as problem:
                 # The change still goes ahead (a full disk or a planted file in the
                 # backups must not stop the day's work); `kuffert check` says that the
@@ -402,20 +511,25 @@ class Database:
         for f in self._open_files():
             if f.delete_on_commit:
                 deletes.append(f.storage.path)
-            elif (data := f.storage.encoded()) is not None:
+            elif (data := f.storage.encoded(f.changes())) is not None:
                 writes.append((f.storage.path, data, file_mode(f.storage.path, mode)))
             else:
                 continue
             changed.append(f)
         if not changed:
+            for f in self._open_files():
+                f.forget_changes()
             return
         if self._lock is not None and not self._lock.still_held():
             raise StoreError(msg(
                 "The database's folder {folder} was moved or replaced while this change was "
                 "being saved, so the write lock no longer guards it. Nothing was saved; "
                 "try again.", folder=str(self.layout.folder)))
-        if any(p.parent == self.layout.courses for p, _, _ in writes):
-            make_dir(self.layout.courses, mode)
+        for folder in self.layout.subfolders:
+            if any(p.parent == folder for p, _, _ in writes):
+                make_dir(folder, mode)
+        # What a daily backup being taken needs of the files about to be replaced.
+        daily_backup.protect(self.layout, [p for p, _, _ in writes] + deletes, mode)
         steps = commit.prepare(writes, deletes)
         try:
             commit.apply(self.layout, steps, mode)
@@ -429,19 +543,24 @@ class Database:
                 f.delete_on_commit = False
             else:
                 f.storage.committed()
+        for f in self._open_files():
+            f.forget_changes()
         self._evict_course_files()
 
     def _discard(self) -> None:
         for f in self._open_files():
             f.storage.discard()
             f.delete_on_commit = False
+            f.forget_changes()
 
     # -- whole files (restore) --------------------------------------------------------------
 
     def replace_files(self, writes: dict[Path, bytes], deletes: list[Path]) -> None:
         """Put whole files in place as one commit; the caller holds the lock."""
         mode = self.mode
-        make_dir(self.layout.courses, mode)
+        for folder in self.layout.subfolders:
+            make_dir(folder, mode)
+        daily_backup.protect(self.layout, [*writes, *deletes], mode)
         steps = commit.prepare(
             [(path, data, file_mode(path, mode)) for path, data in writes.items()], deletes)
         commit.apply(self.layout, steps, mode)

@@ -113,3 +113,20 @@ class StaleRecord(StoreError):
             )
         )
         self.record_id = record_id
+
+
+class OutOfMemory(StoreError):
+    """Memory ran out while Kuffert read or saved data: said in words, and nothing lost
+    (a change that was being saved is not saved; the files are as they were)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        if path is None:
+            super().__init__(msg(
+                "Kuffert ran out of memory. Nothing was lost: a change that was being "
+                "saved was not saved, and the data files are as they were. Close other "
+                "programs, or choose less (one programme or course), and try again."))
+        else:
+            super().__init__(msg(
+                "Kuffert ran out of memory while reading {path}. Nothing was lost: the "
+                "data files are as they were. Close other programs, or choose less (one "
+                "programme or course), and try again.", path=str(path)))

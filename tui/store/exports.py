@@ -12,7 +12,6 @@ byte-order mark, ISO dates and a decimal point.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -20,15 +19,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from tui.domain.attendance import name_key
 from tui.domain.courses import Course, EnrolmentStatus, Session
+from tui.domain.csv_text import csv_cell, csv_writer
 from tui.domain.journals import GoalOutcome, Journal, JournalEntry, JournalGoal, Phase
-from tui.domain.parse import format_date, format_time, label_of
+from tui.domain.parse import format_date, label_of
 from tui.domain.people import Person
 from tui.domain.places import distinct_names
 from tui.domain.records import LabelledEnum, Record
-from tui.domain.reports import Period, Report, build_report
+from tui.domain.reports import Period, Report
 from tui.domain.rules import session_hours
 from tui.domain.text import json_safe, printable
 from tui.i18n import N_, _, msg, ngettext
@@ -120,10 +121,15 @@ class _Names:
         return self.place(place.municipality_id)
 
 
+def _people_in_order(store: Store) -> list[Person]:
+    """Everyone, by name: the registry's files hold people in no order a reader knows."""
+    return sorted(store.people.all(), key=lambda p: (name_key(p.name), p.id))
+
+
 def people_table(store: Store, *, course_id: str | None = None,
                  progress: Progress | None = None) -> Table:
     names = _Names(store)
-    people = store.people.all()
+    people = _people_in_order(store)
     if course_id is not None:
         (course,) = _courses(store, course_id)
         enrolled = {e.person_id for e in store.enrolments(course.id).all()}
@@ -309,42 +315,6 @@ def _kept_by(journal: Journal | None, people: dict[str, str]) -> str:
 
 # --- CSV -----------------------------------------------------------------------------
 
-# Excel runs a cell starting with these as a formula, even from a CSV file.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _number_text(value: float, decimals: int = 2) -> str:
-    return f"{round(value, decimals):.{decimals}f}".rstrip("0").rstrip(".")
-
-
-def csv_cell(value: Any, *, plain: bool = False, decimals: int = 2) -> str:
-    """One value as text in the chosen dialect; hours need 2 decimals, shares 4."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, dt.date):
-        return value.isoformat() if plain else format_date(value)
-    if isinstance(value, dt.time):
-        return format_time(value)
-    if isinstance(value, float):
-        text = _number_text(value, decimals)
-        return text if plain else text.replace(".", ",")
-    if isinstance(value, int):
-        return str(value)
-    text = printable(str(value), multiline=True)
-    if text.startswith(_FORMULA_START):
-        # Excel would evaluate the text, whichever dialect it is opened from; numbers
-        # (a negative one too) are written above and stay numbers.
-        text = "'" + text
-    return text
-
-
-def csv_writer(stream: IO[str], *, plain: bool = False) -> Any:
-    return csv.writer(stream, delimiter="," if plain else ";", lineterminator="\r\n",
-                      quoting=csv.QUOTE_MINIMAL)
-
-
 def write_csv(table: Table, path: Path, *, plain: bool = False,
               database: Layout | None, shown: str | None = None) -> int:
     with private_output(path, database=database, shown=shown) as raw:
@@ -466,7 +436,7 @@ def records(store: Store, kind: str, *, course_id: str | None = None,
             progress: Progress | None = None) -> dict[str, list[Record]]:
     """The records behind an export, by table name, as the store holds them."""
     if kind == "people":
-        people: list[Person] = store.people.all()
+        people: list[Person] = _people_in_order(store)
         if course_id is not None:
             (course,) = _courses(store, course_id)
             enrolled = {e.person_id for e in store.enrolments(course.id).all()}
@@ -669,25 +639,10 @@ def export(
 
 def report_document(report: Report, fmt: str, *, plain: bool = False,
                     bom: bool = True) -> str:
-    """The report as text, JSON or CSV, as ``kuffert report`` and the reports screen
-    write it. Place and programme names in it are stored text, so the document is made
-    safe as a whole: no control character for a terminal, no formula for a spreadsheet.
-    """
-    from tui.domain.reports import report_rows, report_to_json, report_to_text
+    """Kept for the screens that call it here: ``tui.domain.report_files`` writes it."""
+    from tui.domain.report_files import report_document as document
 
-    if fmt == "json":
-        return json_safe(json.dumps(report_to_json(report), ensure_ascii=False,
-                                    indent=2)) + "\n"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv_writer(buffer, plain=plain)
-        writer.writerow([_("Figure"), _("Breakdown"), _("Value")])
-        for figure, key, value in report_rows(report):
-            writer.writerow([csv_cell(figure, plain=plain), csv_cell(key, plain=plain),
-                             csv_cell(value, plain=plain, decimals=4)])
-        # Excel needs the byte-order mark to read the file as UTF-8.
-        return ("\ufeff" if bom and not plain else "") + buffer.getvalue()
-    return printable(report_to_text(report), multiline=True)
+    return document(report, fmt, plain=plain, bom=bom)
 
 
 # --- the report's data ---------------------------------------------------------------
@@ -701,21 +656,8 @@ def report_from_store(
     place_id: str | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    """Read what the report needs and build it; the TUI and the CLI both call this."""
-    courses = store.courses.all()
-    # Only the chosen programme's course files are opened: each is a file read.
-    wanted = [c for c in courses if programme_id is None or c.programme_id == programme_id]
-    per_course: dict[str, dict[str, list[Any]]] = defaultdict(dict)
-    tables_needed = ("sessions", "enrolments", "attendance", "ratings", "journals",
-                     "journal_entries", "journal_goals")
-    for done, course in enumerate(wanted, start=1):
-        for name in tables_needed:
-            per_course[name][course.id] = getattr(store, name)(course.id).all()
-        _tick(progress, done, len(wanted))
-    return build_report(
-        store.programmes.all(), wanted, per_course["sessions"], per_course["enrolments"],
-        per_course["attendance"], store.people.all(), store.institutions.all(),
-        store.places.all(), per_course["ratings"], per_course["journals"],
-        per_course["journal_entries"], per_course["journal_goals"],
-        programme_id=programme_id, period=period, place_id=place_id,
-    )
+    """Kept for the screens that call it here: ``tui.store.reporting`` builds it."""
+    from tui.store.reporting import report_from_store as build
+
+    return build(store, programme_id=programme_id, period=period, place_id=place_id,
+                 progress=progress)

@@ -97,6 +97,26 @@ def read_regular(path: Path) -> tuple[bytes, os.stat_result] | None:
         os.close(fd)
 
 
+def read_head(path: Path, size: int) -> bytes | None:
+    """The first ``size`` bytes of a regular file (safely, as ``read_regular``), or None
+    when it does not exist."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UnsafeFile(path, stat.S_IFLNK) from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafeFile(path, st.st_mode)
+        return os.pread(fd, size, 0)
+    finally:
+        os.close(fd)
+
+
 def file_mode(path: Path, default: int) -> int:
     """Keep the mode of the file being replaced, so a shared database stays shared.
 
@@ -150,19 +170,23 @@ def real_folders(folder: Path, root: Path) -> None:
     ``.d`` or ``courses`` folder (or inside a backup) would send reads, deletes and the
     sweep of temp files somewhere else. ``root`` is the folder the user chose, trusted.
     """
-    try:
-        parts = folder.relative_to(root).parts
-    except ValueError:
-        raise UnsafeFile(folder, stat.S_IFLNK) from None
-    current = root
-    for part in parts:
-        current = current / part
+    # With strings, not pathlib: a report checks this for each of 2,000 course files.
+    top, below = os.fspath(root), os.fspath(folder)
+    if below == top:
+        return
+    if not below.startswith(top.rstrip(os.sep) + os.sep):
+        raise UnsafeFile(folder, stat.S_IFLNK)
+    current = top.rstrip(os.sep)
+    for part in below[len(current) + 1:].split(os.sep):
+        if not part:
+            continue
+        current = current + os.sep + part
         try:
             st = os.lstat(current)
         except FileNotFoundError:
             return  # nothing below it exists either
         if not stat.S_ISDIR(st.st_mode):
-            raise UnsafeFile(current, st.st_mode)
+            raise UnsafeFile(Path(current), st.st_mode)
 
 
 def lstat_dir(folder: Path) -> os.stat_result:

@@ -1,26 +1,46 @@
 """Where each part of a database lives on disk.
 
     kuffert.json              programmes, places, institutions, course headers, schema
-    kuffert.d/people.json     the people registry
+    kuffert.d/people/NN.json  the people registry, in 256 files by a hash of the id
     kuffert.d/courses/ID.json one course's sessions, enrolments, attendance, journals
     kuffert.lock              the cross-process write lock (and who holds it)
     kuffert.commit            a change being committed (see commit.py); usually absent
     kuffert.backups/STAMP/    daily copies of all of the above
 
 Marking attendance rewrites only its course's file, so its cost does not grow with the
-number of courses or people in the programme.
+number of courses or people in the programme; changing or erasing a person rewrites a
+256th of the registry, and a course's grid reads only the files of its own people.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import platformdirs
 
 ENV_VAR = "KUFFERT_DB"
+
+# 50,000 people are 14 MB: a file each 200 of them (55 kB) makes a person's change and a
+# course's two dozen names cheap, and a listing of everyone 256 small reads.
+PEOPLE_FILES = 256
+
+_SHARD_FILE = re.compile(r"[0-9a-f]{2}\.json\Z")
+
+
+def shard_of(key: str, count: int) -> str:
+    """Which of ``count`` files holds ``key``: by a hash, so any ids spread evenly."""
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=4).digest()
+    return f"{int.from_bytes(digest, 'big') % count:02x}"
+
+
+def is_shard_name(name: str) -> bool:
+    return _SHARD_FILE.match(name) is not None
 
 
 def default_path() -> Path:
@@ -38,36 +58,68 @@ def resolve_path(cli_value: str | None) -> Path:
 
 @dataclass(frozen=True)
 class Layout:
+    # The paths below are worked out once: a national check asks for them 200,000 times.
     main: Path
 
-    @property
+    @cached_property
     def stem(self) -> str:
         return self.main.stem if self.main.suffix == ".json" else self.main.name
 
-    @property
+    @cached_property
     def folder(self) -> Path:
         return self.main.with_name(self.stem + ".d")
 
-    @property
+    @cached_property
     def people(self) -> Path:
+        """The folder of the people registry's files."""
+        return self.folder / "people"
+
+    def person_file(self, person_id: str) -> Path:
+        return self.people / f"{shard_of(person_id, PEOPLE_FILES)}.json"
+
+    def people_files(self) -> list[Path]:
+        """The registry's files that are there."""
+        return self._shard_files(self.people)
+
+    def all_people_files(self) -> list[Path]:
+        """Every file the registry may have, there or not."""
+        return [self.people / f"{n:02x}.json" for n in range(PEOPLE_FILES)]
+
+    @cached_property
+    def legacy_people(self) -> Path:
+        """Where schema 2 kept the whole registry, in one file."""
         return self.folder / "people.json"
 
-    @property
+    @cached_property
     def courses(self) -> Path:
         return self.folder / "courses"
 
     def course(self, course_id: str) -> Path:
         return self.courses / f"{course_id}.json"
 
-    @property
+    @cached_property
+    def subfolders(self) -> tuple[Path, ...]:
+        """The folders inside ``folder`` that hold data files."""
+        return (self.courses, self.people)
+
+    def _shard_files(self, folder: Path) -> list[Path]:
+        if not (_real_dir(self.folder) and _real_dir(folder)):
+            return []
+        try:
+            names = os.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [folder / n for n in sorted(names) if is_shard_name(n)]
+
+    @cached_property
     def lock(self) -> Path:
         return self.main.with_name(self.stem + ".lock")
 
-    @property
+    @cached_property
     def commit(self) -> Path:
         return self.main.with_name(self.stem + ".commit")
 
-    @property
+    @cached_property
     def backups(self) -> Path:
         return self.main.with_name(self.stem + ".backups")
 
@@ -77,9 +129,9 @@ class Layout:
         Only regular files: a link or FIFO planted among them is never read or copied
         (``strays`` names them for the integrity check).
         """
-        files = [p for p in self.course_files() if _regular(p)]
-        if _real_dir(self.folder) and _regular(self.people):
-            files.append(self.people)
+        files = [p for p in [*self.course_files(), *self.people_files()] if _regular(p)]
+        if _real_dir(self.folder) and _regular(self.legacy_people):
+            files.append(self.legacy_people)
         if _regular(self.main):
             files.append(self.main)
         return files
@@ -96,9 +148,10 @@ class Layout:
 
     def strays(self) -> list[Path]:
         """Anything at a data file's or folder's name that is not what it should be."""
-        folders = [p for p in (self.folder, self.courses, self.backups)
+        folders = [p for p in (self.folder, *self.subfolders, self.backups)
                    if os.path.lexists(p) and not _real_dir(p)]
-        candidates = [*self.course_files(), self.people, self.main, self.lock, self.commit]
+        candidates = [*self.course_files(), *self.people_files(), self.legacy_people,
+                      self.main, self.lock, self.commit]
         return folders + [p for p in candidates if os.path.lexists(p) and not _regular(p)
                           and not any(p.is_relative_to(f) for f in folders)]
 

@@ -58,8 +58,15 @@ def _resolved(path: Path) -> Path:
 def _database_problem(path: Path, database: Layout, shown: str) -> Message | None:
     target = _resolved(path)
     target_id = _identity(path)
-    for own in (database.main, database.people, database.lock, database.commit):
-        if target == _resolved(own) or (target_id is not None and target_id == _identity(own)):
+    # Paths inside the database's folder are refused below; a hard link elsewhere to
+    # any of its files is the same file, found by its inode.
+    owned = [database.main, database.lock, database.commit]
+    if target_id is not None:
+        owned += database.data_files()
+    for own in owned:
+        if (target_id is not None and target_id == _identity(own)) or (
+                own in (database.main, database.lock, database.commit)
+                and target == _resolved(own)):
             return msg("{path} is the database's own file {file}; Kuffert never writes an "
                        "export over its data. Choose a file outside the database.",
                        path=shown, file=str(own))

@@ -17,7 +17,7 @@ from tinydb.table import Document
 
 TABLE = "course_people"
 # Where a course file names a person.
-_PERSON_FIELDS = {
+FIELDS = {
     "enrolments": ("person_id",), "attendance": ("person_id",),
     "journals": ("person_id", "member_ids"), "ratings": ("person_id",),
     "transfer_notes": ("person_id",),
@@ -27,7 +27,7 @@ _PERSON_FIELDS = {
 def people_named(tables: dict[str, dict[str, dict[str, Any]]] | None) -> list[str]:
     """Everyone a course file's stored records name, from the raw documents."""
     found: set[str] = set()
-    for table, fields in _PERSON_FIELDS.items():
+    for table, fields in FIELDS.items():
         for doc in (tables or {}).get(table, {}).values():
             for name in fields:
                 value = doc.get(name) if isinstance(doc, dict) else None
@@ -53,10 +53,10 @@ def forget(main_table: Any, course_id: str) -> None:
         main_table.remove(doc_ids=[course_id])
 
 
-def courses_naming(main_table: Any, person_id: str, course_ids: Iterable[str]) -> list[str]:
-    """The courses whose files name the person; a course without an index record (not
-    written since the index began) is included, to be safe."""
-    docs = {doc.doc_id: doc for doc in main_table}
+def courses_naming(docs: dict[str, Any], person_id: str, course_ids: Iterable[str]) -> list[str]:
+    """The courses whose files name the person (``docs``: the index's stored documents by
+    course id); a course without an index record (not written since the index began) is
+    included, to be safe."""
     chosen = []
     for course_id in course_ids:
         doc = docs.get(course_id)

@@ -11,11 +11,12 @@ import contextlib
 from pathlib import Path
 
 from tui.i18n import Message, msg
-from tui.store import backup
+from tui.store import backup, figures
 from tui.store.backup import Backup
-from tui.store.database import SAFE_ID
+from tui.store.database import SAFE_ID, SCHEMA_VERSION
 from tui.store.errors import StoreError
 from tui.store.files import read_regular
+from tui.store.layout import is_shard_name
 from tui.store.storage import decode_tables
 from tui.store.store import ERASURES, Store
 
@@ -26,6 +27,7 @@ def restore(store: Store, source: Backup) -> set[str]:
     db, layout = store.db, store.db.layout
     incoming = backup.read_backup(source)
     root = layout.main.parent
+    migrated = False
     with db.transaction():
         current = {}
         for path in layout.data_files():
@@ -41,13 +43,24 @@ def restore(store: Store, source: Backup) -> set[str]:
             backup.create(layout, mode=db.mode, label="before-restore", contents=current)
         for rel in current:
             path = root / rel
-            if rel not in incoming and path.parent == layout.courses:
-                db.delete_course_file(path.stem)
+            if rel not in incoming and path != layout.main:
+                # Course files, people files (or the one people file of an older schema)
+                # the backup did not have.
+                if path.parent == layout.courses:
+                    db.delete_course_file(path.stem)
+                else:
+                    db.delete_file(path)
         for rel, raw in incoming.items():
             path = root / rel
             if not _belongs(layout, path):
                 continue  # a file that is no part of a database (planted in the backup)
             _stage(store, path, decode_tables(path, raw))
+        # A backup of an older schema is brought up to this one, so that the people it
+        # holds are where this Kuffert looks for them (and erased again below).
+        version = db.schema_version()
+        if version is not None and version < SCHEMA_VERSION:
+            db.upgrade(version)
+            migrated = True
         again = {pid for pid in erased if store.people.find(pid) is not None}
         for pid in sorted(again):
             store.erase_person(pid)
@@ -55,23 +68,23 @@ def restore(store: Store, source: Backup) -> set[str]:
         for pid in erased:
             if table.get(doc_id=pid) is None:
                 table.insert(_erasure_doc(pid))
+    if migrated:
+        figures.fill_in(store)
     return again
 
 
 def _belongs(layout, path: Path) -> bool:
-    if path in (layout.main, layout.people):
+    if path in (layout.main, layout.legacy_people):
         return True
+    if path.parent == layout.people:
+        return is_shard_name(path.name)
     return path.parent == layout.courses and SAFE_ID.match(path.stem) is not None
 
 
 def _stage(store: Store, path: Path, tables: dict) -> None:
     layout = store.db.layout
-    if path == layout.main:
-        f = store.db.main
-    elif path == layout.people:
-        f = store.db.people_file
-    else:
-        f = store.db.course_file(path.stem)
+    courses = path.parent == layout.courses
+    f = store.db.course_file(path.stem) if courses else store.db._file(path)
     f.storage.write(tables)
 
 

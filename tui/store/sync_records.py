@@ -82,7 +82,11 @@ class Loc:
 
 def docs(store: Store, scope: str, table: str, course: str | None = None,
           create: bool = False) -> dict[str, dict[str, Any]]:
-    """A table's stored documents, as the file's cached dict (edit, then ``_touch``)."""
+    """A table's stored documents, as the file's cached dict (edit, then ``_touch``). The
+    people registry's are in many files: for them a dict of all, for reading only."""
+    if scope == "people":
+        assert not create, "the registry is written record by record (put)"
+        return dict(store.people.stored()) if table == "people" else {}
     file = _file(store, scope, course)
     data = file.storage.read()
     if data is None:
@@ -95,32 +99,44 @@ def docs(store: Store, scope: str, table: str, course: str | None = None,
     return data.get(table, {})
 
 
-def _file(store: Store, scope: str, course: str | None) -> Any:
+def _file(store: Store, scope: str, course: str | None, record: str = "") -> Any:
     if scope == "main":
         return store.db.main
     if scope == "people":
-        return store.db.people_file
+        return store.db.person_file(record)
     assert course is not None
     return store.db.course_file(course)
 
 
 def touch(store: Store, scope: str, course: str | None = None) -> None:
+    assert scope != "people", "the registry is written record by record (put)"
     file = _file(store, scope, course)
     file.storage.write(file.storage.read() or {})
 
 
 def put(store: Store, loc: Loc, doc: dict[str, Any] | None) -> None:
     """Store ``doc`` as it is (None: remove the record)."""
-    table = docs(store, loc.scope, loc.table, loc.course, create=True)
+    file = _file(store, loc.scope, loc.course, loc.id)
+    data = file.storage.read() or {}
+    table = data.setdefault(loc.table, {})
     if doc is None:
         table.pop(loc.id, None)
     else:
         table[loc.id] = dict(doc)
-    touch(store, loc.scope, loc.course)
+    file.storage.write(data)
+    if loc.scope == "main" and loc.table == "courses" and doc is not None:
+        # A course's header from the field: its figures follow its completion rule.
+        from tui.store import figures
+
+        figures.refresh_header(store, loc.id)
 
 
 def get(store: Store, loc: Loc) -> dict[str, Any] | None:
-    doc = docs(store, loc.scope, loc.table, loc.course).get(loc.id)
+    if loc.scope == "people":
+        doc = (_file(store, "people", None, loc.id).storage.read() or {}).get(
+            loc.table, {}).get(loc.id)
+    else:
+        doc = docs(store, loc.scope, loc.table, loc.course).get(loc.id)
     return None if doc is None else dict(doc)
 
 

@@ -1,7 +1,7 @@
 """The report as the reports screen shows it, and the report as a file: no Textual here.
 
-The figures themselves are ``tui.store.exports.report_from_store``'s (the CLI's
-``kuffert report`` prints the same); around them the screen shows attendance by day of
+The figures themselves are ``tui.store.reporting``'s (the CLI's ``kuffert report``
+prints the same); around them the screen shows attendance by day of
 the course and the choices of its filters, read here in the same worker.
 """
 
@@ -12,12 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tui.domain.courses import SessionStatus
 from tui.domain.places import Place, PlaceKind
 from tui.domain.programmes import Programme
+from tui.domain.report_files import report_file
 from tui.domain.reports import Period, Ratio, Report
 from tui.i18n import N_
-from tui.store.exports import report_document, report_from_store
+from tui.store.reporting import report_with_days
 
 if TYPE_CHECKING:
     from tui.store.store import Store
@@ -74,24 +74,17 @@ class Computed:
 
 
 def compute(store: Store, filters: Filters, progress: Progress | None = None) -> Computed:
-    def first_half(done: int, total: int) -> None:
-        if progress is not None:
-            progress(done, 2 * total)
-
-    report = report_from_store(store, programme_id=filters.programme_id,
-                               period=filters.period, place_id=filters.place_id,
-                               progress=first_half)
-
-    def second_half(done: int, total: int) -> None:
-        if progress is not None:
-            progress(total + done, 2 * total)
-
+    # The figures each course keeps beside its records (tui.store.reporting): the report
+    # and its days come from the courses' first lines, not from every record.
+    found = report_with_days(store, programme_id=filters.programme_id,
+                             period=filters.period, place_id=filters.place_id,
+                             progress=progress)
     courses = store.courses.all()
-    session_courses: dict[str, str] = {}
-    days = attendance_by_day(store, report, second_half, session_courses)
     programmes = store.programmes.all()
     return Computed(
-        report=report, filters=filters, days=days, session_courses=session_courses,
+        report=found.report, filters=filters, session_courses=found.session_courses,
+        days=[DayFigures(d.number, list(d.sessions), d.attended, d.expected)
+              for d in found.days],
         programmes=sorted(((p.id, p.name) for p in programmes),
                           key=lambda item: item[1].casefold()),
         places=store.places.all(),
@@ -101,41 +94,10 @@ def compute(store: Store, filters: Filters, progress: Progress | None = None) ->
     )
 
 
-def attendance_by_day(store: Store, report: Report, progress: Progress | None = None,
-                      session_courses: dict[str, str] | None = None) -> list[DayFigures]:
-    """The report's attendance per session, summed by the session's place in its course.
-
-    A national programme has thousands of sessions, too many to chart one by one; day 1,
-    day 2, ... of every course shows whether people keep coming. Since every session is
-    read here anyway, ``session_courses`` is filled with each one's course.
-    """
-    days: dict[int, DayFigures] = {}
-    for done, course_id in enumerate(report.courses, start=1):
-        if progress is not None:
-            progress(done, len(report.courses))
-        sessions = store.sessions(course_id).all()
-        if session_courses is not None:
-            session_courses.update((s.id, course_id) for s in sessions)
-        held = sorted((s for s in sessions if s.status is SessionStatus.HELD),
-                      key=lambda s: (s.date, s.start or dt.time.min, s.id))
-        # Numbered among all the course's held days, so day 3 stays day 3 in any period.
-        for number_, session in enumerate(held, start=1):
-            ratio = report.attendance_by_session.get(session.id)
-            if ratio is None:
-                continue
-            day = days.setdefault(number_, DayFigures(number_))
-            day.sessions.append(session.id)
-            day.attended += ratio.part
-            day.expected += ratio.whole
-    return [days[n] for n in sorted(days)]
-
-
 def report_bytes(report: Report, fmt: str) -> bytes:
-    """The report file as ``kuffert report --format ... --out`` writes it: ``fmt`` is
-    one of REPORT_FORMATS ("csv-plain" is ``--format csv --plain``)."""
-    if fmt in ("csv", "csv-plain"):
-        return report_document(report, "csv", plain=fmt == "csv-plain").encode("utf-8")
-    return report_document(report, fmt).encode("utf-8")
+    """The report file as ``kuffert report --format ... --out`` writes it, from the same
+    code: ``fmt`` is one of REPORT_FORMATS ("csv-plain" is ``--format csv --plain``)."""
+    return report_file(report, fmt)
 
 
 def report_path(fmt: str | None) -> str:

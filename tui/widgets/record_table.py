@@ -10,6 +10,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from tui.domain.text import has_controls, printable
@@ -51,10 +52,15 @@ def _last_cells(text: str, width: int) -> str:
 
 
 class RecordTable(DataTable[str | Text]):
-    """Rows keyed by record id; refilling keeps the cursor on the same record.
+    """Rows keyed by record id; refilling keeps the cursor on the same record, and
+    repaints only the cells that changed when the same records are shown again.
 
     Cells are cut to their column by this widget, with an ellipsis, so that no column
     is ever pushed out of sight on an 80-column terminal.
+
+    With a ``page``, only that many rows past the cursor are put in the table; more are
+    added as the cursor or the view comes near them. Thousands of rows take Textual
+    longer to lay out than the rest of a screen takes to start.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,12 +73,16 @@ class RecordTable(DataTable[str | Text]):
             self.move_cursor(row=0)
 
     def action_last_row(self) -> None:
+        self._draw_more(len(self._rows))
         if self.row_count:
             self.move_cursor(row=self.row_count - 1)
 
-    def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
+    def __init__(self, columns: Sequence[Column], *, id: str | None = None,
+                 page: int | None = None) -> None:
         super().__init__(id=id, cursor_type="row")
         self.specs = tuple(columns)
+        self.page = page
+        self._drawing = False
         self._rows: list[tuple[str, tuple[Cell, ...]]] = []
         self._widths: tuple[int, ...] = ()
 
@@ -82,12 +92,63 @@ class RecordTable(DataTable[str | Text]):
     def on_mount(self) -> None:
         self._fit(self.size.width)
 
+    @property
+    def total_rows(self) -> int:
+        """All rows shown, also those a page has not put in the table yet."""
+        return len(self._rows)
+
     def show_rows(self, rows: Iterable[tuple[str, Sequence[Cell]]]) -> None:
         fresh = [(key, tuple(cells)) for key, cells in rows]
-        if fresh == self._rows and self.row_count == len(fresh):
-            return  # read again after someone's change elsewhere: nothing to repaint here
-        self._rows = fresh
-        self._render_rows()
+        old, self._rows = self._rows, fresh
+        drawn = self.row_count
+        if not self._widths:
+            return  # drawn once the width is known
+        if not drawn or len(fresh) < drawn or any(
+                new[0] != was[0] for new, was in zip(fresh[:drawn], old[:drawn], strict=True)):
+            self._render_rows()
+            return
+        # The same records in the same places (read again after someone's change, or
+        # the rest of a list read in two goes): only the cells that changed repaint.
+        for index, ((_key, cells), (_was, before)) in enumerate(
+                zip(fresh[:drawn], old[:drawn], strict=True)):
+            for column, (spec, width, cell, was) in enumerate(
+                    zip(self.specs, self._widths, cells, before, strict=True)):
+                if cell != was:
+                    self.update_cell_at(Coordinate(index, column), self._cell(spec, width, cell))
+        self._draw_more(0)
+
+    def row_index(self, key: str) -> int | None:
+        """Where the record ``key`` is, putting it in the table if a page left it out."""
+        index = next((i for i, (k, _cells) in enumerate(self._rows) if k == key), None)
+        if index is not None:
+            self._draw_more(index)
+        return index if index is not None and index < self.row_count else None
+
+    def _draw_more(self, upto: int) -> None:
+        """Rows in the table up to ``upto`` (an index into all rows), and a page past it."""
+        # Not between clearing the columns and adding them again, nor from the cursor's
+        # watcher while rows are being added.
+        if not self._widths or len(self.columns) != len(self.specs) or self._drawing:
+            return
+        drawn = self.row_count
+        end = len(self._rows) if self.page is None else min(
+            len(self._rows), max(drawn, upto + self.page))
+        self._drawing = True
+        try:
+            for key, cells in self._rows[drawn:end]:
+                self.add_row(*self._cells(cells), key=key)
+        finally:
+            self._drawing = False
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if self.page is not None and new.row >= self.row_count - self.page // 4:
+            self._draw_more(new.row)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self.page is not None and new + 2 * self.size.height >= self.max_scroll_y:
+            self._draw_more(int(new) + 2 * self.size.height)
 
     def _fit(self, total: int) -> None:
         # Room for the vertical scrollbar is always kept, so that a growing table does
@@ -122,27 +183,37 @@ class RecordTable(DataTable[str | Text]):
         if old_row is None:
             kept, old_row = self._cursor_key(), self.cursor_row
         self.clear()
-        for key, cells in self._rows:
-            self.add_row(*self._cells(cells), key=key)
-        if not self.row_count:
-            return
         keys = [key for key, _cells in self._rows]
         row = keys.index(kept) if kept in keys else old_row
+        self._draw_more(row)
+        if not self.row_count:
+            return
         self.move_cursor(row=min(row, self.row_count - 1), animate=False)
 
     def _cells(self, cells: Sequence[Cell]) -> list[str | Text]:
-        out: list[str | Text] = []
-        for spec, width, cell in zip(self.specs, self._widths, cells, strict=True):
-            if isinstance(cell, int):
-                out.append(Text(str(cell), justify="right"))
-            elif isinstance(cell, Text):
-                if has_controls(cell.plain):
-                    # Its spans go with the controls; the text must not reach the terminal.
-                    cell = Text(printable(cell.plain), style=cell.style,
-                                justify=cell.justify)
-                out.append(cell)
-            else:
-                # Text, not str: a name like "Hold [A]" is data, not console markup. And
-                # stored text, so no escape sequence in it may reach the terminal.
-                out.append(Text(clip(printable(cell), width, spec.clip)))
-        return out
+        return [self._cell(spec, width, cell)
+                for spec, width, cell in zip(self.specs, self._widths, cells, strict=True)]
+
+    @staticmethod
+    def _cell(spec: Column, width: int, cell: Cell) -> str | Text:
+        if isinstance(cell, int):
+            return Text(str(cell), justify="right")
+        if isinstance(cell, Text):
+            if has_controls(cell.plain):
+                # Its spans go with the controls; the text must not reach the terminal.
+                cell = Text(printable(cell.plain), style=cell.style, justify=cell.justify)
+            return cell
+        # Text, not str: a name like "Hold [A]" is data, not console markup. And stored
+        # text, so no escape sequence in it may reach the terminal.
+        return Text(clip(printable(cell), width, spec.clip))
+
+
+class ListTable(RecordTable, inherit_bindings=False):
+    """A RecordTable whose enter belongs to the screen (opening the record under the
+    cursor): shown in its footer, and done in turn after the keys typed before it. A
+    priority binding would be done when the key arrives, before moves still queued."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(b for b in DataTable.BINDINGS if isinstance(b, Binding) and b.key != "enter"),
+        *RecordTable.BINDINGS,
+    ]

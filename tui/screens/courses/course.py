@@ -3,48 +3,43 @@
 Keys belong to the screen, not to the tabs' widgets, so the footer shows them wherever
 the focus is; each key is offered only on the tab it acts on (``n`` adds a day on the
 days tab and participants on the participants tab).
+
+The course is read in three parts (``tui.views.course``): a change in the main file, in
+the course's own file or in the people file re-reads only its part, and only the cells
+that changed repaint.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tabs
 
 from tui.domain.attendance import name_key
-from tui.domain.courses import CourseStatus, SessionStatus
+from tui.domain.courses import Course, SessionStatus
 from tui.domain.parse import Parsed
-from tui.domain.rules import COURSE_TRANSITIONS, can_transition_course, next_statuses
-from tui.i18n import N_, Message, _, msg
-from tui.screens.courses import enrol, session_forms
-from tui.screens.courses.listing import (
-    apply_course_values,
-    course_form,
-    error_text,
-    in_thread,
-    literal,
-)
-from tui.screens.courses.tabs import (
-    CourseData,
-    OverviewPane,
-    ParticipantsPane,
-    SessionsPane,
-    load_course,
-)
-from tui.store.calendar import course_calendar
+from tui.i18n import N_, _, msg
+from tui.screens import live
+from tui.screens.base import KuffertScreen, error_text, in_thread
+from tui.screens.courses import participants, session_forms
+from tui.screens.courses.course_form import course_form, status_form
+from tui.screens.courses.tabs import OverviewPane, ParticipantsPane, SessionsPane
+from tui.screens.courses.typeahead import TypeAhead, in_turn, open_dialog
 from tui.store.errors import StoreError
-from tui.store.outputs import write_private
-from tui.store.store import Store
+from tui.views.course import CourseData, load_course, reread_course
 from tui.widgets.form import Field, FormScreen
 from tui.widgets.keys import translate_bindings
+
+if TYPE_CHECKING:
+    from tui.store.store import Store
 
 TABS = ("overview", "sessions", "participants")
 # The tab each action works on; actions not listed work on every tab.
@@ -56,6 +51,9 @@ ACTION_TAB = {
     "cover_hours": "participants", "remove_participant": "participants",
     "edit_course": "overview", "course_status": "overview",
 }
+# The tabs whose footer has room for these keys; elsewhere they work unshown.
+SHOWN_ON = {"journals": ("overview", "participants"), "calendar": ("overview",),
+            "summary": ("overview",)}
 
 
 def _path(text: str) -> Parsed[Path]:
@@ -66,41 +64,64 @@ def _path(text: str) -> Parsed[Path]:
     return Parsed(value=Path(text).expanduser())
 
 
-class CourseScreen(Screen[None]):
-    # The footer lists these in this order: the tab's own keys come first.
+class CourseScreen(KuffertScreen[None]):
+    # The tab's table takes the focus when the course is read (see TypeAhead).
+    AUTO_FOCUS = ""
+    # The footer lists these in this order: the tab's own keys come first. At 80
+    # columns the footer holds a tab's keys, the way to the grid and ? (help), which
+    # lists the rest; the postpone keys show only on a day they fit. Quitting and the
+    # palette work here as everywhere, without a place in this footer: escape is the
+    # way out of a course.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "add_session", N_("New day"), id="sessions.add"),
         Binding("e", "edit_session", N_("Edit"), id="sessions.edit"),
         Binding("delete", "delete_session", N_("Delete"), id="sessions.delete"),
-        Binding("g", "generate", N_("Plan days"), id="sessions.generate"),
+        Binding("g", "generate", N_("Plan"), id="sessions.generate"),
         Binding("p", "postpone", N_("Postpone"), id="sessions.postpone"),
         Binding("r", "redate", N_("New date"), id="sessions.redate"),
-        Binding("k", "practice", N_("Practice task"), id="sessions.practice"),
-        Binding("h", "mark_held", N_("Mark held"), id="sessions.held"),
+        Binding("k", "practice", N_("Task"), id="sessions.practice"),
+        Binding("h", "mark_held", N_("Mark held"), id="sessions.held", show=False),
         Binding("n", "add_participants", N_("Enrol"), id="participants.add"),
         Binding("s", "enrolment_status", N_("Status"), id="participants.status"),
-        Binding("v", "cover_hours", N_("Cover hours"), id="participants.hours"),
+        Binding("v", "cover_hours", N_("Cover"), id="participants.hours"),
         Binding("delete", "remove_participant", N_("Remove"), id="participants.remove"),
         Binding("e", "edit_course", N_("Edit"), id="course.edit"),
         Binding("t", "course_status", N_("Status"), id="course.status"),
         Binding("a", "attendance", N_("Attendance"), id="course.attendance"),
+        # Shown where there is room for them; the twins with a parameter work on the
+        # other tabs, unshown. One id each, so a remapped key moves both.
         Binding("j", "journals", N_("Journals"), id="course.journals"),
+        Binding("j", "journals(1)", N_("Journals"), id="course.journals", show=False),
         Binding("c", "calendar", N_("Calendar"), id="course.calendar"),
+        Binding("c", "calendar(1)", N_("Calendar"), id="course.calendar", show=False),
         Binding("u", "summary", N_("Summary"), id="course.summary"),
-        Binding("right_square_bracket", "next_tab(1)", N_("Next tab"), id="course.next_tab"),
+        Binding("u", "summary(1)", N_("Summary"), id="course.summary", show=False),
+        # Priority keys: the tab and its table's focus change when the key arrives, so
+        # the keys after it in one packet are for the new tab.
+        Binding("right_square_bracket", "next_tab(1)", N_("Tab"), id="course.next_tab",
+                priority=True),
         Binding("left_square_bracket", "next_tab(-1)", N_("Previous tab"),
-                id="course.previous_tab", show=False),
-        Binding("escape", "close", N_("Back"), id="course.close"),
+                id="course.previous_tab", show=False, priority=True),
+        Binding("escape", "close", N_("Back"), id="course.close", show=False),
+        Binding("q", "app.quit", N_("Quit"), id="quit", show=False),
+        Binding("ctrl+p", "app.command_palette", N_("Find"), id="command_palette",
+                show=False, priority=True),
     ]
 
-    def __init__(self, store: Store, course_id: str, tab: str | None = None) -> None:
+    def __init__(self, store: Store | None, course_id: str, tab: str | None = None) -> None:
+        # ``store`` is the host's: kept in the signature for the host's open_course.
         super().__init__(classes="course-screen")
         translate_bindings(self)
-        self.store = store
         self.course_id = course_id
         self.first_tab = tab if tab in TABS else "overview"
         self.data: CourseData | None = None
-        self._seen: tuple[object, ...] | None = None
+        self._select: str | None = None
+        self.typeahead = TypeAhead(self)
+        # Keys typed before the course is read wait for it.
+        self.typeahead.hold(lambda: self.data is not None)
+
+    def watched(self) -> frozenset[str]:
+        return frozenset({live.MAIN, live.course(self.course_id), live.PEOPLE})
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -112,57 +133,84 @@ class CourseScreen(Screen[None]):
                 yield SessionsPane()
             with TabPane(_("Participants"), id="participants"):
                 yield ParticipantsPane()
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         # After the first refresh: a tab's widgets cannot take the focus while hidden.
         self.call_after_refresh(self._focus_tab)
-        self.run_worker(self.reload(), group="course-read")
-        self.set_interval(getattr(self.app, "poll_interval", 2.0), self._poll)
+        store, cid = self.store, self.course_id
+        self.mark_read()
+        self.run_store(lambda: load_course(store, cid), self._show, group="course-read")
 
     # -- reading ----------------------------------------------------------------------
 
-    def _revisions(self) -> tuple[object, ...]:
-        store = self.store
-        return store.revision(), store.revision(self.course_id), store.people_revision()
+    def data_changed(self, changes: live.Changes) -> None:
+        self.read_again(header=live.MAIN in changes,
+                        file=live.course(self.course_id) in changes,
+                        people=live.PEOPLE in changes)
 
-    def _poll(self) -> None:
-        # Beneath the attendance grid or a form it waits: a reload there (after the
-        # grid's own marks) made Textual repaint the whole screen on top, 18 KB a mark.
-        if self.app.screen is not self:
+    def read_again(self, *, header: bool = False, file: bool = False, people: bool = False,
+                   select: str | None = None) -> None:
+        """Read the parts of the course whose files changed (another user's change, or
+        this screen's own write, which it does not show yet)."""
+        if select is not None:
+            self._select = select
+        data, store = self.data, self.store
+        if data is None:  # the first read failed: this one reads it all
+            cid = self.course_id
+            self.mark_read()
+            self.run_store(lambda: load_course(store, cid), self._show, group="course-read")
             return
-        busy = any(w.group in ("course-read", "store", "dialog") and w.is_running
-                   for w in self.workers)
-        if not busy and self._seen is not None and self._revisions() != self._seen:
-            self.run_worker(self.reload(), group="course-read")
+        parts = {live.MAIN: header, live.course(self.course_id): file, live.PEOPLE: people}
+        self.mark_read(*(source for source, wanted in parts.items() if wanted))
+        self.run_store(lambda: reread_course(store, data, header=header, file=file,
+                                             people=people),
+                       self._show, group="course-read")
 
-    def on_screen_resume(self) -> None:
-        self._poll()  # what changed while another screen was on top
-
-    async def reload(self, select: str | None = None) -> None:
-        """Read the course again (another user may have changed it) and show it."""
-        self._seen = self._revisions()
-        try:
-            data = await in_thread(self, lambda: load_course(self.store, self.course_id))
-        except (StoreError, OSError) as error:
-            self.notify(error_text(error), severity="error", markup=False)
-            return
+    def _show(self, data: CourseData | None) -> None:
         if data is None:
             self.notify(_("This course is no longer in the database."), severity="warning",
                         markup=False)
             self.dismiss()
             return
-        self.data = data
+        before, self.data = self.data, data
+        select, self._select = self._select, None
+        if before is None:
+            self.call_after_refresh(self.typeahead.check)
         c = data.course
-        self.query_one("#course-title", Static).update(Content(f"{c.name} · {c.status.label}"))
+        if before is None or (before.course.name, before.course.status) != (c.name, c.status):
+            self.query_one("#course-title", Static).update(
+                Content(f"{c.name} · {c.status.label}"))
         self.query_one(OverviewPane).show(data)
         self.query_one(SessionsPane).show(data, select)
         self.query_one(ParticipantsPane).show(data, select)
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab("sessions").label = _("Sessions") + f" ({len(data.sessions)})"
-        tabs.get_tab("participants").label = (
-            _("Participants") + f" ({len(data.enrolments)})")
+        for tab, label in (("sessions", _("Sessions") + f" ({len(data.sessions)})"),
+                           ("participants", _("Participants") + f" ({len(data.enrolments)})")):
+            if str(tabs.get_tab(tab).label) != label:
+                tabs.get_tab(tab).label = label
         self.refresh_bindings()
+
+    async def write(self, work_fn: Callable[[], object], done: str,
+                    select: str | None = None) -> bool:
+        """Store work of a flow (a day added, a participant removed), then the course's
+        file read again; a refusal is told in words and the screen shows what is stored."""
+        try:
+            await in_thread(self, work_fn)
+        except (StoreError, OSError) as error:
+            self.notify(error_text(error), severity="error", timeout=10, markup=False)
+            self.written(header=True)
+            return False
+        self.notify(done, markup=False)
+        self.written(select=select)
+        return True
+
+    def written(self, *, select: str | None = None, header: bool = False) -> None:
+        """After this screen's own write to the course's file: read it again. The main
+        file changed too (the day summaries), but nothing the screen shows."""
+        if not header:
+            self.absorb(live.MAIN)
+        self.read_again(file=True, header=header, select=select)
 
     # -- tabs and keys ------------------------------------------------------------------
 
@@ -173,7 +221,7 @@ class CourseScreen(Screen[None]):
     def _focus_tab(self) -> None:
         target: dict[str, str] = {"overview": "#overview-pane", "sessions": "#sessions-table",
                                   "participants": "#participants-table"}
-        self.query_one(target[self.active_tab], Widget).focus()
+        self.typeahead.focus(self.query_one(target[self.active_tab], Widget))
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
@@ -184,10 +232,18 @@ class CourseScreen(Screen[None]):
             self.call_after_refresh(self._focus_tab)
 
     def action_next_tab(self, step: int) -> None:
+        # Before the course is read the key waits with the others, in turn.
+        if self.typeahead.keep("right_square_bracket" if step > 0 else "left_square_bracket"):
+            return
         tabs = self.query_one(TabbedContent)
         tabs.active = TABS[(TABS.index(self.active_tab) + step) % len(TABS)]
+        # At once, not after the refresh: keys typed right after "]" are for the new tab.
+        self._focus_tab()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in SHOWN_ON and self.is_mounted:
+            # The shown binding on its tabs, the unshown twin (with a parameter) elsewhere.
+            return (self.active_tab in SHOWN_ON[action]) != bool(parameters)
         tab = ACTION_TAB.get(action)
         # Until the course is read (the screen may not even be mounted yet), only the
         # keys that need no data are offered.
@@ -214,165 +270,163 @@ class CourseScreen(Screen[None]):
     def action_close(self) -> None:
         self.dismiss()
 
+    async def on_key(self, event: events.Key) -> None:
+        await in_turn(self, self.typeahead, event)
+
+    def on_screen_suspend(self) -> None:
+        self.typeahead.check(tries=1)  # a form opening over the course
+
+    # Tab moves the focus when the key arrives (the app's priority key): while keys
+    # wait, it waits with them.
+    def focus_next(self, selector: str | type[Widget] = "*") -> Widget | None:
+        if self.typeahead.keep("tab"):
+            return self.focused
+        return super().focus_next(selector)
+
+    def focus_previous(self, selector: str | type[Widget] = "*") -> Widget | None:
+        if self.typeahead.keep("shift+tab"):
+            return self.focused
+        return super().focus_previous(selector)
+
+    def dialog(self, flow: Callable[[], Awaitable[object]]) -> None:
+        """Run a flow that asks with a form or a question (see ``open_dialog``)."""
+        open_dialog(self, self.typeahead, flow)
+
     # -- the course ---------------------------------------------------------------------
 
-    @work(group="dialog")
-    async def action_edit_course(self) -> None:
+    def action_edit_course(self) -> None:
+        self.dialog(self._edit_course)
+
+    async def _edit_course(self) -> None:
         if (data := self.data) is None:
             return
         if data.programme is None:
             self.notify(_("The course's programme is no longer in the database; "
                           "it cannot be edited."), severity="warning", markup=False)
             return
-        course = data.course
         active = sum(s.status in (SessionStatus.PLANNED, SessionStatus.HELD)
                      for s in data.sessions)
-        values = await self.app.push_screen_wait(course_form(
+        form = course_form(
             data.programme, sorted(data.places.values(), key=lambda p: name_key(p.name)),
-            course, session_count=active))
-        if values is not None:
-            await self._save_course(apply_course_values(course, values, data.programme))
+            data.course, store=self.store, session_count=active)
+        if await self.app.push_screen_wait(form) is not None:
+            self._course_saved(form.saved)
 
-    @work(group="dialog")
-    async def action_course_status(self) -> None:
+    def action_course_status(self) -> None:
+        self.dialog(self._course_status)
+
+    async def _course_status(self) -> None:
         if (data := self.data) is None:
             return
-        course = data.course
+        form = status_form(data.course, self.store)
+        if await self.app.push_screen_wait(form) is not None:
+            self._course_saved(form.saved)
 
-        def check(values: dict[str, object]) -> list[tuple[str, Message]]:
-            refused = can_transition_course(course.status, CourseStatus(values["status"]))
-            return [("status", refused)] if refused else []
-
-        values = await self.app.push_screen_wait(FormScreen(
-            _("Status of {course}").format(course=literal(course.name)),
-            [Field("status", _("Status"), value=course.status, required=True,
-                   choices=[(s.label, s) for s in next_statuses(COURSE_TRANSITIONS,
-                                                                course.status)])],
-            check=check))
-        if values is not None and values["status"] != course.status:
-            await self._save_course(dataclasses.replace(course,
-                                                        status=CourseStatus(values["status"])))
-
-    async def _save_course(self, changed: object) -> None:
-        assert self.data is not None
-        version = self.data.course.version
-        try:
-            await in_thread(self, lambda: self.store.courses.save(
-                changed, expected_version=version))  # type: ignore[arg-type]
-        except (StoreError, OSError) as error:
-            self.notify(error_text(error), severity="error", timeout=10, markup=False)
-        else:
-            self.notify(_("Saved."), markup=False)
-        await self.reload()
+    def _course_saved(self, saved: object) -> None:
+        """The form saved the course's header: shown from what was saved, not read."""
+        data = self.data
+        if isinstance(saved, Course) and data is not None:
+            self.absorb(live.MAIN)
+            self._show(dataclasses.replace(
+                data, header=dataclasses.replace(data.header, course=saved)))
+        self.notify(_("Saved."), markup=False)
 
     def action_attendance(self) -> None:
-        self.app.open_attendance(self.course_id)  # type: ignore[attr-defined]
+        self.host.open_attendance(self.course_id)
 
-    def action_journals(self) -> None:
+    def action_journals(self, _twin: int = 0) -> None:
         try:
-            self.app.open_journals(self.course_id)  # type: ignore[attr-defined]
+            self.host.open_journals(self.course_id)
         except (ImportError, AttributeError):
             # The journals screen ships separately; a missing one must not end the app.
             self.notify(_("The journals are not available in this version."),
                         severity="warning", markup=False)
 
-    @work(group="dialog")
-    async def action_calendar(self) -> None:
-        default = f"~/kuffert-{self.course_id}.ics"
+    async def _save_file(self, title: str, default: str, write: Callable[[Path], None],
+                         done: str) -> None:
         values = await self.app.push_screen_wait(FormScreen(
-            _("Save the course's days as a calendar file (.ics)"),
-            [Field("path", _("File"), _path, default)]))
+            title, [Field("path", _("File"), _path, default)]))
         if values is None:
             return
         path: Path = values["path"]
-
-        def work_fn() -> None:
-            write_private(path, course_calendar(self.store, self.course_id),
-                          database=self.store.db.layout)
-
         try:
-            await in_thread(self, work_fn)
+            await in_thread(self, lambda: write(path))
         except (StoreError, OSError) as error:
             self.notify(error_text(error), severity="error", timeout=10, markup=False)
             return
-        self.notify(_("Calendar saved in {path}").format(path=path), timeout=10, markup=False)
+        self.notify(done.format(path=path), timeout=10, markup=False)
 
-    @work(group="dialog")
-    async def action_summary(self) -> None:
-        default = f"~/kuffert-resume-{self.course_id}.md"
-        values = await self.app.push_screen_wait(FormScreen(
-            _("Save the course's summary for funders (Markdown)"),
-            [Field("path", _("File"), _path, default)]))
-        if values is None:
-            return
-        path: Path = values["path"]
+    def action_calendar(self, _twin: int = 0) -> None:
+        self.dialog(self._calendar)
 
-        def work_fn() -> None:
+    async def _calendar(self) -> None:
+        store, cid = self.store, self.course_id
+
+        def write(path: Path) -> None:
+            from tui.store.calendar import course_calendar
+            from tui.store.outputs import write_private
+
+            write_private(path, course_calendar(store, cid), database=store.db.layout)
+
+        await self._save_file(_("Save the course's days as a calendar file (.ics)"),
+                              f"~/kuffert-{cid}.ics", write, _("Calendar saved in {path}"))
+
+    def action_summary(self, _twin: int = 0) -> None:
+        self.dialog(self._summary)
+
+    async def _summary(self) -> None:
+        store, cid = self.store, self.course_id
+
+        def write(path: Path) -> None:
             from tui.store.course_summary import write_summary
 
-            write_summary(self.store, self.course_id, path)
+            write_summary(store, cid, path)
 
-        try:
-            await in_thread(self, work_fn)
-        except (StoreError, OSError) as error:
-            self.notify(error_text(error), severity="error", timeout=10, markup=False)
-            return
-        self.notify(_("Summary saved in {path}").format(path=path), timeout=10, markup=False)
+        await self._save_file(_("Save the course's summary for funders (Markdown)"),
+                              f"~/kuffert-resume-{cid}.md", write, _("Summary saved in {path}"))
 
-    # -- days (session_forms.py) and participants (enrol.py) -----------------------------
+    # -- days (session_forms.py) and participants (participants.py) -------------------
 
-    @work(group="dialog")
-    async def action_add_session(self) -> None:
-        await session_forms.add_session(self)
+    def action_add_session(self) -> None:
+        self.dialog(lambda: session_forms.add_session(self))
 
-    @work(group="dialog")
-    async def action_edit_session(self) -> None:
+    def action_edit_session(self) -> None:
         if (session := self.query_one(SessionsPane).selected()) is not None:
-            await session_forms.edit_session(self, session)
+            self.dialog(lambda: session_forms.edit_session(self, session))
 
-    @work(group="dialog")
-    async def action_delete_session(self) -> None:
+    def action_delete_session(self) -> None:
         if (session := self.query_one(SessionsPane).selected()) is not None:
-            await session_forms.delete_session(self, session)
+            self.dialog(lambda: session_forms.delete_session(self, session))
 
-    @work(group="dialog")
-    async def action_mark_held(self) -> None:
-        await session_forms.mark_days_held(self)
+    def action_mark_held(self) -> None:
+        self.dialog(lambda: session_forms.mark_days_held(self))
 
-    @work(group="dialog")
-    async def action_generate(self) -> None:
-        await session_forms.generate_sessions(self)
+    def action_generate(self) -> None:
+        self.dialog(lambda: session_forms.generate_sessions(self))
 
-    @work(group="dialog")
-    async def action_postpone(self) -> None:
+    def action_postpone(self) -> None:
         if (session := self.query_one(SessionsPane).selected()) is not None:
-            await session_forms.postpone_session(self, session, redate=False)
+            self.dialog(lambda: session_forms.postpone_session(self, session, redate=False))
 
-    @work(group="dialog")
-    async def action_redate(self) -> None:
+    def action_redate(self) -> None:
         if (session := self.query_one(SessionsPane).selected()) is not None:
-            await session_forms.postpone_session(self, session, redate=True)
+            self.dialog(lambda: session_forms.postpone_session(self, session, redate=True))
 
-    @work(group="dialog")
-    async def action_practice(self) -> None:
+    def action_practice(self) -> None:
         if (period := self.query_one(SessionsPane).selected_period()) is not None:
-            await session_forms.edit_practice(self, *period)
+            self.dialog(lambda: session_forms.edit_practice(self, *period))
 
-    @work(group="dialog")
-    async def action_add_participants(self) -> None:
-        await enrol.add_participants(self)
+    def action_add_participants(self) -> None:
+        self.dialog(lambda: participants.add_participants(self))
 
-    @work(group="dialog")
-    async def action_enrolment_status(self) -> None:
+    def action_enrolment_status(self) -> None:
         if (enrolment := self.query_one(ParticipantsPane).selected()) is not None:
-            await enrol.change_status(self, enrolment)
+            self.dialog(lambda: participants.change_status(self, enrolment))
 
-    @work(group="dialog")
-    async def action_cover_hours(self) -> None:
+    def action_cover_hours(self) -> None:
         if (enrolment := self.query_one(ParticipantsPane).selected()) is not None:
-            await enrol.edit_cover_hours(self, enrolment)
+            self.dialog(lambda: participants.edit_cover_hours(self, enrolment))
 
-    @work(group="dialog")
-    async def action_remove_participant(self) -> None:
+    def action_remove_participant(self) -> None:
         if (enrolment := self.query_one(ParticipantsPane).selected()) is not None:
-            await enrol.remove(self, enrolment)
+            self.dialog(lambda: participants.remove(self, enrolment))

@@ -34,15 +34,16 @@ from tui.domain.schedule import (
     postpone,
 )
 from tui.i18n import Message, _, msg, ngettext
-from tui.screens.courses.listing import error_text, in_thread, literal
-from tui.store.errors import StaleRecord, StoreError
+from tui.screens.base import error_text, in_thread
+from tui.store.errors import StoreError
 from tui.store.ids import new_id
-from tui.store.store import Store
+from tui.views.course import other_courses_sessions
 from tui.widgets.confirm import ConfirmScreen
-from tui.widgets.form import Field, FormScreen
+from tui.widgets.form import Editing, Field, FormScreen
 
 if TYPE_CHECKING:
     from tui.screens.courses.course import CourseScreen
+    from tui.store.store import Store
 
 DEFAULT_HOURS = 7.4
 DEFAULT_START, DEFAULT_END = "09:00", "15:50"
@@ -77,10 +78,9 @@ def _time_text(value: dt.time | None) -> str:
 # -- one session ---------------------------------------------------------------------
 
 
-def session_form(title: str, session: Session,
-                 save: Callable[[dict[str, Any]], object] | None = None) -> FormScreen:
-    """The form for a new day (``session.id`` empty) or for changing one; moving the
-    date here corrects the plan, while postponing keeps the old day as history."""
+def session_fields(session: Session) -> list[Field]:
+    """The fields of a new day (``session.id`` empty) or of one opened on ``session``;
+    moving the date here corrects the plan, while postponing keeps the old day."""
     fields = [
         Field("date", _("Date"), parse_date,
               format_date(session.date) if session.id else ""),
@@ -98,11 +98,31 @@ def session_form(title: str, session: Session,
                     if s is not SessionStatus.POSTPONED]
         fields.append(Field("status", _("Status"), value=session.status, required=True,
                             choices=[(s.label, s) for s in statuses]))
+    return fields
 
+
+def session_form(title: str, session: Session, *,
+                 save: Callable[[dict[str, Any]], object] | None = None,
+                 store: Store | None = None) -> FormScreen:
+    """A new day (saved by ``save``) or a stored one (saved through ``store`` over the
+    version it was opened on, or a newer one once its changes have been shown)."""
     def check(values: dict[str, Any]) -> _Problems:
         return validate_session(apply_session_values(session, values), today=dt.date.today())
 
-    return FormScreen(title, fields, check=check, save=save)
+    fields = session_fields(session)
+    if store is None:
+        return FormScreen(title, fields, check=check, save=save)
+    repo = store.sessions(session.course_id)
+    return FormScreen(title, fields, check=check, editing=Editing(
+        _("The day"), session,
+        save=lambda values, fresh: repo.save(apply_session_values(fresh, values),
+                                             expected_version=fresh.version),
+        reread=lambda: repo.find(session.id),
+        values=lambda fresh: _values(session_fields(fresh))))
+
+
+def _values(fields: Sequence[Field]) -> dict[str, Any]:
+    return {f.name: f.value for f in fields}
 
 
 def apply_session_values(session: Session, values: dict[str, Any]) -> Session:
@@ -186,21 +206,6 @@ def generate_from(course: Course, values: dict[str, Any]) -> list[Session]:
                     hours=generated_hours(values), last_weekday=last)
 
 
-def other_courses_sessions(store: Store, course_id: str,
-                           dates: Sequence[dt.date]) -> tuple[list[Session], dict[str, Course]]:
-    """Sessions of other courses on ``dates``, for clash warnings.
-
-    Only courses with a planned day on one of the dates are opened: the summaries in
-    the main file tell which, so a national database is not read file by file.
-    """
-    wanted = set(dates)
-    courses = {c.id: c for c in store.courses.all()}
-    busy = [s.id for s in store.course_summaries.all()
-            if s.id != course_id and s.id in courses and wanted & set(s.planned_dates)]
-    others = [s for cid in busy for s in store.sessions(cid).all() if s.date in wanted]
-    return others, courses
-
-
 def preview_text(sessions: Sequence[Session], warnings: Sequence[Message]) -> str:
     lines = [ngettext("This day will be added:",
                       "These {n} days will be added:",
@@ -221,8 +226,9 @@ def preview_text(sessions: Sequence[Session], warnings: Sequence[Message]) -> st
 # -- postponing and practice periods -------------------------------------------------
 
 
-def postpone_form(session: Session, *, redate: bool) -> FormScreen:
-    reason = session.postpone_reason or ""
+def postpone_form(session: Session, store: Store, *, redate: bool) -> FormScreen:
+    """Postponing a planned day (the new date may wait), or giving a postponed one its
+    new date. Saved over the day as it is stored, with the new day in the same commit."""
     if redate:
         title = _("New date for the day postponed from {day}").format(day=day_text(session.date))
     else:
@@ -238,45 +244,57 @@ def postpone_form(session: Session, *, redate: bool) -> FormScreen:
                                              date=format_date(session.date))))
         return problems
 
-    new_date = Field("new_date", _("New date") if redate else
-                     _("New date (empty: not known yet)"),
-                     (lambda t: parse_date(t, required=redate)))
-    reasons = [
-        Field("reason", _("Reason"), value=reason, required=True,
-              choices=[(r.label, r) for r in PostponeReason]),
-        Field("note", _("Note"), value=session.postpone_note),
-    ]
-    # The first field has the focus: re-dating is about the date (the reason is known),
-    # and typing into a choice would go nowhere.
-    return FormScreen(title, [new_date, *reasons] if redate else [*reasons, new_date],
-                      check=check)
+    def fields(day: Session) -> list[Field]:
+        new_date = Field("new_date", _("New date") if redate else
+                         _("New date (empty: not known yet)"),
+                         (lambda t: parse_date(t, required=redate)))
+        reasons = [
+            Field("reason", _("Reason"), value=day.postpone_reason or "", required=True,
+                  choices=[(r.label, r) for r in PostponeReason]),
+            Field("note", _("Note"), value=day.postpone_note),
+        ]
+        # The first field has the focus: re-dating is about the date (the reason is
+        # known), and typing into a choice would go nowhere.
+        return [new_date, *reasons] if redate else [*reasons, new_date]
+
+    repo = store.sessions(session.course_id)
+
+    def save(values: dict[str, Any], fresh: Session) -> tuple[Session, Session | None]:
+        try:
+            old, new = postpone(fresh, values["reason"], values["note"] or "",
+                                values["new_date"])
+        except ScheduleError as error:  # the day changed underneath: held, say
+            raise StoreError(error.message) from None
+        with store.transaction():
+            saved = repo.save(old, expected_version=fresh.version)
+            return saved, repo.add(new) if new is not None else None
+
+    return FormScreen(title, fields(session), check=check, editing=Editing(
+        _("The day"), session, save=save, reread=lambda: repo.find(session.id),
+        values=lambda fresh: _values(fields(fresh))))
 
 
-def practice_form(after: Session, following: Session | None) -> FormScreen:
+def practice_form(after: Session, following: Session | None, store: Store) -> FormScreen:
     if following is None:
         title = _("Practice task after the day {day}").format(day=day_text(after.date))
     else:
         title = _("Practice task from {first} to {last}").format(
             first=day_text(after.date), last=day_text(following.date))
-    return FormScreen(title, [
-        Field("practice_task", _("Practice task"), value=after.practice_task, multiline=True),
-    ])
+
+    def fields(day: Session) -> list[Field]:
+        return [Field("practice_task", _("Practice task"), value=day.practice_task,
+                      multiline=True)]
+
+    repo = store.sessions(after.course_id)
+    return FormScreen(title, fields(after), editing=Editing(
+        _("The day"), after,
+        save=lambda values, fresh: repo.save(dataclasses.replace(
+            fresh, practice_task=(values["practice_task"] or "").strip()),
+            expected_version=fresh.version),
+        reread=lambda: repo.find(after.id), values=lambda fresh: _values(fields(fresh))))
 
 
 # -- the flows, run from the course screen's workers --------------------------------
-
-
-async def _write(screen: CourseScreen, work_fn: Callable[[], object], done: str,
-                 select: str | None) -> bool:
-    try:
-        await in_thread(screen, work_fn)
-    except (StoreError, OSError) as error:
-        screen.notify(error_text(error), severity="error", timeout=10, markup=False)
-        await screen.reload()
-        return False
-    screen.notify(done, markup=False)
-    await screen.reload(select=select)
-    return True
 
 
 def _warn_holidays(screen: CourseScreen, dates: Sequence[dt.date]) -> None:
@@ -286,6 +304,7 @@ def _warn_holidays(screen: CourseScreen, dates: Sequence[dt.date]) -> None:
 
 
 async def add_session(screen: CourseScreen) -> None:
+    assert screen.data is not None
     course = screen.data.course
     draft = new_session(course)
     repo = screen.store.sessions(course.id)
@@ -296,64 +315,55 @@ async def add_session(screen: CourseScreen) -> None:
         # Saved while the form is open: a refused write keeps what was typed.
         return repo.add(dataclasses.replace(apply_session_values(draft, values), id=draft_id))
 
-    values = await screen.app.push_screen_wait(session_form(_("New day"), draft, save))
+    values = await screen.app.push_screen_wait(session_form(_("New day"), draft, save=save))
     if values is None:
         return
     date = values["date"]
     screen.notify(_("Day added: {day}").format(day=day_text(date)), markup=False)
-    await screen.reload(select=draft_id)
+    screen.written(select=draft_id)
     _warn_holidays(screen, [date])
 
 
 async def edit_session(screen: CourseScreen, session: Session) -> None:
-    repo = screen.store.sessions(session.course_id)
-    expected = [session.version]
-
-    def save(values: dict[str, Any]) -> Session:
-        try:
-            return repo.save(apply_session_values(session, values),
-                             expected_version=expected[0])
-        except StaleRecord:
-            # Told in the form; a second ctrl+s saves over the other change on purpose.
-            current = repo.find(session.id)
-            expected[0] = current.version if current else expected[0]
-            raise
-
-    values = await screen.app.push_screen_wait(
-        session_form(_("The day {day}").format(day=day_text(session.date)), session, save))
+    form = session_form(_("The day {day}").format(day=day_text(session.date)), session,
+                        store=screen.store)
+    values = await screen.app.push_screen_wait(form)
     if values is None:
         return
     screen.notify(_("Saved."), markup=False)
-    await screen.reload(select=session.id)
+    screen.written(select=session.id)
     if values["date"] != session.date:
         _warn_holidays(screen, [values["date"]])
 
 
 async def delete_session(screen: CourseScreen, session: Session) -> None:
     store, cid = screen.store, session.course_id
-    marks = await in_thread(screen, lambda: len(store.attendance(cid).where(
-        session_id=session.id)))
-    question = _("Delete the day {day}?").format(day=day_text(session.date))
-    if marks:
-        question += " " + _("Its {n} attendance marks are deleted too.").format(n=marks)
-    if not await screen.app.push_screen_wait(
-            ConfirmScreen(literal(question), yes=_("Delete"), no=_("Keep"), danger=True)):
+    try:
+        hanging = await in_thread(screen, lambda: store.session_dependants(cid, session.id))
+    except (StoreError, OSError) as error:
+        screen.notify(error_text(error), severity="error", markup=False)
         return
-
-    def work_fn() -> None:
-        with store.transaction():
-            store.sessions(cid).delete(session.id)
-            store.attendance(cid).delete_where(lambda d: d.get("session_id") == session.id)
-            # The day it replaced waits for a new date again rather than pointing nowhere.
-            for old in store.sessions(cid).where(replaced_by=session.id):
-                store.sessions(cid).save(dataclasses.replace(old, replaced_by=None))
-
-    await _write(screen, work_fn, _("Day deleted: {day}").format(day=day_text(session.date)),
-                 select=None)
+    question = _("Delete the day {day}?").format(day=day_text(session.date))
+    if hanging.attendance:
+        question += " " + ngettext("Its {n} attendance mark is deleted too.",
+                                   "Its {n} attendance marks are deleted too.",
+                                   hanging.attendance).format(n=hanging.attendance)
+    if hanging.journal_entries:
+        question += " " + ngettext(
+            "{n} journal entry about it keeps its text and date.",
+            "{n} journal entries about it keep their text and date.",
+            hanging.journal_entries).format(n=hanging.journal_entries)
+    if not await screen.app.push_screen_wait(
+            ConfirmScreen(question, yes=_("Delete"), no=_("Keep"), danger=True)):
+        return
+    await screen.write(
+        lambda: store.delete_session(cid, session.id, expected_version=session.version),
+        _("Day deleted: {day}").format(day=day_text(session.date)))
 
 
 async def generate_sessions(screen: CourseScreen) -> None:
-    course = screen.data.course
+    assert screen.data is not None
+    course, store = screen.data.course, screen.store
     typed: dict[str, Any] | None = None
     while True:
         form = generator_form(typed)
@@ -370,64 +380,49 @@ async def generate_sessions(screen: CourseScreen) -> None:
         dates = [s.date for s in sessions]
         try:
             others, courses = await in_thread(
-                screen, lambda dates=dates: other_courses_sessions(screen.store, course.id, dates))
+                screen, lambda dates=dates: other_courses_sessions(store, course.id, dates))
         except (StoreError, OSError) as error:
             screen.notify(error_text(error), severity="error", markup=False)
             return
         warnings = holiday_warnings(dates) + clashes(sessions, others, courses)
         # "No" goes back to the form as it was typed, to change a date or a gap.
         if await screen.app.push_screen_wait(ConfirmScreen(
-                literal(preview_text(sessions, warnings)), yes=_("Add the days"),
+                preview_text(sessions, warnings), yes=_("Add the days"),
                 no=_("Back to the form"))):
             break
-    repo = screen.store.sessions(course.id)
+    repo = store.sessions(course.id)
 
     def work_fn() -> None:
-        with screen.store.transaction():
+        with store.transaction():
             for session in sessions:
                 repo.add(session)
 
-    await _write(screen, work_fn, ngettext("{n} day added.",
-                                           "{n} days added.",
-                                           len(sessions)).format(n=len(sessions)),
-                 select=sessions[0].id)
+    await screen.write(work_fn, ngettext("{n} day added.", "{n} days added.",
+                                         len(sessions)).format(n=len(sessions)),
+                       select=sessions[0].id)
 
 
 async def postpone_session(screen: CourseScreen, session: Session, *, redate: bool) -> None:
-    values = await screen.app.push_screen_wait(postpone_form(session, redate=redate))
-    if values is None:
+    form = postpone_form(session, screen.store, redate=redate)
+    if await screen.app.push_screen_wait(form) is None or not isinstance(form.saved, tuple):
         return
-    try:
-        old, new = postpone(session, values["reason"], values["note"] or "",
-                            values["new_date"])
-    except ScheduleError as error:
-        screen.notify(str(error), severity="error", markup=False)
-        return
-    repo = screen.store.sessions(session.course_id)
-
-    def work_fn() -> None:
-        with screen.store.transaction():
-            repo.save(old, expected_version=session.version)
-            if new is not None:
-                repo.add(new)
-
+    old, new = form.saved
     if new is None:
-        done = _("Postponed; the day waits for a new date (r gives it one).")
+        screen.notify(_("Postponed; the day waits for a new date (r gives it one)."),
+                      markup=False)
     else:
-        done = _("Postponed to {day}.").format(day=day_text(new.date))
-    if await _write(screen, work_fn, done, select=new.id if new else session.id) and new:
+        screen.notify(_("Postponed to {day}.").format(day=day_text(new.date)), markup=False)
+    screen.written(select=new.id if new else old.id)
+    if new is not None:
         _warn_holidays(screen, [new.date])
 
 
 async def edit_practice(screen: CourseScreen, after: Session,
                         following: Session | None) -> None:
-    values = await screen.app.push_screen_wait(practice_form(after, following))
-    if values is None:
-        return
-    changed = dataclasses.replace(after, practice_task=(values["practice_task"] or "").strip())
-    repo = screen.store.sessions(after.course_id)
-    await _write(screen, lambda: repo.save(changed, expected_version=after.version),
-                 _("Saved."), select=None)
+    if await screen.app.push_screen_wait(
+            practice_form(after, following, screen.store)) is not None:
+        screen.notify(_("Saved."), markup=False)
+        screen.written()
 
 
 def total_hours(sessions: Sequence[Session]) -> float | None:
@@ -453,15 +448,16 @@ async def mark_days_held(screen: CourseScreen) -> None:
                         len(days)).format(n=len(days),
                                           days=", ".join(format_date(s.date) for s in days))
     if not await screen.app.push_screen_wait(
-            ConfirmScreen(literal(question), yes=_("Mark held"), no=_("Cancel"))):
+            ConfirmScreen(question, yes=_("Mark held"), no=_("Cancel"))):
         return
-    repo = screen.store.sessions(data.course.id)
+    store = screen.store
+    repo = store.sessions(data.course.id)
 
     def work_fn() -> None:
-        with screen.store.transaction():
+        with store.transaction():
             for session in days:
                 repo.save(dataclasses.replace(session, status=SessionStatus.HELD),
                           expected_version=session.version)
 
-    await _write(screen, work_fn, ngettext("{n} day marked held.", "{n} days marked held.",
-                                           len(days)).format(n=len(days)), select=None)
+    await screen.write(work_fn, ngettext("{n} day marked held.", "{n} days marked held.",
+                                         len(days)).format(n=len(days)))

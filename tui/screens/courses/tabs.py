@@ -5,9 +5,6 @@ screen (course.py) and the flows (session_forms.py, enrol.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cached_property
 
 from rich.table import Table
 from rich.text import Text
@@ -18,32 +15,26 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from tui.domain.attendance import name_key
-from tui.domain.courses import (
-    Course,
-    Enrolment,
-    EnrolmentStatus,
-    Session,
-    SessionStatus,
-    effective_status,
-)
+from tui.domain.courses import Enrolment, EnrolmentStatus, Session, SessionStatus, effective_status
 from tui.domain.parse import format_date, format_hours, format_time, weekday_name
 from tui.domain.people import Person
-from tui.domain.places import Institution, InstitutionKind, Place, distinct_names
-from tui.domain.programmes import Programme
+from tui.domain.places import InstitutionKind
 from tui.domain.rules import completion_text
-from tui.domain.schedule import holiday_warnings, practice_periods
-from tui.i18n import N_, Message, _, ngettext
-from tui.screens.courses.listing import place_label
+from tui.domain.schedule import practice_periods
+from tui.i18n import N_, _, ngettext
 from tui.screens.courses.session_forms import day_text
-from tui.store.store import Store
-from tui.widgets.record_table import Column, RecordTable
+from tui.views.course import CourseData
+from tui.views.courses import place_label
+from tui.widgets.record_table import Column, RecordTable, clip
 
+NOTE = 18  # the note column's width: "Weather→27-09-2021"
 PRACTICE = "practice:"  # row keys of practice periods: the prefix and the session before
 OVERRIDE_MARK = "!"
 
 SESSION_COLUMNS = (
-    Column(N_("Date"), 14), Column(N_("Time"), 11), Column(N_("Hours"), 5),
-    Column(N_("Place"), min_width=10), Column(N_("Status"), 9), Column(N_("Note"), 18),
+    # "tirs 28-03-2023": the longest Danish weekday and a date with its year.
+    Column(N_("Date"), 15), Column(N_("Time"), 11), Column(N_("Hours"), 5),
+    Column(N_("Place"), min_width=9), Column(N_("Status"), 9), Column(N_("Note"), NOTE),
 )
 PARTICIPANT_COLUMNS = (
     # "Education", not "Qualification": the heading sets the column's width.
@@ -53,66 +44,37 @@ PARTICIPANT_COLUMNS = (
 )
 
 
-# -- the data ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CourseData:
-    course: Course
-    programme: Programme | None = None
-    places: dict[str, Place] = field(default_factory=dict)
-    sessions: tuple[Session, ...] = ()
-    enrolments: tuple[Enrolment, ...] = ()
-    people: dict[str, Person] = field(default_factory=dict)
-    institutions: dict[str, Institution] = field(default_factory=dict)
-    holidays: dict[dt.date, list[Message]] = field(default_factory=dict)
-    # Sessions someone was marked as attending: they count as held (effective_status).
-    attended: frozenset[str] = frozenset()
-
-    def session(self, session_id: str) -> Session | None:
-        return next((s for s in self.sessions if s.id == session_id), None)
-
-    @cached_property
-    def place_names(self) -> dict[str, str]:
-        return distinct_names(self.places.values())
-
-    def in_order(self) -> list[Session]:
-        return sorted(self.sessions, key=lambda s: (s.date, s.start or dt.time.min))
-
-
-def load_course(store: Store, course_id: str) -> CourseData | None:
-    """Everything the course screen shows, read in one go (in a worker)."""
-    course = store.courses.find(course_id)
-    if course is None:
-        return None
-    sessions = tuple(store.sessions(course_id).all())
-    enrolments = tuple(store.enrolments(course_id).all())
-    people = {p.id: p for p in (store.people.find(e.person_id) for e in enrolments) if p}
-    holidays: dict[dt.date, list[Message]] = {}
-    for warning in holiday_warnings({s.date for s in sessions}):
-        holidays.setdefault(_warning_date(warning, sessions), []).append(warning)
-    return CourseData(
-        course=course, programme=store.programmes.find(course.programme_id),
-        places={p.id: p for p in store.places.all()}, sessions=sessions,
-        enrolments=enrolments, people=people,
-        institutions={i.id: i for i in store.institutions.all()}, holidays=holidays,
-        attended=frozenset(store.attended_sessions(course_id)))
-
-
-def _warning_date(warning: Message, sessions: Iterable[Session]) -> dt.date:
-    shown = warning.params.get("date")
-    return next((s.date for s in sessions if format_date(s.date) == shown), dt.date.min)
-
-
 # -- overview ---------------------------------------------------------------------------
 
 
 class OverviewPane(VerticalScroll, can_focus=True):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown_for: object = None
+
     def compose(self) -> ComposeResult:
         yield Static("", id="course-overview")
 
     def show(self, data: CourseData) -> None:
-        self.query_one("#course-overview", Static).update(overview_table(data))
+        # What the table is made from: read again unchanged, nothing repaints.
+        shown_for = (data.header, data.sessions, tuple(e.status for e in data.enrolments))
+        if shown_for != self._shown_for:
+            self._shown_for = shown_for
+            self.query_one("#course-overview", Static).update(overview_table(data))
+
+
+class Detail(Static):
+    """The line under a table about the row under the cursor: repainted only when its
+    text changes (a re-read after someone's change elsewhere leaves it alone)."""
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__("", id=id, classes="detail")
+        self.text: str | None = None
+
+    def show(self, text: str) -> None:
+        if text != self.text:
+            self.text = text
+            self.update(Content(text))
 
 
 def overview_table(data: CourseData) -> Table:
@@ -183,16 +145,14 @@ class SessionsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield RecordTable(SESSION_COLUMNS, id="sessions-table")
-        yield Static("", id="session-detail", classes="detail")
+        yield Detail(id="session-detail")
 
     def show(self, data: CourseData, select: str | None = None) -> None:
         self.data = data
         table = self.query_one("#sessions-table", RecordTable)
         table.show_rows(session_rows(data))
-        if select is not None:
-            keys = [str(k.value) for k in table.rows]
-            if select in keys:
-                table.move_cursor(row=keys.index(select), animate=False)
+        if select is not None and (row := table.row_index(select)) is not None:
+            table.move_cursor(row=row, animate=False)
         self._detail()
 
     def cursor_key(self) -> str | None:
@@ -226,7 +186,7 @@ class SessionsPane(Vertical):
         self.screen.refresh_bindings()
 
     def _detail(self) -> None:
-        self.query_one("#session-detail", Static).update(Content(self.detail_text()))
+        self.query_one("#session-detail", Detail).show(self.detail_text())
 
     def detail_text(self) -> str:
         data, key = self.data, self.cursor_key()
@@ -288,8 +248,10 @@ def _postponed_note(data: CourseData, s: Session) -> str:
     new = data.session(s.replaced_by) if s.replaced_by else None
     if new is None:
         return _("{reason}, no date").format(reason=reason)
-    # No spaces around the arrow: "Sygdom→27-09-2021" just fits its column.
-    return f"{reason}→{format_date(new.date)}"
+    # No spaces around the arrow: "Sygdom→27-09-2021" just fits its column. A longer
+    # reason is cut, not the date (the cell would be cut at its end, the year first).
+    date = format_date(new.date)
+    return f"{clip(reason, NOTE - len(date) - 1)}→{date}"
 
 
 def _holiday_note(data: CourseData, s: Session) -> str:
@@ -334,16 +296,14 @@ class ParticipantsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield RecordTable(PARTICIPANT_COLUMNS, id="participants-table")
-        yield Static("", id="participant-detail", classes="detail")
+        yield Detail(id="participant-detail")
 
     def show(self, data: CourseData, select: str | None = None) -> None:
         self.data = data
         table = self.query_one("#participants-table", RecordTable)
         table.show_rows(participant_rows(data))
-        if select is not None:
-            keys = [str(k.value) for k in table.rows]
-            if select in keys:
-                table.move_cursor(row=keys.index(select), animate=False)
+        if select is not None and (row := table.row_index(select)) is not None:
+            table.move_cursor(row=row, animate=False)
         self._detail()
 
     def selected(self) -> Enrolment | None:
@@ -359,7 +319,7 @@ class ParticipantsPane(Vertical):
         self.screen.refresh_bindings()
 
     def _detail(self) -> None:
-        self.query_one("#participant-detail", Static).update(Content(self.detail_text()))
+        self.query_one("#participant-detail", Detail).show(self.detail_text())
 
     def detail_text(self) -> str:
         enrolment, data = self.selected(), self.data

@@ -1,27 +1,27 @@
-"""The overview: the database's programmes, courses and the days that need a new date."""
+"""The overview: the database's programmes, courses and the days that need a new date.
+
+The first screenful shows at once: only the courses in sight are decoded for it, and
+the rest of the list follows in a second read (``tui.views.overview``). Progress toward
+the programmes' targets needs their course files and is counted last.
+"""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from tui.i18n import N_, _, ngettext
-from tui.screens.home.overview import Overview, OverviewReader, TargetReader, progress_text
-from tui.store.errors import StoreError
+from tui.screens import live
+from tui.screens.base import KuffertScreen
+from tui.views.overview import Overview, Targets, progress_text, read_overview, read_targets
 from tui.widgets.keys import key_for, translate_bindings
-from tui.widgets.record_table import Column, RecordTable
-
-if TYPE_CHECKING:
-    from tui.screens.host import Host
+from tui.widgets.record_table import Column, ListTable, RecordTable
 
 PROGRAMME_COLUMNS = (
     Column(N_("Name"), clip="middle"), Column(N_("Period"), 23), Column(N_("Courses"), 6),
@@ -36,11 +36,16 @@ POSTPONED_COLUMNS = (
     Column(N_("Course"), clip="middle"), Column(N_("Date"), 10), Column(N_("Reason"), 10),
     Column(N_("Note"), 18),
 )
+# Courses decoded for the first paint, and put in the table at a time: a screenful and
+# a few more, however many thousand a national database holds.
+FIRST = 60
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(KuffertScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "load_demo", N_("Load demo"), id="load_demo"),
+        # Not a priority key: enter opens what is under the cursor after the moves typed
+        # before it. The tables leave enter to the screen, so the footer shows it.
         Binding("enter", "open", N_("Open"), id="dashboard.open"),
         Binding("a", "attendance", N_("Attendance"), id="dashboard.attendance"),
         Binding("c", "conflicts", N_("Conflicts"), id="dashboard.conflicts"),
@@ -50,47 +55,48 @@ class DashboardScreen(Screen[None]):
         super().__init__(id="dashboard")
         translate_bindings(self)
         self.overview: Overview | None = None
-        self._reader: OverviewReader | None = None
-        self._targets: TargetReader | None = None
-        self.trained: dict[str, int] = {}
-        # One reader or writer at a time: the store's file cache is not meant to be
-        # shared between threads, and both the poll and the demo loader run in workers.
-        self._store_lock = threading.Lock()
+        self.targets = Targets()
         self._loading_demo = False
+        self._reads = 0  # a read of the rest of the list is dropped once a newer one began
 
     @property
-    def kuffert(self) -> Host:
-        return cast("Host", self.app)
+    def trained(self) -> Mapping[str, int]:
+        return self.targets.trained
+
+    def watched(self) -> frozenset[str]:
+        sources = {live.MAIN}
+        overview = self.overview
+        if overview is not None and overview.empty:
+            sources.add(live.PEOPLE)  # an empty database is told by its people too
+        files = self.targets.course_files | (overview.course_files if overview else set())
+        return frozenset(sources | {live.course(cid) for cid in files})
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         with Vertical(id="overview"):
             yield Label(_("Programmes"), id="programmes-title", classes="section-title")
-            yield RecordTable(PROGRAMME_COLUMNS, id="programmes")
+            yield ListTable(PROGRAMME_COLUMNS, id="programmes")
             # Days waiting for a new date need someone to act, so they come before the
             # course list, which takes the rest of the screen.
             yield Label(_("Postponed sessions waiting for a new date"), id="postponed-title",
                         classes="section-title")
-            yield RecordTable(POSTPONED_COLUMNS, id="postponed")
+            yield ListTable(POSTPONED_COLUMNS, id="postponed")
             yield Static(_("No postponed session is waiting for a new date."),
                          id="no-postponed", classes="quiet")
             yield Label(_("Courses"), id="courses-title", classes="section-title")
-            yield RecordTable(COURSE_COLUMNS, id="courses")
+            yield ListTable(COURSE_COLUMNS, id="courses", page=FIRST)
             # Field bundles: where the data is, and conflicts waiting for a person.
             yield Static("", id="sync-status", markup=False)
             yield Static("", id="sections-hint", classes="quiet", markup=False)
         yield Static(_("Reading the database …"), id="message", classes="message")
         # The palette's key is one of ours (remappable), so the footer lists it with the
         # others rather than in a corner of its own.
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#overview").display = False
         self.query_one("#sections-hint", Static).update(self._sections_hint())
-        self._reader = OverviewReader(self.kuffert.store)
-        self._targets = TargetReader(self.kuffert.store)
-        self._refresh(force=True)
-        self.set_interval(self.kuffert.poll_interval, self._poll)
+        self._read()
 
     def _sections_hint(self) -> str:
         # From the bindings, so the line stays true when a user remaps the keys.
@@ -98,68 +104,73 @@ class DashboardScreen(Screen[None]):
             ("dashboard", _("Overview")), ("courses", _("Courses")), ("people", _("People")),
             ("programmes", _("Programmes")), ("places", _("Places")),
             ("reports", _("Reports")))]
-        parts = [_("enter opens")] + [f"{self._key_for(bid)} {name}"
-                                      for bid, name in sections if self._key_for(bid)]
-        return " · ".join(parts)
+        return " · ".join(f"{self._key_for(bid)} {name}" for bid, name in sections
+                          if self._key_for(bid))
 
     # -- reading --------------------------------------------------------------------------
 
-    def _poll(self) -> None:
-        # Beneath another screen it shows nothing: a worker started there marks it dirty,
-        # and Textual repaints the whole screen on top (33 KB every 2 s over SSH). Coming
-        # back reads again (on_screen_resume).
-        if self.app.screen is self and not self._store_lock.locked():
-            self._refresh(force=False)
+    def data_changed(self, changes: live.Changes) -> None:
+        overview = self.overview
+        field_copy = {live.course(cid) for cid in overview.course_files} if overview else set()
+        if live.MAIN in changes or live.PEOPLE in changes or field_copy & changes.sources:
+            # All of it: a list read in two goes again would lose a cursor far down.
+            self._read(first=None)
+        else:  # only the marks in a targeted course: the progress, not the lists
+            self._read_targets()
 
-    @work(thread=True, group="overview")
-    def _refresh(self, force: bool) -> None:
-        reader = self._reader
-        if reader is None:
-            return
-        with self._store_lock:
-            try:
-                overview = reader.read() if force or reader.changed() else None
-            except (StoreError, OSError) as error:
-                reader.mark_seen()
-                self.app.call_from_thread(self._show_problem, _error_text(error))
-                return
-        if overview is not None:
-            self.app.call_from_thread(self._show, overview)
-        # Progress toward the targets needs the targeted courses' marks, which the
-        # overview never reads (course files): counted after the lists show.
-        if self._targets is None:
-            return
-        with self._store_lock:
-            try:
-                trained = self._targets.read()
-            except (StoreError, OSError):
-                return
-        if trained is not None:
-            self.app.call_from_thread(self._show_trained, trained)
+    def _read(self, first: int | None = FIRST) -> None:
+        self._reads += 1
+        store = self.store
+        self.mark_read(live.MAIN, live.PEOPLE, *(
+            live.course(cid) for cid in (self.overview.course_files if self.overview else ())))
+        self.run_store(lambda: read_overview(store, first), self._show,
+                       failed=self._show_problem, group="overview")
 
-    def _show_trained(self, trained: dict[str, int]) -> None:
-        self.trained = trained
-        if self.overview is not None and not self.overview.empty:
-            self._fill_programmes(self.overview)
+    def _read_targets(self) -> None:
+        store = self.store
+        self.mark_read(*(live.course(cid) for cid in self.targets.course_files))
+        self.run_store(lambda: read_targets(store), self._show_trained,
+                       failed=lambda _text: None, group="targets")
 
     def _show(self, overview: Overview) -> None:
-        if overview == self.overview:
-            return
-        self.overview = overview
-        message = self.query_one("#message", Static)
-        body = self.query_one("#overview")
-        if overview.empty:
-            body.display = False
-            message.update(self._empty_text())
-            message.display = True
+        if overview != self.overview:
+            self.overview = overview
+            message = self.query_one("#message", Static)
+            body = self.query_one("#overview")
+            if overview.empty:
+                body.display = False
+                message.update(self._empty_text())
+                message.display = True
+            else:
+                message.display = False
+                body.display = True
+                self._fill_tables(overview)
+                if self.focused is None:
+                    # The tables could not take focus while hidden at mount.
+                    self.set_focus(self.query_one("#courses", RecordTable))
+            self.refresh_bindings()
+        if not overview.complete:
+            # The rest of the courses, now that the first screenful shows. In a group of
+            # its own: this read's worker is still delivering, and must not be cancelled.
+            store, reads = self.store, self._reads
+
+            def rest(overview: Overview) -> None:
+                if reads == self._reads:
+                    self._show(overview)
+
+            self.run_store(lambda: read_overview(store), rest, failed=self._show_problem,
+                           group="overview-rest")
         else:
-            message.display = False
-            body.display = True
-            self._fill_tables(overview)
-            if self.focused is None:
-                # The tables could not take focus while hidden at mount.
-                self.query_one("#courses", RecordTable).focus()
-        self.refresh_bindings()
+            # Progress toward the targets needs the targeted courses' marks, which the
+            # overview never reads (course files): counted after the lists show.
+            self._read_targets()
+
+    def _show_trained(self, targets: Targets) -> None:
+        if targets == self.targets:
+            return
+        self.targets = targets
+        if self.overview is not None and not self.overview.empty:
+            self._fill_programmes(self.overview)
 
     def _show_problem(self, text: str) -> None:
         self.overview = None
@@ -198,13 +209,14 @@ class DashboardScreen(Screen[None]):
         has_postponed = bool(overview.postponed)
         self.query_one("#postponed").display = has_postponed
         self.query_one("#no-postponed").display = not has_postponed
-        self.query_one("#programmes-title", Label).update(
-            _("Programmes ({n})").format(n=len(overview.programmes)))
-        self.query_one("#courses-title", Label).update(
-            _("Courses ({n})").format(n=len(overview.courses)))
-        self.query_one("#postponed-title", Label).update(
-            _("Postponed sessions waiting for a new date ({n})").format(
-                n=len(overview.postponed)))
+        for widget, text in (
+                ("#programmes-title", _("Programmes ({n})").format(n=len(overview.programmes))),
+                ("#courses-title", _("Courses ({n})").format(n=overview.course_count)),
+                ("#postponed-title", _("Postponed sessions waiting for a new date ({n})").format(
+                    n=len(overview.postponed)))):
+            label = self.query_one(widget, Label)
+            if str(label.content) != text:
+                label.update(text)
         self._show_sync(overview)
 
     def _show_sync(self, overview: Overview) -> None:
@@ -217,7 +229,9 @@ class DashboardScreen(Screen[None]):
                 status.conflicts).format(n=status.conflicts,
                                          key=self._key_for("dashboard.conflicts")))
         widget = self.query_one("#sync-status", Static)
-        widget.update("\n".join(lines))
+        text = "\n".join(lines)
+        if str(widget.content) != text:
+            widget.update(text)
         widget.display = bool(lines)
         widget.set_class(bool(status.conflicts), "warning")
 
@@ -235,23 +249,23 @@ class DashboardScreen(Screen[None]):
             return
         table, record_id = selected
         if table == "courses":
-            self.kuffert.open_course(record_id)
+            self.host.open_course(record_id)
         elif table == "postponed" and self.overview is not None:
             row = next((r for r in self.overview.postponed if r.id == record_id), None)
             if row is not None:
-                self.kuffert.open_course(row.course_id, tab="sessions")
+                self.host.open_course(row.course_id, tab="sessions")
         elif table == "programmes":
             self.app.run_action("section('programmes')")
 
     def on_data_table_row_selected(self, event: RecordTable.RowSelected) -> None:
-        # The table takes enter itself (as "select row"); its message is the way in.
+        # A click on a row selects it: the same as enter.
         event.stop()
         self.action_open()
 
     def action_attendance(self) -> None:
         selected = self._selected()
         if selected is not None and selected[0] == "courses":
-            self.kuffert.open_attendance(selected[1])
+            self.host.open_attendance(selected[1])
 
     # -- demo data ------------------------------------------------------------------------
 
@@ -265,11 +279,7 @@ class DashboardScreen(Screen[None]):
         return True
 
     def action_conflicts(self) -> None:
-        self.kuffert.open_conflicts()
-
-    def on_screen_resume(self) -> None:
-        # A resolved conflict or a mark in a field copy changes what the status says.
-        self._refresh(force=True)
+        self.host.open_conflicts()
 
     def action_load_demo(self) -> None:
         if not self.check_action("load_demo", ()):
@@ -278,24 +288,13 @@ class DashboardScreen(Screen[None]):
         self.refresh_bindings()
         self.query_one("#message", Static).update(
             Text(_("Loading the demo data …"), justify="center"))
-        self._load_demo()
+        host = self.host
+        self.run_store(host.load_demo, self._demo_loaded, failed=self._demo_failed,
+                       group="demo")
 
-    @work(thread=True, group="demo")
-    def _load_demo(self) -> None:
-        reader = self._reader
-        assert reader is not None
-        with self._store_lock:
-            try:
-                counts = self.kuffert.load_demo()
-                overview = reader.read()
-            except (StoreError, OSError) as error:
-                self.app.call_from_thread(self._demo_failed, _error_text(error))
-                return
-        self.app.call_from_thread(self._demo_loaded, counts, overview)
-
-    def _demo_loaded(self, counts: Mapping[str, int], overview: Overview) -> None:
+    def _demo_loaded(self, counts: Mapping[str, int]) -> None:
         self._loading_demo = False
-        self._show(overview)
+        self._read(first=None)
         self.notify(
             _("Demo data loaded: {programmes} programmes, {courses} courses, "
               "{sessions} sessions, {people} people.").format(
@@ -310,10 +309,4 @@ class DashboardScreen(Screen[None]):
                     timeout=15)
         # Someone else may have filled the database meanwhile; show what is there now.
         self.overview = None
-        self._refresh(force=True)
-
-
-def _error_text(error: StoreError | OSError) -> str:
-    if isinstance(error, StoreError):
-        return str(error)
-    return f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
+        self._read()

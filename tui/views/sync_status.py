@@ -5,11 +5,14 @@ No Textual here, like the overview reader: plain text from the store's sync book
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tui.i18n import _, ngettext
-from tui.store import conflicts, sync, sync_records
-from tui.store.store import Store
+
+if TYPE_CHECKING:
+    from tui.store.store import Store
 
 MAX_OUT_LINES = 3
 
@@ -21,27 +24,45 @@ class SyncStatus:
 
 
 def when(stamp: str | None) -> str:
+    from tui.store import sync
+
     at = sync.local_time(stamp or "")
     return at.strftime("%d-%m-%Y %H:%M") if at else "?"
 
 
 def day(stamp: str | None) -> str:
+    from tui.store import sync
+
     at = sync.local_time(stamp or "")
     return at.strftime("%d-%m-%Y") if at else "?"
 
 
-def read_status(store: Store) -> SyncStatus:
+def read_status(store: Store, names: Mapping[str, str] | None = None) -> SyncStatus:
+    """``names``: the courses' names by id, when the caller has them already."""
     # Under the store's read lock: a screen may be writing from another thread.
     with store.db.reading():
-        return _read_status(store)
+        return _read_status(store, names)
 
 
-def _read_status(store: Store) -> SyncStatus:
+def field_copy_courses(store: Store) -> list[str]:
+    """The courses a field copy holds (their files' changes count as pending); none in
+    the office."""
+    from tui.store import sync_records
+
+    origin = sync_records.origin(store)
+    return [str(c) for c in origin.get("courses", [])] if origin else []
+
+
+def _read_status(store: Store, names: Mapping[str, str] | None) -> SyncStatus:
+    # Imported here: the bundle machinery is not needed before the first screen shows.
+    from tui.store import conflicts, sync, sync_records
+
     if not store.exists():
         return SyncStatus()
     lines: list[str] = []
     origin = sync_records.origin(store)
-    names = {c.id: c.name for c in store.courses.all()}
+    if names is None:
+        names = {c.id: c.name for c in store.courses.all()}
     if origin is not None:
         count, since = sync.pending(store)
         courses = ", ".join(names.get(c, c) for c in origin.get("courses", []))

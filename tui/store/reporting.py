@@ -1,0 +1,125 @@
+"""The programme report from the store: from each course's kept figures, not its records.
+
+``report_from_store`` reads the main file, the first line of each course's file (its
+figures, ``tui.store.figures``) and, of each person, only what the report counts them
+by. A
+course whose figures are missing or out of date (a course file edited by hand, a
+completion rule changed by a bundle merge, someone it names no longer registered) is
+worked out from its own records, as every course once was; the report is the same
+either way (tests/test_report_figures.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tui.domain.course_facts import CourseFacts, PersonFacts
+from tui.domain.courses import Course
+from tui.domain.reports import Period, Report, report_from_facts
+from tui.store import figures, person_index
+from tui.store.store import Store
+
+Progress = Callable[[int, int], None]
+
+
+def report_from_store(
+    store: Store,
+    *,
+    programme_id: str | None = None,
+    period: Period | None = None,
+    place_id: str | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Read what the report needs and build it; the TUI and the CLI both call this."""
+    return _report(store, programme_id, period, place_id, progress)[0]
+
+
+def _report(store: Store, programme_id: str | None, period: Period | None,
+            place_id: str | None, progress: Progress | None,
+            ) -> tuple[Report, dict[str, CourseFacts]]:
+    courses = store.courses.all()
+    people = store.people_facts()
+    facts = course_facts(store, courses, people, programme_id, progress)
+    report = report_from_facts(
+        store.programmes.all(), courses, facts, people, store.institutions.all(),
+        store.places.all(), programme_id=programme_id, period=period, place_id=place_id)
+    return report, facts
+
+
+def course_facts(store: Store, courses: list[Course], people: dict[str, PersonFacts],
+                 programme_id: str | None = None,
+                 progress: Progress | None = None) -> dict[str, CourseFacts]:
+    """Each chosen course's figures: as kept where they are current, else worked out."""
+    with store.db.reading():
+        named = {doc.doc_id: doc.get("people")
+                 for doc in store.db.main.table(person_index.TABLE)}
+    wanted = [c for c in courses if programme_id is None or c.programme_id == programme_id]
+    found: dict[str, CourseFacts] = {}
+    for done, course in enumerate(wanted, start=1):
+        doc = figures.kept(store, course.id)
+        facts = None if doc is None else figures.decode_facts(course.id, doc)
+        names = named.get(course.id)
+        # The figures count everyone the course names; someone no longer registered
+        # (or a course the index does not know) is counted by the course's records.
+        if not (figures.is_current(facts, course.completion) and isinstance(names, list)
+                and people.keys() >= set(names)):
+            facts = figures.from_records(store, course.id, course.completion,
+                                         exists=people.__contains__)
+        assert facts is not None
+        found[course.id] = facts
+        if progress is not None:
+            progress(done, len(wanted))
+    return found
+
+
+# -- attendance by the day's place in its course --------------------------------------------
+
+
+@dataclass
+class DayFigures:
+    """Day ``number`` of every course in the report: its sessions and their attendance."""
+
+    number: int
+    sessions: list[str] = field(default_factory=list)
+    attended: int = 0
+    expected: int = 0
+
+
+@dataclass
+class ReportWithDays:
+    report: Report
+    days: list[DayFigures]
+    # Every session of the report's courses, with its course.
+    session_courses: dict[str, str]
+
+
+def report_with_days(
+    store: Store,
+    *,
+    programme_id: str | None = None,
+    period: Period | None = None,
+    place_id: str | None = None,
+    progress: Progress | None = None,
+) -> ReportWithDays:
+    """The report and its attendance by day (day 1, day 2, ... of every course), from
+    the same figures: what the reports screen shows."""
+    report, facts = _report(store, programme_id, period, place_id, progress)
+    days: dict[int, DayFigures] = {}
+    session_courses: dict[str, str] = {}
+    for course_id in report.courses:
+        sessions = facts[course_id].sessions
+        session_courses.update((s.id, course_id) for s in sessions)
+        # Numbered among all the course's days set held, so day 3 stays day 3 in any
+        # period (the facts are in date order).
+        held = [s for s in sessions if s.recorded_held]
+        for number, session in enumerate(held, start=1):
+            ratio = report.attendance_by_session.get(session.id)
+            if ratio is None:
+                continue
+            day = days.setdefault(number, DayFigures(number))
+            day.sessions.append(session.id)
+            day.attended += ratio.part
+            day.expected += ratio.whole
+    return ReportWithDays(report, [days[n] for n in sorted(days)], session_courses)
+
