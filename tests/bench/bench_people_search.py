@@ -159,7 +159,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--db", type=Path, required=True)
     # A name and a municipality's number, as the national demo names them.
     parser.add_argument("--query", default="nivi 12")
-    parser.add_argument("--caps", default="450,700",
+    parser.add_argument("--caps", default="300,700",
                         help="address-space caps in MB to run the People screen under")
     args = parser.parse_args(argv[1:])
     bare = bench_bare(args.query)

@@ -32,6 +32,7 @@ from tui.screens.registry.typeahead import (
     open_held,
     open_when_read,
 )
+from tui.store.errors import OutOfMemory
 from tui.store.store import Erasure
 from tui.views.registry import (
     PersonRow,
@@ -120,8 +121,8 @@ class PeopleScreen(KuffertScreen[None]):
         store = self.store
         self.mark_read()
         self._reading = True
-        self.run_store(lambda: read_register(store), self._loaded, failed=self._problem,
-                       group="people-load")
+        self.run_store(lambda: _in_memory(lambda: read_register(store)), self._loaded,
+                       failed=self._problem, group="people-load")
 
     def data_changed(self, changes: live.Changes) -> None:
         register = self.register
@@ -143,7 +144,8 @@ class PeopleScreen(KuffertScreen[None]):
                 return register  # a course or a programme changed: nothing shown here
             return register.refreshed(store, around, known)
 
-        self.run_store(read, self._loaded, failed=self._problem, group="people-load")
+        self.run_store(lambda: _in_memory(read), self._loaded, failed=self._problem,
+                       group="people-load")
 
     def _loaded(self, register: Register) -> None:
         self._reading = False
@@ -351,3 +353,12 @@ class PeopleScreen(KuffertScreen[None]):
 
         # What an import adds is read when the list is back in front, like anyone's.
         open_when_read(self, lambda: None, lambda _nothing: ImportScreen())
+
+
+def _in_memory(read: Callable[[], Register]) -> Register:
+    """``read``, with memory running out in the store told as this screen tells it (the
+    register, not a file, is what does not fit)."""
+    try:
+        return read()
+    except OutOfMemory:
+        raise MemoryError from None
