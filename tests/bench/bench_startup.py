@@ -2,6 +2,7 @@
 table of 25 rows and a footer), both in a real 80x24 pty. Prints JSON. Not a test.
 
     python tests/bench/bench_startup.py [--demo DB] [--national DB] [--runs 5]
+                                        [--baseline SOURCE]
 
 Without ``--demo`` a demo database is made in a temporary folder; a national one is
 slow to make, so it is measured only when given (``kuffert demo --scale national --db
@@ -11,6 +12,9 @@ X`` makes one; build it once and reuse it).
 dashboard's course count ("Forløb (") is on the screen: the first screenful and what
 fills in after it. Peak RSS is the child's VmHWM at that point. Goal: time and peak
 RSS at most 1.3x and 1.5x the bare app's, at both scales.
+
+``--baseline`` names the source folder of another version (``git archive main | tar
+-x -C DIR``), measured in the same turns: the figures before and after a change.
 """
 
 from __future__ import annotations
@@ -96,8 +100,10 @@ def measure(apps: dict[str, tuple[list[str], bytes]], runs: int) -> dict[str, di
             for name in apps}
 
 
-def kuffert(db: Path) -> list[str]:
-    return [sys.executable, "-m", "tui", "--db", str(db), "--lang", "da"]
+def kuffert(db: Path, source: Path | None = None) -> list[str]:
+    command = [sys.executable, "-m", "tui", "--db", str(db), "--lang", "da"]
+    # Ahead of the installed package on the path: that version's tui is imported.
+    return ["env", f"PYTHONPATH={source}", *command] if source else command
 
 
 def main() -> None:
@@ -106,11 +112,13 @@ def main() -> None:
     parser.add_argument("--demo", type=Path)
     parser.add_argument("--national", type=Path)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--baseline", type=Path)
     args = parser.parse_args()
     if args.serve == "bare":
         serve_bare()
         return
     os.environ["KUFFERT_CONFIG"] = os.devnull
+    os.chdir(tempfile.gettempdir())  # not a source folder: the versions come by the path
     with tempfile.TemporaryDirectory() as tmp:
         demo = args.demo
         if demo is None:
@@ -121,6 +129,9 @@ def main() -> None:
         for scale, db in (("demo", demo), ("national", args.national)):
             if db is not None:
                 apps[scale] = (kuffert(db), "Forløb (".encode())
+                if args.baseline:
+                    apps[f"{scale} (baseline)"] = (kuffert(db, args.baseline.resolve()),
+                                                   "Forløb (".encode())
         result = measure(apps, args.runs)
         bare = result["bare"]
         for scale, figures in result.items():
