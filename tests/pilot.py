@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import AsyncIterator, Callable
 
 from textual.app import App
 from textual.pilot import Pilot
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], object], seconds: float = 5) -> None:
-    """Wait for what a worker or a message will show, without a fixed sleep."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
+async def until(pilot: Pilot[None], condition: Callable[[], object], seconds: float = 10) -> None:
+    """Wait for what a worker or a message will show, without a fixed sleep.
+
+    The time is wall-clock, so a loaded CI machine gets the same allowance. A condition
+    that raises (a row not drawn yet, a widget not mounted yet) means "not yet"; if the
+    time runs out, its last error is what the test reports.
+    """
+    deadline = time.monotonic() + seconds
+    last: Exception | None = None
+    while True:
+        try:
+            if condition():
+                return
+            last = None
+        except Exception as error:
+            last = error
+        if time.monotonic() > deadline:
+            if last is not None:
+                raise last
+            raise AssertionError("the screen did not change in time")
         await pilot.pause(0.02)
-    raise AssertionError("the screen did not change in time")
 
 
 class Desk:
@@ -33,7 +48,7 @@ class Desk:
         with self.app._context():
             await self.pilot.press(*keys)
 
-    async def until(self, condition: Callable[[], object], seconds: float = 5) -> None:
+    async def until(self, condition: Callable[[], object], seconds: float = 10) -> None:
         with self.app._context():
             await until(self.pilot, condition, seconds)
 

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
-from tests.pilot import burst
+from tests.pilot import burst, until
 from tui.app import KuffertApp
 from tui.domain.attendance import name_key
 from tui.domain.courses import Mark
@@ -321,10 +321,9 @@ def test_two_instances_mark_different_cells_and_see_each_other(db: Path) -> None
             await two.press("j", "j", "j", "f", "f", "m")  # the next three
             await settle(one)
             await settle(two)
-            for _ in range(100):  # each notices the other's file change by polling
-                await asyncio.sleep(0.02)
-                if cell(first, order[5], LAST) == "E" and cell(second, order[0], LAST) == "✓":
-                    break
+            # Each notices the other's file change by polling.
+            await until(one, lambda: cell(first, order[5], LAST) == "E"
+                        and cell(second, order[0], LAST) == "✓")
             assert cell(first, order[5], LAST) == "E"
             assert cell(second, order[0], LAST) == "✓"
             assert "3 of 12 present" in session_line(second)
@@ -344,10 +343,7 @@ def test_a_mark_overwritten_elsewhere_is_reported(db: Path) -> None:
         await pilot.press("t")
         await settle(pilot)
         other.mark(COURSE, LAST, order[0], Mark.ABSENT)
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if cell(pilot.app, order[0], LAST) == "÷":
-                break
+        await until(pilot, lambda: cell(pilot.app, order[0], LAST) == "÷")
         assert cell(pilot.app, order[0], LAST) == "÷"
         await pilot.pause()  # the notification is a message of its own
         told = [n for n in notifications(pilot.app) if "changed" in n]

@@ -15,6 +15,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
+from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.journals import GoalOutcome, Phase
 from tui.screens.journals.entry import EntryScreen
@@ -52,14 +53,6 @@ def run(db: Path, course_id: str, steps: Callable[[Pilot[None]], Awaitable[None]
             await steps(pilot)
 
     asyncio.run(main())
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 5) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the screen did not change in time")
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:

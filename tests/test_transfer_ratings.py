@@ -15,6 +15,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from tests.pilot import until
 from tui.app import KuffertApp
 from tui.domain.journaling import rating_changes
 from tui.domain.journals import TransferStage
@@ -66,11 +67,7 @@ def rows(pilot: Pilot[None], selector: str) -> dict[str, list[str]]:
 
 
 async def form_done(pilot: Pilot[None], screen_type: type) -> None:
-    for _ in range(100):
-        if isinstance(pilot.app.screen, screen_type):
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the form did not close")
+    await until(pilot, lambda: isinstance(pilot.app.screen, screen_type))
 
 
 def test_ratings_before_and_after_and_the_change_per_goal(db: Path) -> None:
