@@ -54,6 +54,8 @@ class DialogsMixin(_Base):
         ), answered)
 
     def action_substitute(self) -> None:
+        if self._later(self.action_substitute):
+            return
         cell = self._cursor_cell()
         if cell is None or self.data is None:
             return
@@ -75,6 +77,8 @@ class DialogsMixin(_Base):
         ), answered)
 
     def action_walk_in(self) -> None:
+        if self._later(self.action_walk_in):
+            return
         if self.data is None or not self.data.grid.sessions:
             return
         sid = self.default_session()

@@ -452,6 +452,8 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
     # -- undo --------------------------------------------------------------------------
 
     def action_undo(self) -> None:
+        if self._later(self.action_undo):
+            return
         step = self.undo_stack.undo()
         if step is None:
             self.notify(_("Nothing to undo."))
@@ -459,6 +461,8 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
         self._replay([(c.person_id, c.session_id, c.before) for c in step.changes])
 
     def action_redo(self) -> None:
+        if self._later(self.action_redo):
+            return
         step = self.undo_stack.redo()
         if step is None:
             self.notify(_("Nothing to redo."))
@@ -479,12 +483,17 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
     # -- paper and leaving -------------------------------------------------------------
 
     def action_sheet(self) -> None:
+        if self._later(self.action_sheet):
+            return
         cell = self._cursor_cell()
         if cell is None or self.data is None:
             return
         self.sheet.write(self.data.grid.session(cell[1]))
 
     def action_close(self) -> None:
+        # Behind keys still waiting for the course, in turn; alone, at once.
+        if self._early and self._later(self.action_close):
+            return
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
