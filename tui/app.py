@@ -24,6 +24,7 @@ from tui.screens.home.commands import KuffertCommands
 from tui.screens.home.dashboard import DashboardScreen
 from tui.screens.live import DataChanged, Watcher
 from tui.store.store import Store
+from tui.views.overview import FirstRead
 from tui.widgets.keys import translate_bindings, translate_textual_bindings
 from tui.widgets.terminal_safe import ControlFilter
 from tui.widgets.too_small import TooSmallScreen, too_small
@@ -80,6 +81,8 @@ class KuffertApp(App[None]):
         poll_interval: float = 1.0,
         keymap: Mapping[str, str] | None = None,
         low_bandwidth: bool = False,
+        watcher: Watcher | None = None,
+        first_read: FirstRead | None = None,
     ) -> None:
         set_language(language)
         translate_textual_bindings()
@@ -90,10 +93,15 @@ class KuffertApp(App[None]):
         # Over a slow link every blink of a cursor is a repaint sent down the wire.
         self.low_bandwidth = low_bandwidth
         self.store = store
-        self.watcher = Watcher(store)
+        self.watcher = watcher or Watcher(store)
+        self._first_read = first_read
         self.poll_interval = poll_interval
         self.sub_title = display_path or _short(store.path)
         self._control_filter = ControlFilter()
+
+    def take_first_read(self) -> FirstRead | None:
+        first, self._first_read = self._first_read, None
+        return first
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         # Whatever else is on, no control character in stored text reaches the terminal.

@@ -296,9 +296,14 @@ def cmd_tui(args: argparse.Namespace, config: Config) -> int:
     # Textual reads this at import; animations cost bytes on a slow SSH link.
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     from tui.app import KuffertApp
+    from tui.screens.home.start import read_first
+    from tui.screens.live import Watcher
 
+    watcher = Watcher(store)
+    first = read_first(store, watcher)
     app = KuffertApp(store, language=args.lang or config.lang, keymap=config.keys,
-                     low_bandwidth=low_bandwidth(args, config))
+                     low_bandwidth=low_bandwidth(args, config), watcher=watcher,
+                     first_read=first)
     app.run()
     return app.return_code or EXIT_OK
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from tui.screens.live import Watcher
     from tui.store.store import Store
+    from tui.views.overview import FirstRead
 
 
 class Host(Protocol):
@@ -19,6 +20,10 @@ class Host(Protocol):
     watcher: Watcher
     # Over a slow link (SSH, --low-bandwidth) screens leave out what only decorates.
     low_bandwidth: bool
+
+    def take_first_read(self) -> FirstRead | None:
+        """What the dashboard shows first, if it was read before the app started; once."""
+        ...
 
     def open_course(self, course_id: str, tab: str | None = None) -> None: ...
 

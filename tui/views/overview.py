@@ -101,7 +101,8 @@ def read_overview(store: Store, first: int | None = None) -> Overview:
     order = [cid for _key, cid in sorted(
         ((natural_key(names.get(_text(doc, "programme_id"), "")),
           natural_key(course_names[cid])), cid) for cid, doc in raw)]
-    shown = order if first is None else order[:first]
+    # All of them when they fit: then no second read follows.
+    shown = order if first is None or len(order) <= first else order[:first]
     courses = store.courses.find_many(shown)
     summaries = store.course_summaries.find_many(shown)
     course_rows = []
@@ -156,6 +157,16 @@ class Targets:
 
     trained: dict[str, int] = field(default_factory=dict)
     course_files: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class FirstRead:
+    """What the dashboard shows first, read before the app started."""
+
+    overview: Overview
+    targets: Targets
+    # The watcher's generations of the files as they were before the reads.
+    seen: dict[str, int]
 
 
 def read_targets(store: Store) -> Targets:

@@ -19,7 +19,15 @@ from textual.widgets import Footer, Header, Label, Static
 from tui.i18n import N_, _, ngettext
 from tui.screens import live
 from tui.screens.base import KuffertScreen
-from tui.views.overview import Overview, Targets, progress_text, read_overview, read_targets
+from tui.screens.home.start import FIRST
+from tui.views.overview import (
+    FirstRead,
+    Overview,
+    Targets,
+    progress_text,
+    read_overview,
+    read_targets,
+)
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, ListTable, RecordTable
 
@@ -36,9 +44,6 @@ POSTPONED_COLUMNS = (
     Column(N_("Course"), clip="middle"), Column(N_("Date"), 10), Column(N_("Reason"), 10),
     Column(N_("Note"), 18),
 )
-# Courses decoded for the first paint, and put in the table at a time: a screenful and
-# a few more, however many thousand a national database holds.
-FIRST = 60
 
 
 class DashboardScreen(KuffertScreen[None]):
@@ -96,7 +101,13 @@ class DashboardScreen(KuffertScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#overview").display = False
         self.query_one("#sections-hint", Static).update(self._sections_hint())
-        self._read()
+        first: FirstRead | None = self.host.take_first_read()
+        if first is None:
+            self._read()
+            return
+        self._seen.update(first.seen)
+        self.targets = first.targets
+        self._show(first.overview, targets_read=first.overview.complete)
 
     def _sections_hint(self) -> str:
         # From the bindings, so the line stays true when a user remaps the keys.
@@ -132,7 +143,7 @@ class DashboardScreen(KuffertScreen[None]):
         self.run_store(lambda: read_targets(store), self._show_trained,
                        failed=lambda _text: None, group="targets")
 
-    def _show(self, overview: Overview) -> None:
+    def _show(self, overview: Overview, *, targets_read: bool = False) -> None:
         if overview != self.overview:
             self.overview = overview
             message = self.query_one("#message", Static)
@@ -160,7 +171,7 @@ class DashboardScreen(KuffertScreen[None]):
 
             self.run_store(lambda: read_overview(store), rest, failed=self._show_problem,
                            group="overview-rest")
-        else:
+        elif not targets_read:
             # Progress toward the targets needs the targeted courses' marks, which the
             # overview never reads (course files): counted after the lists show.
             self._read_targets()
