@@ -59,3 +59,35 @@ def test_a_change_made_while_the_app_starts_is_shown(demo_store: Store) -> None:
             assert reads(app)
 
     asyncio.run(main())
+
+
+def test_a_long_list_shows_its_first_screenful_and_then_every_course(demo_store: Store) -> None:
+    from tui.domain.attendance import natural_key
+    from tui.domain.courses import Course
+
+    # The list goes by programme, then course: these are the last of the last programme.
+    programme = max(demo_store.programmes.all(), key=lambda p: natural_key(p.name))
+    # The first read decodes 60; the rest come after.
+    demo_store.courses.add_many([Course(id=f"c-extra-{n:03}", programme_id=programme.id,
+                                        name=f"Zz extra {n:03}") for n in range(1, 121)])
+    count = len(demo_store.courses.all())
+    watcher = Watcher(demo_store)
+    first = read_first(demo_store, watcher)
+    assert not first.overview.complete and len(first.overview.courses) == 60
+    app = KuffertApp(demo_store, language="en", poll_interval=3600, watcher=watcher,
+                     first_read=first)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert f"Courses ({count})" in str(app.screen.query_one("#courses-title").render())
+            table = app.screen.query_one("#courses", DataTable)
+            table.focus()
+            await pilot.press("end")  # the last of them, which only the second read has
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            assert key == "c-extra-120"
+            await pilot.press("home")
+            assert table.cursor_row == 0
+
+    asyncio.run(main())

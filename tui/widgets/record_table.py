@@ -214,6 +214,9 @@ class ListTable(RecordTable, inherit_bindings=False):
     priority binding would be done when the key arrives, before moves still queued."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(b for b in DataTable.BINDINGS if isinstance(b, Binding) and b.key != "enter"),
+        # Not DataTable's home and end either: they scroll sideways, and being first
+        # they took the keys from the first and last row.
+        *(b for b in DataTable.BINDINGS
+          if isinstance(b, Binding) and b.key not in ("enter", "home", "end")),
         *RecordTable.BINDINGS,
     ]

@@ -169,8 +169,11 @@ class DashboardScreen(KuffertScreen[None]):
                 if reads == self._reads:
                     self._show(overview)
 
-            self.run_store(lambda: read_overview(store), rest, failed=self._show_problem,
-                           group="overview-rest")
+            # After the first screenful is painted: a read in a thread meanwhile would
+            # share the interpreter with the painting and slow it.
+            self.call_after_refresh(
+                self.run_store, lambda: read_overview(store), rest, failed=self._show_problem,
+                group="overview-rest")
         elif not targets_read:
             # Progress toward the targets needs the targeted courses' marks, which the
             # overview never reads (course files): counted after the lists show.
