@@ -77,9 +77,16 @@ class FigureTable(TypeAhead, RecordTable):
         Binding("enter", "select_cursor", N_("Details"), id="reports.drilldown"),
     ]
 
-    def __init__(self, columns: Sequence[Column], *, id: str) -> None:
-        super().__init__(columns, id=id)
+    def __init__(self, columns: Sequence[Column], *, id: str, page: int | None = None) -> None:
+        super().__init__(columns, id=id, page=page)
         translate_bindings(self)
+
+    def draw_upto(self, line: int) -> None:
+        """With a page, put in the rows down to the table's ``line`` (and a page more)
+        if they are not in yet: the screen scrolls, not the table."""
+        if self.page is not None and self.row_count < self.total_rows \
+                and line >= self.row_count:
+            self._draw_more(line)
 
     def _neighbour(self, step: int) -> FigureTable | None:
         tables = [t for t in self.screen.query(FigureTable) if t.display and t.row_count]
@@ -96,11 +103,12 @@ class FigureTable(TypeAhead, RecordTable):
         if self.cursor_row > 0:
             super().action_cursor_up()
         elif (previous := self._neighbour(-1)) is not None:
-            previous.enter_at(previous.row_count - 1)
+            previous.enter_at(previous.total_rows - 1)
         else:
             self._reveal(top=True)
 
     def enter_at(self, row: int) -> None:
+        self._draw_more(row)  # from below, a paged table's last row may not be in yet
         self.move_cursor(row=row, animate=False)
         # At once, not with focus(), which waits its turn behind keys already typed: those
         # would still go to the table the cursor has left. And without Textual's own

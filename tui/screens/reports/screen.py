@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
 
 from tui.domain.cover import COVER_RULE
@@ -61,6 +62,20 @@ from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.progress import throttled
 
 ALL = "*"
+
+
+# Rows put in a long table at a time (2,000 courses at national scale): the screen
+# shows about twenty, and a table of thousands takes a second to lay out.
+PAGE = 60
+
+
+def _offset_in(widget: Widget, container: Widget) -> int:
+    """Where ``widget`` begins within ``container``'s scrolled content, in lines."""
+    y, node = 0, widget
+    while node is not container and isinstance(node, Widget):
+        y += node.virtual_region.y
+        node = node.parent  # type: ignore[assignment]
+    return y
 
 
 class ReportsScreen(ReportTables, KuffertScreen[None]):
@@ -108,7 +123,7 @@ class ReportsScreen(ReportTables, KuffertScreen[None]):
                 yield BarChart(labels=False, id="chart-municipality", classes="beside")
             yield Static(_("Nobody trained yet."), id="municipality-empty", classes="quiet")
             yield Label(_("Reach"), classes="section-title")
-            yield FigureTable(REACH_COLUMNS, id="reach")
+            yield FigureTable(REACH_COLUMNS, id="reach", page=PAGE)
             yield Label(_("Staff qualification profile"), classes="section-title")
             yield FigureTable(FIGURE_COLUMNS, id="profile")
             yield Label(_("Sessions"), classes="section-title")
@@ -121,7 +136,7 @@ class ReportsScreen(ReportTables, KuffertScreen[None]):
                 yield BarChart(labels=False, full=1.0, id="chart-day", classes="beside")
             yield Static(_("No session has been held yet."), id="day-empty", classes="quiet")
             yield Label(_("Attendance and completion by course"), classes="section-title")
-            yield FigureTable(COURSE_COLUMNS, id="by-course")
+            yield FigureTable(COURSE_COLUMNS, id="by-course", page=PAGE)
             yield Label(_("Substitute cover"), classes="section-title")
             yield FigureTable(FIGURE_COLUMNS, id="cover")
             # The same words as the text report, the summary and the files.
@@ -131,12 +146,27 @@ class ReportsScreen(ReportTables, KuffertScreen[None]):
             yield FigureTable(GOAL_COLUMNS, id="goals")
             yield Label(_("Action-learning journals"), id="journals-title",
                         classes="section-title")
-            yield FigureTable(JOURNAL_COLUMNS, id="journals")
+            yield FigureTable(JOURNAL_COLUMNS, id="journals", page=PAGE)
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#reports-body").display = False
+        body = self.query_one("#reports-body", VerticalScroll)
+        body.display = False
+        self.watch(body, "scroll_y", self._body_scrolled, init=False)
         self._compute(self.filters, now=True)
+
+    def _body_scrolled(self) -> None:
+        """Put in the rows of the long tables as the screen comes near them."""
+        body = self.query_one("#reports-body", VerticalScroll)
+        seen = body.size.height
+        at_end = body.scroll_y >= body.max_scroll_y
+        for table in self.query(FigureTable):
+            if table.page is None or table.row_count >= table.total_rows:
+                continue
+            if at_end:  # End: the whole of it, or the screen's end moves away
+                table.draw_upto(table.total_rows)
+            else:
+                table.draw_upto(int(body.scroll_y) - _offset_in(table, body) + 3 * seen)
 
     # -- computing --------------------------------------------------------------------------
 
