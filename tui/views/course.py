@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -153,9 +153,12 @@ def _warning_date(warning: Message, sessions: Iterable[Session]) -> dt.date:
     return next((s.date for s in sessions if format_date(s.date) == shown), dt.date.min)
 
 
-def participants(store: Store, course_id: str) -> list[tuple[str, str]]:
-    """(person id, name) of the course's active participants, by name."""
-    names = {pid: p.name for pid, p in store.course_people(course_id).items()}
+def participants(store: Store, course_id: str,
+                 names: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """(person id, name) of the course's active participants, by name (``names``: the
+    course's people's names if already read)."""
+    if names is None:
+        names = {pid: p.name for pid, p in store.course_people(course_id).items()}
     enrolled = {e.person_id for e in store.enrolments(course_id).all() if e.status in ACTIVE}
     return sorted(((pid, names.get(pid, pid)) for pid in enrolled),
                   key=lambda pair: pair[1].casefold())

@@ -22,9 +22,10 @@ from tui.domain.programmes import LearningGoal, audience_label
 from tui.i18n import N_, _, language
 from tui.screens import live
 from tui.screens.journals.common import CellTable, CourseJournalScreen
-from tui.screens.journals.reading import EVERYTHING, Parts, names, participants_of
+from tui.screens.journals.reading import EVERYTHING, Parts, names
 from tui.store.errors import StaleRecord
 from tui.store.store import Store
+from tui.views.course import participants
 from tui.widgets.form import Editing, Field, FormScreen
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
@@ -75,7 +76,7 @@ class RatingsData:
         if parts.course_file:
             fresh = dataclasses.replace(fresh, ratings=store.ratings(cid).all())
         if parts.course_file or parts.people:
-            fresh = dataclasses.replace(fresh, people=participants_of(store, cid,
+            fresh = dataclasses.replace(fresh, people=participants(store, cid,
                                                                       names(store, cid)))
         return fresh
 

@@ -10,13 +10,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from tui.domain.courses import EnrolmentStatus
 from tui.domain.journals import Journal, JournalEntry, JournalGoal
 from tui.screens.journals.naming import CourseDays
 from tui.store.store import Store
-
-# Who writes journals and rates goals: not the waitlisted or those who left.
-ACTIVE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
+from tui.views.course import participants
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +47,6 @@ def names(store: Store, course_id: str) -> dict[str, str]:
     return {pid: p.name for pid, p in store.course_people(course_id).items()}
 
 
-def participants_of(store: Store, course_id: str,
-                    known: dict[str, str]) -> list[tuple[str, str]]:
-    """(person id, name) of the course's active participants, by name."""
-    enrolled = {e.person_id for e in store.enrolments(course_id).all() if e.status in ACTIVE}
-    return sorted(((pid, known.get(pid, pid)) for pid in enrolled),
-                  key=lambda pair: pair[1].casefold())
-
-
 @dataclass(frozen=True, slots=True)
 class CourseJournals:
     """A course's journals with everything written in them, for the list."""
@@ -82,7 +71,7 @@ class CourseJournals:
         if parts.course_file or parts.people:
             known = names(store, cid)
             fresh = dataclasses.replace(fresh, names=known,
-                                        participants=participants_of(store, cid, known))
+                                        participants=participants(store, cid, known))
         if parts.main:
             fresh = dataclasses.replace(fresh, course=course_name(store, cid))
         return fresh

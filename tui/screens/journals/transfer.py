@@ -18,9 +18,10 @@ from tui.domain.journals import TRANSFER_QUESTIONS, TransferNote, TransferStage
 from tui.i18n import N_, _
 from tui.screens import live
 from tui.screens.journals.common import CellTable, CourseJournalScreen
-from tui.screens.journals.reading import EVERYTHING, Parts, course_name, names, participants_of
+from tui.screens.journals.reading import EVERYTHING, Parts, course_name, names
 from tui.store.errors import StaleRecord
 from tui.store.store import Store
+from tui.views.course import participants
 from tui.widgets.form import Editing, Field, FormScreen
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
@@ -48,7 +49,7 @@ class TransferData:
         if parts.course_file:
             fresh = dataclasses.replace(fresh, notes=store.transfer_notes(cid).all())
         if parts.course_file or parts.people:
-            fresh = dataclasses.replace(fresh, people=participants_of(store, cid,
+            fresh = dataclasses.replace(fresh, people=participants(store, cid,
                                                                       names(store, cid)))
         if parts.main:
             fresh = dataclasses.replace(fresh, course=course_name(store, cid))
