@@ -383,7 +383,10 @@ class Store:
         """Decode every record of the main file: a hand-broken one is named on open."""
         for repo in (self.programmes, self.places, self.institutions, self.courses,
                      self.topic_wishes, self.course_summaries):
-            repo.all()
+            # One at a time, none kept: decoded all at once they were the start-up's
+            # peak memory at national scale.
+            for doc_id, doc in repo.stored():
+                repo._decode(doc_id, doc)
 
     # -- journals --
 
