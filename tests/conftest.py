@@ -32,6 +32,27 @@ def run_kuffert(*args: str, db: Path | None = None, input: str | None = None,
                           timeout=120)
 
 
+# Pilot's press waits, after every key, until the process has used (almost) no CPU for one
+# whole slice of Textual's SLEEP_GRANULARITY (1/50 s), twice: about 80 ms a key of which
+# 10 ms is the app's own work, and most of the suite's time. A 10 ms slice still waits
+# for the key to be handled (the test is idle only once the app is); it halves the wait.
+# Snapshot tests keep Textual's own pace, as their pictures were taken with it.
+PILOT_SLICE = 0.01
+
+
+@pytest.fixture(autouse=True)
+def _pilot_pace(request: pytest.FixtureRequest):
+    import textual._wait as wait
+
+    if "snap_compare" in request.fixturenames:
+        yield
+        return
+    saved = wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE
+    wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE = PILOT_SLICE, PILOT_SLICE / 20
+    yield
+    wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE = saved
+
+
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo database built once per session (per xdist worker), only ever copied."""
