@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,15 +32,53 @@ def run_kuffert(*args: str, db: Path | None = None, input: str | None = None,
                           timeout=120)
 
 
-@pytest.fixture
-def demo_store(tmp_path: Path):
-    """A real database in the test's folder, holding the shipped demo programmes."""
+# Pilot's press waits, after every key, until the process has used (almost) no CPU for one
+# whole slice of Textual's SLEEP_GRANULARITY (1/50 s), twice: about 80 ms a key of which
+# 10 ms is the app's own work, and most of the suite's time. A 10 ms slice still waits
+# for the key to be handled (the test is idle only once the app is); it halves the wait.
+# Snapshot tests keep Textual's own pace, as their pictures were taken with it.
+PILOT_SLICE = 0.01
+
+
+@pytest.fixture(autouse=True)
+def _pilot_pace(request: pytest.FixtureRequest):
+    import textual._wait as wait
+
+    if "snap_compare" in request.fixturenames:
+        yield
+        return
+    saved = wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE
+    wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE = PILOT_SLICE, PILOT_SLICE / 20
+    yield
+    wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE = saved
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database built once per session (per xdist worker), only ever copied."""
     from tui.store.demo import load_demo
     from tui.store.store import Store
 
-    store = Store.open(tmp_path / "db" / "k.json")
-    load_demo(store)
-    return store
+    folder = tmp_path_factory.mktemp("demo-template") / "db"
+    load_demo(Store.open(folder / "k.json"))
+    return folder
+
+
+@pytest.fixture
+def demo_folder(_demo_template: Path, tmp_path: Path) -> Path:
+    """A copy of the demo database's files in the test's own folder (``db/k.json`` and
+    its ``k.d``), never shared with another test. Loading the demo cost 0.2-0.7 s a test."""
+    folder = tmp_path / "db"
+    shutil.copytree(_demo_template, folder)
+    return folder
+
+
+@pytest.fixture
+def demo_store(demo_folder: Path):
+    """A real database in the test's folder, holding the shipped demo programmes."""
+    from tui.store.store import Store
+
+    return Store.open(demo_folder / "k.json")
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from tests.test_courses_screen import (
 )
 from tui.app import KuffertApp
 from tui.domain.courses import Course, PostponeReason, Session, SessionStatus
-from tui.store.demo import load_demo
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
@@ -35,9 +34,8 @@ MONDAY, WEDNESDAY = 0, 2
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    store = Store.open(tmp_path / "k.json")
-    load_demo(store)
+def store(demo_folder: Path) -> Store:
+    store = Store.open(demo_folder / "k.json")
     store.courses.add(Course(
         id=NEW_COURSE, programme_id="prog-horsens-1000", name="Dagplejens 5-dages forløb, hold 2",
         form_key="5day-childminding", audience="childminding", place_id="dk-mun-horsens",

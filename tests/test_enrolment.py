@@ -22,7 +22,6 @@ from tests.test_courses_screen import (
 )
 from tui.app import KuffertApp
 from tui.domain.courses import Enrolment, EnrolmentStatus, Session
-from tui.store.demo import load_demo
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
@@ -33,10 +32,9 @@ HELLE, SUSANNE = "p-hd-dp-01", "p-hd-dp-02"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(demo_folder: Path) -> Store:
     """A second run of the childminders' course, with its rule and five days, no one in it."""
-    store = Store.open(tmp_path / "k.json")
-    load_demo(store)
+    store = Store.open(demo_folder / "k.json")
     template = store.courses.get("c-horsens-dagpleje")
     store.courses.add(dataclasses.replace(
         template, id=COURSE, version=0, name="Dagplejens 5-dages forløb, hold 2"))

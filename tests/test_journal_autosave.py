@@ -32,7 +32,6 @@ from tui.domain.journals import JournalEntry, Phase
 from tui.screens.journals.entry import AUTOSAVE_SECONDS, EntryScreen
 from tui.screens.journals.journal import JournalScreen
 from tui.screens.journals.listing import JournalsScreen
-from tui.store.demo import load_demo
 from tui.store.store import Store
 from tui.widgets.changed_underneath import ChangedUnderneathScreen
 
@@ -43,10 +42,8 @@ JOURNAL = "j-hd-dp-05"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "k.json"
-    load_demo(Store.open(path))
-    return path
+def db(demo_folder: Path) -> Path:
+    return demo_folder / "k.json"
 
 
 def entries(db: Path) -> list[JournalEntry]:

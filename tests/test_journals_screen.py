@@ -22,7 +22,6 @@ from tui.screens.journals.entry import EntryScreen
 from tui.screens.journals.journal import JournalScreen
 from tui.screens.journals.listing import JournalsScreen
 from tui.screens.journals.members import MembersScreen
-from tui.store.demo import load_demo
 from tui.store.store import Store
 from tui.widgets.form import FormScreen
 from tui.widgets.phase_stepper import PhaseStepper
@@ -34,10 +33,8 @@ CHILDMINDING = "c-horsens-dagpleje"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "k.json"
-    load_demo(Store.open(path))
-    return path
+def db(demo_folder: Path) -> Path:
+    return demo_folder / "k.json"
 
 
 def run(db: Path, course_id: str, steps: Callable[[Pilot[None]], Awaitable[None]]) -> None:

@@ -19,24 +19,25 @@ from tui.app import KuffertApp
 from tui.domain.attendance import name_key
 from tui.domain.courses import Enrolment, Mark
 from tui.screens.attendance.screen import AttendanceScreen
-from tui.store.demo import load_demo
 from tui.store.store import Store
 
 # The watcher looks once a second: on a quiet machine a change shows within 2 s. These
 # tests check that it shows by itself, cursor kept; the room is for a busy CI machine,
 # where a 2 s limit would time the machine, not the program.
 FOLLOW = 8.0
+# The desks look for changes four times a second rather than the app's once: what these
+# tests wait for is the same, it only comes sooner.
+POLL = 0.25
 COURSE = "c-horsens-dagpleje"
 LAST = "s-horsens-dagpleje-5"  # the course's last day: the grids open on it
 PEOPLE = [f"p-hd-dp-{n:02d}" for n in range(1, 13)]
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(demo_folder: Path) -> Path:
     """The demo database with the last day's marks removed: an empty column."""
-    path = tmp_path / "k.json"
+    path = demo_folder / "k.json"
     store = Store.open(path)
-    load_demo(store)
     with store.transaction():
         store.attendance(COURSE).delete_where(lambda d: d.get("session_id") == LAST)
     return path
@@ -83,8 +84,8 @@ async def open_grids(a: Desk, b: Desk) -> None:
 
 
 def desks(path: Path) -> tuple[KuffertApp, KuffertApp]:
-    return (KuffertApp(Store.open(path), language="en"),
-            KuffertApp(Store.open(path), language="en"))
+    return (KuffertApp(Store.open(path), language="en", poll_interval=POLL),
+            KuffertApp(Store.open(path), language="en", poll_interval=POLL))
 
 
 def test_a_mark_at_one_desk_appears_at_the_other_with_its_cursor_kept(db: Path) -> None:

@@ -22,7 +22,6 @@ from tui.domain.journals import TransferStage
 from tui.screens.journals.listing import JournalsScreen
 from tui.screens.journals.ratings import RatingsScreen
 from tui.screens.journals.transfer import TransferScreen
-from tui.store.demo import load_demo
 from tui.store.store import Store
 from tui.widgets.form import FormScreen
 from tui.widgets.record_table import RecordTable
@@ -35,10 +34,8 @@ AFTER = [4, 4, 3, 4, 5, 3, 3]
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "k.json"
-    load_demo(Store.open(path))
-    return path
+def db(demo_folder: Path) -> Path:
+    return demo_folder / "k.json"
 
 
 def run(db: Path, key: str, steps: Callable[[Pilot[None]], Awaitable[None]],
