@@ -32,6 +32,40 @@ def run_kuffert(*args: str, db: Path | None = None, input: str | None = None,
                           timeout=120)
 
 
+@pytest.fixture(autouse=True)
+def _settle_through_replaced_workers(monkeypatch: pytest.MonkeyPatch):
+    """``app.workers.wait_for_complete()`` as the tests mean it: until the work is done.
+
+    Textual's own raises WorkerCancelled when a screen has replaced a read still under
+    way with a newer one (an exclusive worker, as after a change elsewhere), and
+    WorkerError for a worker started a moment later than the call: both are the app at
+    work, and on a busy CI machine they made tests fail at random. A worker that failed
+    is still raised.
+    """
+    import asyncio
+    import time
+
+    from textual.worker import WorkerFailed, WorkerState
+    from textual.worker_manager import WorkerManager
+
+    async def wait_for_complete(self: WorkerManager, workers=None) -> None:
+        chosen = None if workers is None else list(workers)
+        deadline = time.monotonic() + 60
+        while True:
+            now = list(self) if chosen is None else chosen
+            for worker in now:
+                if worker.state is WorkerState.ERROR and worker.error is not None:
+                    raise WorkerFailed(worker.error)
+            if all(worker.is_finished for worker in now):
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"workers still running after 60 s: {now}")
+            await asyncio.sleep(0.005)
+
+    monkeypatch.setattr(WorkerManager, "wait_for_complete", wait_for_complete)
+    yield
+
+
 # Pilot's press waits, after every key, until the process has used (almost) no CPU for one
 # whole slice of Textual's SLEEP_GRANULARITY (1/50 s), twice: about 80 ms a key of which
 # 10 ms is the app's own work, and most of the suite's time. A 10 ms slice still waits
