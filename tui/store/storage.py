@@ -93,18 +93,19 @@ def first_record(raw: bytes) -> tuple[str, Any] | None:
 
 
 def decode_tables(path: Path, raw: bytes) -> Tables:
-    # Not decoded to text first to check it: orjson checks the UTF-8 itself, and the
-    # text of a national main file was several megabytes more at the start-up's peak.
-    if not raw or raw.isspace():
+    # Decoded to text first, though orjson checks the UTF-8 itself: under a memory cap
+    # Python then fails here with MemoryError, where orjson could crash the process
+    # (tests/test_memory.py: a segfault under 40 MB without it).
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise CorruptDatabase(path, msg("it is not UTF-8 text"), line) from None
+    if not text.strip():
         raise CorruptDatabase(path, msg("it is empty"))
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as bad:
-            line = raw[: bad.start].count(b"\n") + 1
-            raise CorruptDatabase(path, msg("it is not UTF-8 text"), line) from None
         if "memory" in error.msg.lower():
             # orjson says so when it cannot allocate: the file is sound, memory ran out.
             raise MemoryError(error.msg) from None
