@@ -32,7 +32,7 @@ from tui.domain.places import Institution, Place
 from tui.domain.programmes import Programme, TopicWish
 from tui.store import figures, person_index
 from tui.store.codec import META_FIELDS, collector_paused, encode
-from tui.store.database import SAFE_ID, Database
+from tui.store.database import ERASURES, SAFE_ID, Database
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.ids import now, who
 from tui.store.repos import Repo
@@ -55,9 +55,6 @@ COURSE_TABLES: dict[str, type] = {
     "ratings": GoalRating,
     "transfer_notes": TransferNote,
 }
-# Erasures by person id alone (no personal data): re-applied when an older backup is
-# restored, and they win over a field bundle that still names the person.
-ERASURES = "erasures"
 
 MAIN_TABLES: dict[str, type] = {
     "programmes": Programme,
@@ -119,20 +116,14 @@ class Store:
 
     def _course_written(self, course_id: str) -> None:
         course_file = self.db.course_file(course_id)
-        followed = figures.refresh(self, course_id, course_file.changes())
-        index = self.db.main.table(person_index.TABLE)
-        if followed is not None:
-            # Marks alone, and no day became held: the summary stands, and so does the
-            # index while everyone marked is in it and still marked. Reading all 16,000
-            # marks of a large course twice more made a mark 8 ms slower.
-            named = (index.get(doc_id=course_id) or {}).get("people")
-            if isinstance(named, list) and all(
-                    still and pid in named for pid, still in followed.marked.items()):
-                return
-            person_index.update(index, course_id, course_file.storage.read())
-            return
-        self._summarise_course(course_id)
-        person_index.update(index, course_id, course_file.storage.read())
+        changes = course_file.changes()
+        followed = figures.refresh(self, course_id, changes)
+        # Only those newly named in the file, or named no more, have their index changed
+        # (a mark of someone already marked in the course: nothing is written).
+        person_index.follow(self.db, course_id, course_file.storage.read(), changes)
+        if followed is None:
+            # Marks alone, and no day became held: the summary stands.
+            self._summarise_course(course_id)
 
     def attended_sessions(self, course_id: str,
                           among: set[str] | None = None) -> set[str]:
@@ -273,7 +264,7 @@ class Store:
         with self.transaction():
             self.courses.delete(course_id)
             self.course_summaries.delete(course_id)
-            person_index.forget(self.db.main.table(person_index.TABLE), course_id)
+            person_index.forget_course(self.db, course_id)
             self.db.delete_course_file(course_id)
 
     def erase_person(self, person_id: str) -> Erasure:
@@ -313,7 +304,10 @@ class Store:
                 from tui.store import conflicts
 
                 conflicts.forget_person(self, person_id)
-            erasures = self.db.main.table(ERASURES)
+            # The courses' writes took the person out of the index; a course the index
+            # named but that is gone does not keep them in it either.
+            person_index.forget_person(self.db, person_id)
+            erasures = self.db.erasures.table(ERASURES)
             if erasures.get(doc_id=person_id) is None:
                 erasures.insert(Document({"at": now(), "by": who()}, doc_id=person_id))
         return Erasure(**counts, other=other)
@@ -321,16 +315,25 @@ class Store:
     def repair_courses(self, course_ids: list[str], batch: int = 50) -> None:
         """Work out again from their records what is kept beside these courses (report
         figures, the index of who takes part, the session summary), ``batch`` courses a
-        commit so that a national repair does not hold every course file at once."""
+        commit so that a national repair does not hold every course file at once. A
+        course that is gone leaves the index."""
         known = {c.id for c in self.courses.all()}
+        indexed = person_index.by_course(self.db)
         wanted = [cid for cid in course_ids if cid in known]
         for start in range(0, len(wanted), batch):
             with self.transaction():
                 for course_id in wanted[start:start + batch]:
                     figures.refresh(self, course_id)
                     self._summarise_course(course_id)
-                    person_index.update(self.db.main.table(person_index.TABLE), course_id,
-                                        self.db.course_file(course_id).storage.read())
+                    person_index.rebuild(
+                        self.db, course_id,
+                        person_index.people_named(self.db.course_file(course_id).storage.read()),
+                        indexed.get(course_id, ()))
+        gone = [cid for cid in course_ids if cid not in known and cid in indexed]
+        if gone:
+            with self.transaction():
+                for course_id in gone:
+                    person_index.rebuild(self.db, course_id, (), indexed[course_id])
 
     def people_facts(self) -> dict[str, PersonFacts]:
         """What the report counts each person by, read from the stored documents:
@@ -350,17 +353,19 @@ class Store:
         return found
 
     def courses_naming(self, person_id: str) -> list[str]:
-        """The ids of the courses whose files name the person, from the main file's index
-        (no course file is opened)."""
+        """The ids of the courses whose files name the person, from the index (one small
+        file; no course file is opened)."""
         with self.db.reading():
-            # The stored dicts, not TinyDB's copies of 4,000 documents.
-            tables = self.db.main.storage.read() or {}
-            return person_index.courses_naming(tables.get(person_index.TABLE, {}), person_id,
-                                               list(tables.get("courses", {})))
+            # The stored dicts, not TinyDB's copies of 2,000 documents.
+            courses = (self.db.main.storage.read() or {}).get("courses", {})
+            return [cid for cid in person_index.courses_of(self.db, person_id)
+                    if cid in courses]
 
     def erased_person_ids(self) -> set[str]:
         with self.db.reading():
-            return {doc.doc_id for doc in self.db.main.table(ERASURES)}
+            # (And where schema 3 and before kept them: a backup of then, not migrated.)
+            return {*(self.db.erasures.storage.read() or {}).get(ERASURES, {}),
+                    *(self.db.main.storage.read() or {}).get(ERASURES, {})}
 
     # -- noticing other processes' changes ------------------------------------------------
 
