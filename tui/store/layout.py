@@ -81,7 +81,7 @@ class Layout:
         return self.folder / "people"
 
     def person_file(self, person_id: str) -> Path:
-        return self.people / f"{shard_of(person_id, PEOPLE_FILES)}.json"
+        return _shard(self.people, person_id)
 
     def people_files(self) -> list[Path]:
         """The registry's files that are there."""
@@ -89,7 +89,7 @@ class Layout:
 
     def all_people_files(self) -> list[Path]:
         """Every file the registry may have, there or not."""
-        return [self.people / f"{n:02x}.json" for n in range(PEOPLE_FILES)]
+        return _all_shards(self.people)
 
     @cached_property
     def index(self) -> Path:
@@ -97,14 +97,14 @@ class Layout:
         return self.folder / "index"
 
     def index_file(self, person_id: str) -> Path:
-        return self.index / f"{shard_of(person_id, PEOPLE_FILES)}.json"
+        return _shard(self.index, person_id)
 
     def index_files(self) -> list[Path]:
         """The index's files that are there."""
         return self._shard_files(self.index)
 
     def all_index_files(self) -> list[Path]:
-        return [self.index / f"{n:02x}.json" for n in range(PEOPLE_FILES)]
+        return _all_shards(self.index)
 
     @cached_property
     def erasures(self) -> Path:
@@ -191,6 +191,14 @@ class Layout:
                       self.legacy_people, self.erasures, self.main, self.lock, self.commit]
         return folders + [p for p in candidates if os.path.lexists(p) and not _regular(p)
                           and not any(p.is_relative_to(f) for f in folders)]
+
+
+def _shard(folder: Path, person_id: str) -> Path:
+    return folder / f"{shard_of(person_id, PEOPLE_FILES)}.json"
+
+
+def _all_shards(folder: Path) -> list[Path]:
+    return [folder / f"{n:02x}.json" for n in range(PEOPLE_FILES)]
 
 
 def _real_dir(path: Path) -> bool:

@@ -421,13 +421,34 @@ class Store:
         return [d for d in docs.values() if isinstance(d, dict)] if isinstance(docs, dict) \
             else []
 
+    def _dependants(self, kind: type[Any], course_id: str, field: str, value: str) -> Any:
+        """``kind`` (SessionRemoval, EnrolmentRemoval) counted before: each of its fields
+        is a table, and counts the records there whose ``field`` is ``value``."""
+        return kind(**{f.name: sum(d.get(field) == value for d in self._docs(course_id, f.name))
+                       for f in dataclasses.fields(kind)})
+
     def session_dependants(self, course_id: str, session_id: str) -> SessionRemoval:
         """What ``delete_session`` would take with it, for the question before."""
-        return SessionRemoval(
-            attendance=sum(d.get("session_id") == session_id
-                           for d in self._docs(course_id, "attendance")),
-            journal_entries=sum(d.get("session_id") == session_id
-                                for d in self._docs(course_id, "journal_entries")))
+        return self._dependants(SessionRemoval, course_id, "session_id", session_id)
+
+    def enrolment_dependants(self, course_id: str, person_id: str) -> EnrolmentRemoval:
+        """What ``remove_enrolment`` would take with it, for the question before."""
+        return self._dependants(EnrolmentRemoval, course_id, "person_id", person_id)
+
+    @staticmethod
+    def _delete_current(repo: Repo[Any], record_id: str,
+                        expected_version: int | None) -> Any:
+        """Delete the record as it is now, inside the caller's transaction, and return it;
+        None when it is gone already. Refused when someone changed it since the version
+        the user saw."""
+        current = repo.find(record_id)
+        if current is None:
+            return None
+        if expected_version is not None and current.version != expected_version:
+            raise StaleRecord(repo.name, record_id, current.updated_by or "?",
+                              current.updated_at or "?")
+        repo.delete(record_id)
+        return current
 
     def delete_session(self, course_id: str, session_id: str, *,
                        expected_version: int | None = None) -> SessionRemoval:
@@ -435,13 +456,8 @@ class Store:
         for a new date again; journal entries about it keep their text and date."""
         sessions = self.sessions(course_id)
         with self.transaction():
-            current = sessions.find(session_id)
-            if current is None:
+            if self._delete_current(sessions, session_id, expected_version) is None:
                 return SessionRemoval()
-            if expected_version is not None and current.version != expected_version:
-                raise StaleRecord("sessions", session_id, current.updated_by or "?",
-                                  current.updated_at or "?")
-            sessions.delete(session_id)
             marks = self.attendance(course_id).delete_where(
                 lambda d: d.get("session_id") == session_id)
             for old in sessions.where(replaced_by=session_id):
@@ -452,34 +468,22 @@ class Store:
                 entries.save(dataclasses.replace(entry, session_id=None))
         return SessionRemoval(attendance=marks, journal_entries=len(linked))
 
-    def enrolment_dependants(self, course_id: str, person_id: str) -> EnrolmentRemoval:
-        """What ``remove_enrolment`` would take with it, for the question before."""
-        def count(table: str) -> int:
-            return sum(d.get("person_id") == person_id for d in self._docs(course_id, table))
-
-        return EnrolmentRemoval(attendance=count("attendance"), ratings=count("ratings"),
-                                transfer_notes=count("transfer_notes"))
-
     def remove_enrolment(self, course_id: str, enrolment_id: str, *,
                          expected_version: int | None = None) -> EnrolmentRemoval:
         """Take a participant out of a course with their marks, goal ratings and
         transfer notes in it, in one commit (withdrawn is the status that keeps them)."""
         enrolments = self.enrolments(course_id)
         with self.transaction():
-            current = enrolments.find(enrolment_id)
+            current = self._delete_current(enrolments, enrolment_id, expected_version)
             if current is None:
                 return EnrolmentRemoval()
-            if expected_version is not None and current.version != expected_version:
-                raise StaleRecord("enrolments", enrolment_id, current.updated_by or "?",
-                                  current.updated_at or "?")
-            enrolments.delete(enrolment_id)
             pid = current.person_id
             # Another enrolment of the same person (entered twice) keeps what is theirs.
             if any(e.person_id == pid for e in enrolments.all()):
                 return EnrolmentRemoval()
-            removed = {table: self._course_repo(table, course_id).delete_where(
+            removed = {f.name: self._course_repo(f.name, course_id).delete_where(
                 lambda d: d.get("person_id") == pid)
-                for table in ("attendance", "ratings", "transfer_notes")}
+                for f in dataclasses.fields(EnrolmentRemoval)}
         return EnrolmentRemoval(**removed)
 
     def copy_course(self, course_id: str, *, name: str,
