@@ -17,8 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from tinydb.table import Document
-
 from tui.store.errors import StoreError
 from tui.store.files import read_regular
 from tui.store.storage import decode_tables
@@ -67,33 +65,43 @@ def courses_of(db: Any, person_id: str) -> list[str]:
     return [c for c in courses if isinstance(c, str)]
 
 
-def _put(db: Any, person_id: str, courses: Iterable[str]) -> None:
-    table = db.index_file(person_id).table(TABLE)
-    wanted = sorted(set(courses))
-    current = table.get(doc_id=person_id)
-    if current is not None and current.get("courses") == wanted:
-        return
-    if not wanted:
-        if current is not None:
-            table.remove(doc_ids=[person_id])
-        return
-    table.upsert(Document({"courses": wanted}, doc_id=person_id))
-
-
-def add(db: Any, person_id: str, course_id: str) -> None:
-    have = courses_of(db, person_id)
-    if course_id not in have:
-        _put(db, person_id, [*have, course_id])
-
-
-def drop(db: Any, person_id: str, course_id: str) -> None:
-    have = courses_of(db, person_id)
-    if course_id in have:
-        _put(db, person_id, [c for c in have if c != course_id])
+def _update(db: Any, course_id: str, gained: Iterable[str], lost: Iterable[str]) -> None:
+    """Add the course to the records of ``gained`` and take it from those of ``lost``,
+    each index file read once and written only if a record in it changed (on the stored
+    dicts: TinyDB copies a file's whole table for each record it changes, and a national
+    demo names 100,000 people in courses)."""
+    wanted: dict[str, bool] = dict.fromkeys(lost, False)
+    wanted.update(dict.fromkeys(gained, True))
+    by_file: dict[Any, list[str]] = {}
+    for person_id in wanted:
+        by_file.setdefault(db.index_file(person_id), []).append(person_id)
+    for file, people in by_file.items():
+        tables = file.storage.read() or {}
+        docs = tables.get(TABLE, {})
+        changed = False
+        for person_id in people:
+            doc = docs.get(person_id)
+            have = doc.get("courses") if isinstance(doc, dict) else None
+            have = [c for c in have if isinstance(c, str)] if isinstance(have, list) else []
+            if (course_id in have) == wanted[person_id] and doc == {"courses": have}:
+                continue
+            now = sorted({*have, course_id} if wanted[person_id] else set(have) - {course_id})
+            if now:
+                docs[person_id] = {"courses": now}
+            else:
+                docs.pop(person_id, None)
+            changed = True
+        if changed:
+            file.storage.write({**tables, TABLE: docs})
 
 
 def forget_person(db: Any, person_id: str) -> None:
-    _put(db, person_id, [])
+    file = db.index_file(person_id)
+    tables = file.storage.read() or {}
+    docs = tables.get(TABLE, {})
+    if person_id in docs:
+        del docs[person_id]
+        file.storage.write({**tables, TABLE: docs})
 
 
 # -- a course's write -----------------------------------------------------------------------
@@ -129,10 +137,7 @@ def follow(db: Any, course_id: str, tables: dict | None,
         if lost:
             # Named by a changed record no more: perhaps still by another one.
             lost -= set(people_named(tables))
-    for person_id in gained:
-        add(db, person_id, course_id)
-    for person_id in lost:
-        drop(db, person_id, course_id)
+    _update(db, course_id, gained, lost)
 
 
 def committed(db: Any, course_id: str) -> dict | None:
@@ -150,17 +155,13 @@ def forget_course(db: Any, course_id: str) -> None:
         named |= set(people_named(db.course_file(course_id).storage.read()))
     except StoreError:
         named = by_course(db).get(course_id, set())
-    for person_id in named:
-        drop(db, person_id, course_id)
+    _update(db, course_id, [], named)
 
 
 def rebuild(db: Any, course_id: str, named: Iterable[str], indexed: Iterable[str]) -> None:
     """Make the index say that the course names ``named``, where it said ``indexed``."""
     named = set(named)
-    for person_id in named:
-        add(db, person_id, course_id)
-    for person_id in set(indexed) - named:
-        drop(db, person_id, course_id)
+    _update(db, course_id, named, set(indexed) - named)
 
 
 # -- all of it --------------------------------------------------------------------------------
