@@ -227,6 +227,7 @@ def test_restoring_a_schema_2_backup_erases_again_who_was_erased_since(
     store = Store.open(db)
     assert store.db.schema_version() == database.SCHEMA_VERSION
     assert store.people.find(person) is None
+    assert person in store.erased_person_ids()  # and the erasure is still recorded
     assert store.people.find("late") is None  # the state of the backup, whole
     assert store.people.count() > 10
     assert not store.db.layout.legacy_people.exists()
@@ -234,3 +235,38 @@ def test_restoring_a_schema_2_backup_erases_again_who_was_erased_since(
     purged = run_kuffert("erase", store.people.all()[0].id, "--yes", "--purge-backups",
                          db=db)
     assert purged.returncode == 0, purged.stderr
+
+
+def test_erasing_purges_a_backup_of_schema_3_from_its_course_files_too(
+        tmp_path: Path) -> None:
+    """A backup taken before the upgrade keeps its index in its main file: purging an
+    erased person from it finds their courses there."""
+    import shutil
+
+    from tests.conftest import run_kuffert
+    from tui.store.demo import load_demo
+
+    db = tmp_path / "k.json"
+    store = Store.open(db)
+    load_demo(store)
+    person = store.enrolments("c-horsens-dagpleje").all()[0].person_id
+    name = store.people.get(person).name.encode()
+    old = tmp_path / "backup-source"
+    shutil.copytree(tmp_path, old, ignore=shutil.ignore_patterns("*.backups", "*.lock"))
+    _as_schema_3(old / "k.json")
+    backup = store.db.layout.backups / "2020-01-01T000000"
+    shutil.copytree(old, backup, ignore=shutil.ignore_patterns("backup-source"))
+    shutil.rmtree(old)
+    held = backup / "k.d" / "courses" / "c-horsens-dagpleje.json"
+    assert person.encode() in held.read_bytes()
+    assert any(name in p.read_bytes() for p in backup.rglob("*.json"))
+    done = run_kuffert("erase", person, "--yes", "--purge-backups", db=db)
+    assert done.returncode == 0, done.stderr
+    assert person.encode() not in held.read_bytes()
+    # Their id stays where it names no one (the erasure log, the old index).
+    assert not any(name in p.read_bytes() for p in backup.rglob("*.json"))
+    restored = run_kuffert("restore", "2020-01-01T000000", "--yes", db=db)
+    assert restored.returncode == 0, restored.stderr
+    store = Store.open(db)
+    assert store.people.find(person) is None and person in store.erased_person_ids()
+    assert run_kuffert("check", db=db).returncode == 0

@@ -82,6 +82,7 @@ def _index_beside_people(db: Database) -> None:
     person_index.build(db, [cid for cid in tables.get("courses", {}) if SAFE_ID.match(cid)])
     log = db.erasures.table(ERASURES)
     for person_id, doc in tables.get(ERASURES, {}).items():
+        db.erasures.delete_on_commit = False  # (a restore of a backup of schema 3)
         if log.get(doc_id=person_id) is None:
             log.insert(_document(doc, person_id))
     for name in (person_index.LEGACY_TABLE, ERASURES):

@@ -164,6 +164,20 @@ def rebuild(db: Any, course_id: str, named: Iterable[str], indexed: Iterable[str
     _update(db, course_id, named, set(indexed) - named)
 
 
+def legacy_courses_naming(docs: dict[str, Any], person_id: str,
+                          course_ids: Iterable[str]) -> list[str]:
+    """The courses whose files name the person, by the index an older schema kept in its
+    main file (``docs``: its records by course id); a course without a record there (or
+    a database from before that index) is included, to be safe."""
+    chosen = []
+    for course_id in course_ids:
+        doc = docs.get(course_id) if isinstance(docs, dict) else None
+        people = doc.get("people") if isinstance(doc, dict) else None
+        if not isinstance(people, list) or person_id in people:
+            chosen.append(course_id)
+    return chosen
+
+
 # -- all of it --------------------------------------------------------------------------------
 
 

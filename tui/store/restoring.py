@@ -63,6 +63,9 @@ def restore(store: Store, source: Backup) -> set[str]:
         again = {pid for pid in erased if store.people.find(pid) is not None}
         for pid in sorted(again):
             store.erase_person(pid)
+        # The log is kept whatever the backup held (a backup of schema 3 has none, and
+        # the live one was to go with the other files it lacks).
+        db.erasures.delete_on_commit = False
         table = db.erasures.table(ERASURES)
         for pid in erased:
             if table.get(doc_id=pid) is None:

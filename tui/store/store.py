@@ -32,7 +32,7 @@ from tui.domain.places import Institution, Place
 from tui.domain.programmes import Programme, TopicWish
 from tui.store import figures, person_index
 from tui.store.codec import META_FIELDS, collector_paused, encode
-from tui.store.database import ERASURES, SAFE_ID, Database
+from tui.store.database import ERASURES, SAFE_ID, SCHEMA_VERSION, Database
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.ids import now, who
 from tui.store.repos import Repo
@@ -120,7 +120,8 @@ class Store:
         followed = figures.refresh(self, course_id, changes)
         # Only those newly named in the file, or named no more, have their index changed
         # (a mark of someone already marked in the course: nothing is written).
-        person_index.follow(self.db, course_id, course_file.storage.read(), changes)
+        if not self._older_schema():
+            person_index.follow(self.db, course_id, course_file.storage.read(), changes)
         if followed is None:
             # Marks alone, and no day became held: the summary stands.
             self._summarise_course(course_id)
@@ -306,7 +307,8 @@ class Store:
                 conflicts.forget_person(self, person_id)
             # The courses' writes took the person out of the index; a course the index
             # named but that is gone does not keep them in it either.
-            person_index.forget_person(self.db, person_id)
+            if not self._older_schema():
+                person_index.forget_person(self.db, person_id)
             erasures = self.db.erasures.table(ERASURES)
             if erasures.get(doc_id=person_id) is None:
                 erasures.insert(Document({"at": now(), "by": who()}, doc_id=person_id))
@@ -357,9 +359,22 @@ class Store:
         file; no course file is opened)."""
         with self.db.reading():
             # The stored dicts, not TinyDB's copies of 2,000 documents.
-            courses = (self.db.main.storage.read() or {}).get("courses", {})
+            tables = self.db.main.storage.read() or {}
+            courses = tables.get("courses", {})
+            if self._older_schema():
+                # A backup of before (the person erased from the backups too): its main
+                # file's index, where there is one, else every course.
+                return person_index.legacy_courses_naming(
+                    tables.get(person_index.LEGACY_TABLE, {}), person_id, list(courses))
             return [cid for cid in person_index.courses_of(self.db, person_id)
                     if cid in courses]
+
+    def _older_schema(self) -> bool:
+        """A database of an older schema opened as it is, not migrated (a backup being
+        checked, or purged of an erased person): it keeps no index of its own, and its
+        migration makes one when it is restored."""
+        version = self.db.schema_version()
+        return version is not None and version < SCHEMA_VERSION
 
     def erased_person_ids(self) -> set[str]:
         with self.db.reading():
