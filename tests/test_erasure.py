@@ -137,10 +137,10 @@ def test_erasing_opens_only_the_course_files_that_name_the_person(
                     if Path(p).parent.name == "courses" and p.endswith(".json")}
     assert courses_read == {"c1", "c2"}
     # Of the people registry, only the file that holds the person (read, and written
-    # through a temp file of its own).
+    # through a temp file of its own), and the erasure log beside it.
     people_read = {Path(p) for p in opened
                    if Path(p).parent.name == "people" and p.endswith(".json")}
-    assert people_read == {store.db.layout.person_file("naja")}
+    assert people_read == {store.db.layout.person_file("naja"), store.db.layout.erasures}
     # Every data file it opened: those, the person's file of the index and the erasure
     # log; not the main file, which it leaves as it was.
     layout = store.db.layout

@@ -2,8 +2,8 @@
 
     kuffert.json              programmes, places, institutions, course headers, schema
     kuffert.d/people/NN.json  the people registry, in 256 files by a hash of the id
+    kuffert.d/people/erasures.json  who was erased, when and by whom (ids only)
     kuffert.d/index/NN.json   which courses name each person, by the same hash
-    kuffert.d/erasures.json   who was erased, when and by whom (ids only)
     kuffert.d/courses/ID.json one course's sessions, enrolments, attendance, journals
     kuffert.lock              the cross-process write lock (and who holds it)
     kuffert.commit            a change being committed (see commit.py); usually absent
@@ -109,8 +109,9 @@ class Layout:
     @cached_property
     def erasures(self) -> Path:
         """The erasure log: by person id alone, so that neither a restored backup nor a
-        field bundle brings an erased person back."""
-        return self.folder / "erasures.json"
+        field bundle brings an erased person back. Beside the registry's files, whose
+        folder an erasure writes anyway (one folder fewer to make durable)."""
+        return self.people / "erasures.json"
 
     @cached_property
     def legacy_people(self) -> Path:
@@ -158,8 +159,10 @@ class Layout:
         """
         files = [p for p in [*self.course_files(), *self.people_files(),
                              *self.index_files()] if _regular(p)]
-        if _real_dir(self.folder):
-            files += [p for p in (self.legacy_people, self.erasures) if _regular(p)]
+        if _real_dir(self.folder) and _regular(self.legacy_people):
+            files.append(self.legacy_people)
+        if _real_dir(self.folder) and _real_dir(self.people) and _regular(self.erasures):
+            files.append(self.erasures)
         if _regular(self.main):
             files.append(self.main)
         return files
