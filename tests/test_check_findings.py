@@ -69,3 +69,29 @@ def test_things_that_are_not_files_are_errors(tmp_path: Path) -> None:
     os.symlink("/etc/passwd", tmp_path / "k.d" / "courses" / "planted.json")
     result = run_kuffert("check", db=db)
     assert result.returncode == 1 and "planted.json is a symbolic link" in result.stderr
+
+
+def test_an_index_out_of_step_with_the_courses_is_found_and_repaired(tmp_path: Path) -> None:
+    """Erasing trusts the index of each person's courses: `check` compares it with every
+    course's records, and `check --repair` makes it agree again."""
+    db = _demo(tmp_path)
+    store = Store.open(db)
+    layout = store.db.layout
+    person = store.enrolments(COURSE).all()[0].person_id
+    assert store.courses_naming(person) == [COURSE]
+    # A hand edit: the person's course taken out of their index file, and a course that
+    # does not exist put in.
+    path = layout.index_file(person)
+    data = json.loads(path.read_text())
+    data["courses"][person] = {"courses": ["no-such-course"]}
+    path.write_text(json.dumps(data))
+
+    found = run_kuffert("check", "--lang", "en", db=db)
+    assert found.returncode == 1
+    assert f"The index of who takes part in course {COURSE} is out of date" in found.stderr
+    assert "names course no-such-course, which does not exist" in found.stdout
+    repaired = run_kuffert("check", "--repair", "--lang", "en", db=db)
+    assert repaired.returncode == 0, repaired.stderr
+    assert "Rewrote what is kept of 2 courses." in repaired.stdout
+    assert json.loads(path.read_text())["courses"][person] == {"courses": [COURSE]}
+    assert Store.open(db).courses_naming(person) == [COURSE]

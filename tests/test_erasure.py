@@ -103,6 +103,7 @@ def test_erase_says_what_is_wrong_in_words(tmp_path: Path) -> None:
 
 def test_erasing_opens_only_the_course_files_that_name_the_person(
         tmp_path: Path, monkeypatch) -> None:
+    import json
     import os
 
     db = tmp_path / "k.json"
@@ -114,12 +115,16 @@ def test_erasing_opens_only_the_course_files_that_name_the_person(
             store.courses.add(Course(id=cid, programme_id="prog", name=cid))
             store.enrolments(cid).add(Enrolment(id=f"{cid}ole", course_id=cid,
                                                 person_id="ole"))
+        store.people.add(Person(id="gone", name="Erased Before", role=Role.EMPLOYEE,
+                                qualification=Qualification.OTHER))
+    store.erase_person("gone")  # so that the erasure log is there to be added to
     store = Store.open(db)
     with store.transaction():
         pass  # the day's backup, which reads everything, is not the erasure's cost
     settle()
     opened: list[str] = []
     real_open = os.open
+    main_before = os.stat(store.db.layout.main)
 
     def recording_open(path, *args, **kwargs):
         opened.append(os.fspath(path))
@@ -132,10 +137,18 @@ def test_erasing_opens_only_the_course_files_that_name_the_person(
                     if Path(p).parent.name == "courses" and p.endswith(".json")}
     assert courses_read == {"c1", "c2"}
     # Of the people registry, only the file that holds the person (read, and written
-    # through a temp file of its own).
+    # through a temp file of its own), and the erasure log beside it.
     people_read = {Path(p) for p in opened
                    if Path(p).parent.name == "people" and p.endswith(".json")}
-    assert people_read == {store.db.layout.person_file("naja")}
+    assert people_read == {store.db.layout.person_file("naja"), store.db.layout.erasures}
+    # Every data file it opened: those, the person's file of the index and the erasure
+    # log; not the main file, which it leaves as it was.
+    layout = store.db.layout
+    assert {Path(p) for p in opened if p.endswith(".json")} == {
+        layout.course("c1"), layout.course("c2"), layout.person_file("naja"),
+        layout.index_file("naja"), layout.erasures}
+    assert os.stat(layout.main).st_ino == main_before.st_ino
+    assert json.loads(layout.erasures.read_text())["erasures"].keys() == {"gone", "naja"}
     assert sorted(store.courses_naming("ole")) == sorted(
         ["c1", "c2", *(f"other{n}" for n in range(30))])
     assert run_kuffert("check", db=db).returncode == 0

@@ -68,6 +68,10 @@ def state(db: Path) -> dict:
                   if f.storage.read() is not None})
     seen["people"] = {"people": {pid for name, f in files.items() if name.startswith("people/")
                                  for pid in (f.storage.read() or {}).get("people", {})}}
+    # The index of each person's courses, and the erasure log, as files of their own.
+    files.update({f"index/{f.storage.path.name}": f for f in store.db.index_files()
+                  if f.storage.read() is not None})
+    files["erasures"] = store.db.erasures
     for cid in seen["course files"]:
         files[cid] = store.db.course_file(cid)
     for name, f in files.items():
@@ -204,3 +208,27 @@ def test_a_reader_during_the_renames_reads_the_committed_files(tmp_path: Path) -
                    for cid in seen["course files"]
                    for doc in seen[cid].get("attendance", {}).values())
     assert seen_pending >= 3, "no kill point fell between the commit record and its end"
+
+
+def test_an_erasure_commits_its_courses_its_files_of_the_registry_and_index_and_the_log(
+        templates: dict[str, Path], tmp_path: Path) -> None:
+    """What the kill points above cut into: an erasure writes the course files that name
+    the person, their file of the registry, their file of the index and the erasure log,
+    as one commit; the main file and the third course (which never named them) are left
+    alone."""
+    from tui.store.layout import Layout
+
+    layout = Layout(templates["erasure"] / "k.json")
+    before = state(layout.main)
+    db = copy_database(templates["erasure"], tmp_path / "done") / "k.json"
+    main = os.stat(db)
+    status = run_in_child(_erase(db))
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) != 255, status
+    after = state(db)
+    changed = {name for name in {*before, *after} if before.get(name) != after.get(name)}
+    people_file = f"people/{layout.person_file(ERASED).name}"
+    index_file = f"index/{layout.index_file(ERASED).name}"
+    assert changed == {"c1", "c2", "people", people_file, index_file, "erasures"}
+    assert ERASED not in str(after[index_file]) and after["erasures"]["erasures"].keys() == {
+        ERASED}
+    assert os.stat(db).st_ino == main.st_ino

@@ -35,7 +35,7 @@ with store.transaction():
     store.people.add_many([Person(id=f"person{n}", name=f"Person {n}", role=Role.EMPLOYEE,
                                   qualification=Qualification.UNSKILLED) for n in range(5000)])
     # Enrolled, as the people a trainer marks are: a mark then changes one file (a mark
-    # of someone new to the course also updates the main file's index: a two-file
+    # of someone new to the course also updates their file of the index: a two-file
     # change, tested in test_store_commit.py).
     store.enrolments("course").add_many([
         Enrolment(id=f"e{n}", course_id="course", person_id=f"person{n}")

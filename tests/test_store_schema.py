@@ -81,19 +81,73 @@ def test_a_courses_people_are_found_without_the_rest_of_the_registry(demo_store:
     assert demo_store.people.find_many(["p-hd-dp-01", "nobody"]).keys() == {"p-hd-dp-01"}
 
 
-def test_schema_1_gains_the_index_of_who_is_in_which_course(tmp_path: Path) -> None:
+def _as_schema_3(db: Path) -> None:
+    """Turn a database back into schema 3: the index of who is in which course, each
+    course with its people, and the erasures in the main file."""
+    import shutil
+
+    from tui.store import person_index
+    from tui.store.layout import Layout
+
+    layout = Layout(db)
+    data = json.loads(db.read_text())
+    data["course_people"] = {
+        path.stem: {"people": person_index.people_named(json.loads(path.read_text()))}
+        for path in layout.course_files()}
+    if layout.erasures.exists():
+        data["erasures"] = json.loads(layout.erasures.read_text())["erasures"]
+        layout.erasures.unlink()
+    shutil.rmtree(layout.index, ignore_errors=True)
+    data["_meta"]["schema"]["version"] = 3
+    db.write_text(json.dumps(data))
+
+
+def test_schema_3_keeps_the_index_and_the_erasures_out_of_the_main_file(
+        tmp_path: Path) -> None:
     from tests.conftest import run_kuffert
+    from tui.store import person_index
     from tui.store.demo import load_demo
 
     db = tmp_path / "k.json"
-    load_demo(Store.open(db))
+    store = Store.open(db)
+    load_demo(store)
+    erased = store.enrolments("c-horsens-dagpleje").all()[0].person_id
+    store.erase_person(erased)
+    expected = person_index.everyone(store.db)
+    assert expected and erased not in expected
+    _as_schema_3(db)
+    old_size = db.stat().st_size
+    store = Store.open(db)
+    assert store.db.schema_version() == database.SCHEMA_VERSION
+    main = json.loads(db.read_text())
+    assert "course_people" not in main and "erasures" not in main
+    assert db.stat().st_size < old_size
+    assert person_index.everyone(store.db) == expected
+    assert store.erased_person_ids() == {erased}
+    someone = store.enrolments("c-horsens-dagpleje").all()[0].person_id
+    assert store.courses_naming(someone) == expected[someone] == ["c-horsens-dagpleje"]
+    (kept,) = (tmp_path / "k.backups").glob("*before-migration-3*")
+    assert erased in json.loads((kept / "k.json").read_text())["erasures"]
+    assert run_kuffert("check", db=db).returncode == 0
+
+
+def test_schema_1_gains_the_index_of_who_is_in_which_course(tmp_path: Path) -> None:
+    from tests.conftest import run_kuffert
+    from tui.store import person_index
+    from tui.store.demo import load_demo
+
+    db = tmp_path / "k.json"
+    store = Store.open(db)
+    load_demo(store)
+    expected = person_index.everyone(store.db)
+    _as_schema_3(db)
     data = json.loads(db.read_text())
-    expected = data.pop("course_people")
+    del data["course_people"]
     data["_meta"]["schema"]["version"] = 1
     db.write_text(json.dumps(data))
     store = Store.open(db)
     assert store.db.schema_version() == database.SCHEMA_VERSION
-    assert json.loads(db.read_text())["course_people"] == expected
+    assert person_index.everyone(store.db) == expected
     assert list((tmp_path / "k.backups").glob("*before-migration-1*/k.json"))
     assert run_kuffert("check", db=db).returncode == 0
 
@@ -104,6 +158,7 @@ def _as_schema_2(db: Path) -> dict:
 
     from tui.store.layout import Layout
 
+    _as_schema_3(db)
     layout = Layout(db)
     people: dict = {}
     for path in layout.people_files():
@@ -172,6 +227,7 @@ def test_restoring_a_schema_2_backup_erases_again_who_was_erased_since(
     store = Store.open(db)
     assert store.db.schema_version() == database.SCHEMA_VERSION
     assert store.people.find(person) is None
+    assert person in store.erased_person_ids()  # and the erasure is still recorded
     assert store.people.find("late") is None  # the state of the backup, whole
     assert store.people.count() > 10
     assert not store.db.layout.legacy_people.exists()
@@ -179,3 +235,38 @@ def test_restoring_a_schema_2_backup_erases_again_who_was_erased_since(
     purged = run_kuffert("erase", store.people.all()[0].id, "--yes", "--purge-backups",
                          db=db)
     assert purged.returncode == 0, purged.stderr
+
+
+def test_erasing_purges_a_backup_of_schema_3_from_its_course_files_too(
+        tmp_path: Path) -> None:
+    """A backup taken before the upgrade keeps its index in its main file: purging an
+    erased person from it finds their courses there."""
+    import shutil
+
+    from tests.conftest import run_kuffert
+    from tui.store.demo import load_demo
+
+    db = tmp_path / "k.json"
+    store = Store.open(db)
+    load_demo(store)
+    person = store.enrolments("c-horsens-dagpleje").all()[0].person_id
+    name = store.people.get(person).name.encode()
+    old = tmp_path / "backup-source"
+    shutil.copytree(tmp_path, old, ignore=shutil.ignore_patterns("*.backups", "*.lock"))
+    _as_schema_3(old / "k.json")
+    backup = store.db.layout.backups / "2020-01-01T000000"
+    shutil.copytree(old, backup, ignore=shutil.ignore_patterns("backup-source"))
+    shutil.rmtree(old)
+    held = backup / "k.d" / "courses" / "c-horsens-dagpleje.json"
+    assert person.encode() in held.read_bytes()
+    assert any(name in p.read_bytes() for p in backup.rglob("*.json"))
+    done = run_kuffert("erase", person, "--yes", "--purge-backups", db=db)
+    assert done.returncode == 0, done.stderr
+    assert person.encode() not in held.read_bytes()
+    # Their id stays where it names no one (the erasure log, the old index).
+    assert not any(name in p.read_bytes() for p in backup.rglob("*.json"))
+    restored = run_kuffert("restore", "2020-01-01T000000", "--yes", db=db)
+    assert restored.returncode == 0, restored.stderr
+    store = Store.open(db)
+    assert store.people.find(person) is None and person in store.erased_person_ids()
+    assert run_kuffert("check", db=db).returncode == 0

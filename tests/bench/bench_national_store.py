@@ -86,8 +86,30 @@ def run(code: str, *args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# With KUFFERT_BENCH_SLOW_DISK=F every fsync takes F times as long as the disk takes (the
+# rest of the time asleep): a slower disk, in a probe and in the floor beside it alike.
+SLOW_DISK = "KUFFERT_BENCH_SLOW_DISK"
+SLOWED = r"""
+import os, time
+_factor = float(os.environ.get("KUFFERT_BENCH_SLOW_DISK") or 1)
+if _factor > 1 and not getattr(os.fsync, "slowed", False):
+    _real_fsync = os.fsync
+    def _slow_fsync(fd, _real=_real_fsync, _factor=_factor):
+        t = time.perf_counter()
+        _real(fd)
+        time.sleep((time.perf_counter() - t) * (_factor - 1))
+    _slow_fsync.slowed = True
+    os.fsync = _slow_fsync
+"""
+
+
+def slow_the_disk() -> None:
+    """In this process too (for the floors), as SLOWED does in a probe."""
+    exec(SLOWED, {})
+
+
 # Counting the files a step opens: each os.open of a data file.
-COUNT_OPENS = r"""
+COUNT_OPENS = SLOWED + r"""
 import os
 _opened = []
 _real_open = os.open
@@ -139,12 +161,25 @@ with store.transaction():
     pass
 daily_backup.settle()  # the day's backup is not the erasure's cost
 person = sys.argv[2]
+def files():
+    found = {}
+    for path in Path(sys.argv[1]).parent.rglob("*.json"):
+        if ".backups" not in str(path):
+            st = path.stat()
+            found[str(path)] = (st.st_ino, st.st_mtime_ns, st.st_size)
+    return found
+before = files()
 os.open = _counting
 t = time.perf_counter(); courses = store.courses_naming(person)
 store.erase_person(person)
 took = time.perf_counter() - t
 os.open = _real_open
+# What the erasure rewrote: the file-system floor is a durable write of the same bytes.
+after = files()
 print(json.dumps({"ms": round(took * 1000, 1), "courses": len(courses),
+                  "written_bytes": [v[2] for k, v in after.items() if before.get(k) != v],
+                  "written": sorted(Path(k).parent.name + "/" + Path(k).name
+                                    for k, v in after.items() if before.get(k) != v),
                   "files_opened": sorted({Path(p).parent.name + "/" + Path(p).name
                                           for p in _opened})}))
 """

@@ -111,8 +111,9 @@ def check(store: Store) -> list[Finding]:
         for erased in sorted(store.erased_person_ids() & people):
             findings.append(Finding(msg("Person {id} was erased but is in the people file "
                                         "again.", id=erased)))
-    index = {doc.doc_id: doc.get("people") for doc in
-             store.db.main.table(person_index.TABLE)}
+    # An older schema's index (a backup not restored yet) is not used: the migration
+    # makes it anew from the course files.
+    index = person_index.by_course(store.db) if version == SCHEMA_VERSION else None
     summaries = {doc_id: doc for doc_id, doc in store.course_summaries.stored()}
     for course in courses:
         # Each course's records are decoded once, for every check of them below.
@@ -122,12 +123,17 @@ def check(store: Store) -> list[Finding]:
             continue
         findings.extend(_check_summary(store, course.id, records, summaries.get(course.id)))
         findings.extend(_check_figures(store, course, records))
-        if not course_findings and index.get(course.id, []) != named_in(records):
+        if not course_findings and index is not None and index.get(
+                course.id, set()) != set(named_in(records)):
             # Erasing a person opens only the courses the index names.
             findings.append(Finding(msg(
                 "The index of who takes part in course {id} is out of date; the next "
                 "change to the course rewrites it (or 'kuffert check --repair'). Until "
                 "then, erase people with care.", id=course.id), repair=course.id))
+    for gone in sorted(set(index or ()) - known_courses):
+        findings.append(Finding(msg(
+            "The index of who takes part names course {id}, which does not exist; "
+            "'kuffert check --repair' takes it out.", id=gone), error=False, repair=gone))
     findings.extend(_check_backups(store))
     known = known_courses
     for orphan in sorted(set(store.db.course_ids_on_disk()) - known):

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,10 +35,9 @@ from tui.store.files import (
     replace,
     write_temp,
 )
-from tui.store.layout import Layout, is_shard_name
+from tui.store.layout import Layout
 
 _FORMAT = "kuffert-commit-1"
-_COURSE_FILE = re.compile(r"[A-Za-z0-9_-]{1,64}\.json\Z")
 
 
 @dataclass(frozen=True)
@@ -164,7 +162,7 @@ def _decode(layout: Layout, raw: bytes) -> list[Step]:
                 or not isinstance(item[2] if len(item) == 3 else "", str)):
             raise broken(msg("is not one Kuffert wrote"))
         path = root / item[0]
-        if not _is_data_file(layout, path):
+        if not layout.is_data_file(path):
             raise broken(msg("names a file outside the database ({name})", name=item[0]))
         temp = None
         if item[1] is not None:
@@ -175,11 +173,3 @@ def _decode(layout: Layout, raw: bytes) -> list[Step]:
             temp = path.parent / name
         steps.append(Step(path, temp, item[2] if len(item) == 3 else ""))
     return steps
-
-
-def _is_data_file(layout: Layout, path: Path) -> bool:
-    if path in (layout.main, layout.legacy_people):
-        return True
-    if path.parent == layout.people:
-        return is_shard_name(path.name)
-    return path.parent == layout.courses and bool(_COURSE_FILE.match(path.name))

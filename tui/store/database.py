@@ -30,18 +30,19 @@ from tui.store.layout import Layout
 from tui.store.lock import WriteLock
 from tui.store.storage import JSONFile, RecordDB, RecordTable, open_tinydb
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# Erasures by person id alone (no personal data), in a file of their own (layout.erasures):
+# re-applied when an older backup is restored, and they win over a field bundle that still
+# names the person.
+ERASURES = "erasures"
 
 # Migration N upgrades a database from schema N to N+1; it runs inside a transaction.
 Migration = Callable[["Database"], None]
 
 
-def _index_course_people(db: Database) -> None:
-    """Schema 2 keeps, in the main file, who each course's file names."""
-    table = db.main.table(person_index.TABLE)
-    for doc in list(db.main.table("courses")):
-        if SAFE_ID.match(doc.doc_id):
-            person_index.update(table, doc.doc_id, db.course_file(doc.doc_id).storage.read())
+def _index_later(db: Database) -> None:
+    """Schema 2 kept, in the main file, who each course's file names; the migration to
+    schema 4 makes that index where it is kept now."""
 
 
 def _split_people(db: Database) -> None:
@@ -72,7 +73,25 @@ def _split_people(db: Database) -> None:
     db.delete_file(db.layout.legacy_people)
 
 
-MIGRATIONS: dict[int, Migration] = {1: _index_course_people, 2: _split_people}
+def _index_beside_people(db: Database) -> None:
+    """Schema 4 keeps the index from each person to their courses in files of its own, by
+    the hash of the person's id (person_index), and the erasure log in a file of its own:
+    an erasure then writes neither the main file (3 MB at national scale) nor any other
+    person's records, and the main file is a third smaller (the index was 1 MB of it)."""
+    tables = db.main.storage.read() or {}
+    person_index.build(db, [cid for cid in tables.get("courses", {}) if SAFE_ID.match(cid)])
+    log = db.erasures.table(ERASURES)
+    for person_id, doc in tables.get(ERASURES, {}).items():
+        db.erasures.delete_on_commit = False  # (a restore of a backup of schema 3)
+        if log.get(doc_id=person_id) is None:
+            log.insert(_document(doc, person_id))
+    for name in (person_index.LEGACY_TABLE, ERASURES):
+        if name in tables:
+            db.main.tinydb.drop_table(name)
+
+
+MIGRATIONS: dict[int, Migration] = {1: _index_later, 2: _split_people,
+                                    3: _index_beside_people}
 
 META_TABLE = "_meta"
 META_ID = "schema"
@@ -328,6 +347,18 @@ class Database:
             return self._file(self.layout.legacy_people)
         return self._file(self.layout.person_file(person_id))
 
+    def index_file(self, person_id: str) -> _File:
+        """The file of the index (person_index) that holds this person's courses."""
+        return self._file(self.layout.index_file(person_id))
+
+    def index_files(self) -> list[_File]:
+        """All of the index's files, there or not (as ``people_files``)."""
+        return [self._file(path) for path in self.layout.all_index_files()]
+
+    @property
+    def erasures(self) -> _File:
+        return self._file(self.layout.erasures)
+
     def people_files(self) -> list[_File]:
         """All of the registry's files, including those not written yet (reading one is a
         ``stat``): a listing of the folder would miss a file a change is creating."""
@@ -575,6 +606,10 @@ def _names(folder: Path) -> list[str]:
 
 
 def _meta_doc(fields: dict) -> dict:
+    return _document(fields, META_ID)
+
+
+def _document(fields: dict, doc_id: str) -> dict:
     from tinydb.table import Document
 
-    return Document(fields, doc_id=META_ID)
+    return Document(dict(fields), doc_id=doc_id)

@@ -91,7 +91,9 @@ def generate_national(
     store: Store, *, seed: int = 1, scale: dict[str, int] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, int]:
-    """A synthetic national programme for benchmarks: one transaction per course file."""
+    """A synthetic national programme for benchmarks: a transaction per 50 course files
+    (one a course wrote a file of the index for nearly every participant: 50,000 small
+    files in all)."""
     if not is_empty(store):
         raise NotEmpty(str(store.path))
     n = {**NATIONAL, **(scale or {})}
@@ -123,7 +125,8 @@ def generate_national(
         store.courses.add_many(courses)
         store.people.add_many(people)
     marks = list(Mark)
-    for index, course in enumerate(courses):
+
+    def add(course: Course) -> None:
         first = dt.date(2026, 1, 5) + dt.timedelta(days=rnd.randrange(300))
         sessions = [
             Session(id=f"{course.id}s{k}", course_id=course.id,
@@ -145,14 +148,18 @@ def generate_national(
                          text="Synthetic entry for load tests.")
             for k in range(n["journal_entries_per_course"])
         ]
+        store.sessions(course.id).add_many(sessions)
+        store.enrolments(course.id).add_many(enrolments)
+        store.attendance(course.id).add_many(attendance)
+        store.journals(course.id).add_many([journal])
+        store.journal_entries(course.id).add_many(entries)
+
+    for start in range(0, len(courses), 50):
         with store.transaction():
-            store.sessions(course.id).add_many(sessions)
-            store.enrolments(course.id).add_many(enrolments)
-            store.attendance(course.id).add_many(attendance)
-            store.journals(course.id).add_many([journal])
-            store.journal_entries(course.id).add_many(entries)
+            for course in courses[start:start + 50]:
+                add(course)
         if progress:
-            progress(index + 1, len(courses))
+            progress(min(start + 50, len(courses)), len(courses))
     total = n["courses"]
     return {
         "people": len(people), "courses": total,

@@ -75,8 +75,10 @@ def lstat_regular(path: Path) -> os.stat_result | None:
     return st
 
 
-def read_regular(path: Path) -> tuple[bytes, os.stat_result] | None:
-    """A regular file's bytes and status, or None when it does not exist."""
+def _open_regular(path: Path) -> tuple[int, os.stat_result] | None:
+    """A regular file opened for reading, and its status; None when nothing is there. A
+    link is never followed and a FIFO never blocks: either is refused. The caller closes
+    the file."""
     try:
         fd = os.open(path, _READ_FLAGS)
     except FileNotFoundError:
@@ -89,6 +91,19 @@ def read_regular(path: Path) -> tuple[bytes, os.stat_result] | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise UnsafeFile(path, st.st_mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def read_regular(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """A regular file's bytes and status, or None when it does not exist."""
+    opened = _open_regular(path)
+    if opened is None:
+        return None
+    fd, st = opened
+    try:
         chunks = []
         while chunk := os.read(fd, max(st.st_size, 1 << 16)):
             chunks.append(chunk)
@@ -100,21 +115,13 @@ def read_regular(path: Path) -> tuple[bytes, os.stat_result] | None:
 def read_head(path: Path, size: int) -> bytes | None:
     """The first ``size`` bytes of a regular file (safely, as ``read_regular``), or None
     when it does not exist."""
-    try:
-        fd = os.open(path, _READ_FLAGS)
-    except FileNotFoundError:
+    opened = _open_regular(path)
+    if opened is None:
         return None
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise UnsafeFile(path, stat.S_IFLNK) from None
-        raise
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise UnsafeFile(path, st.st_mode)
-        return os.pread(fd, size, 0)
+        return os.pread(opened[0], size, 0)
     finally:
-        os.close(fd)
+        os.close(opened[0])
 
 
 def file_mode(path: Path, default: int) -> int:

@@ -13,12 +13,11 @@ from pathlib import Path
 from tui.i18n import Message, msg
 from tui.store import backup, figures
 from tui.store.backup import Backup
-from tui.store.database import SAFE_ID, SCHEMA_VERSION
+from tui.store.database import ERASURES, SCHEMA_VERSION
 from tui.store.errors import StoreError
 from tui.store.files import read_regular
-from tui.store.layout import is_shard_name
 from tui.store.storage import decode_tables
-from tui.store.store import ERASURES, Store
+from tui.store.store import Store
 
 
 def restore(store: Store, source: Backup) -> set[str]:
@@ -52,7 +51,7 @@ def restore(store: Store, source: Backup) -> set[str]:
                     db.delete_file(path)
         for rel, raw in incoming.items():
             path = root / rel
-            if not _belongs(layout, path):
+            if not layout.is_data_file(path):
                 continue  # a file that is no part of a database (planted in the backup)
             _stage(store, path, decode_tables(path, raw))
         # A backup of an older schema is brought up to this one, so that the people it
@@ -64,21 +63,16 @@ def restore(store: Store, source: Backup) -> set[str]:
         again = {pid for pid in erased if store.people.find(pid) is not None}
         for pid in sorted(again):
             store.erase_person(pid)
-        table = db.main.table(ERASURES)
+        # The log is kept whatever the backup held (a backup of schema 3 has none, and
+        # the live one was to go with the other files it lacks).
+        db.erasures.delete_on_commit = False
+        table = db.erasures.table(ERASURES)
         for pid in erased:
             if table.get(doc_id=pid) is None:
                 table.insert(_erasure_doc(pid))
     if migrated:
         figures.fill_in(store)
     return again
-
-
-def _belongs(layout, path: Path) -> bool:
-    if path in (layout.main, layout.legacy_people):
-        return True
-    if path.parent == layout.people:
-        return is_shard_name(path.name)
-    return path.parent == layout.courses and SAFE_ID.match(path.stem) is not None
 
 
 def _stage(store: Store, path: Path, tables: dict) -> None:
@@ -89,15 +83,20 @@ def _stage(store: Store, path: Path, tables: dict) -> None:
 
 
 def _erasures_in(store: Store, contents: dict[Path, bytes]) -> set[str]:
-    main = Path(store.db.layout.main.name)
-    raw = contents.get(main)
-    if raw is None:
-        return set()
-    try:
-        tables = decode_tables(store.db.layout.main, raw)
-    except StoreError:
-        return set()
-    return set(tables.get(ERASURES, {}))
+    """The erasures a database's files record: in the erasure log, and (schema 3 and
+    before) in the main file."""
+    layout, root = store.db.layout, store.db.layout.main.parent
+    found: set[str] = set()
+    for path in (layout.erasures, layout.main):
+        raw = contents.get(path.relative_to(root))
+        if raw is None:
+            continue
+        try:
+            tables = decode_tables(path, raw)
+        except StoreError:
+            continue
+        found |= set(tables.get(ERASURES, {}))
+    return found
 
 
 def _erasure_doc(person_id: str):

@@ -32,7 +32,7 @@ from tui.domain.places import Institution, Place
 from tui.domain.programmes import Programme, TopicWish
 from tui.store import figures, person_index
 from tui.store.codec import META_FIELDS, collector_paused, encode
-from tui.store.database import SAFE_ID, Database
+from tui.store.database import ERASURES, SAFE_ID, SCHEMA_VERSION, Database
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.ids import now, who
 from tui.store.repos import Repo
@@ -55,9 +55,6 @@ COURSE_TABLES: dict[str, type] = {
     "ratings": GoalRating,
     "transfer_notes": TransferNote,
 }
-# Erasures by person id alone (no personal data): re-applied when an older backup is
-# restored, and they win over a field bundle that still names the person.
-ERASURES = "erasures"
 
 MAIN_TABLES: dict[str, type] = {
     "programmes": Programme,
@@ -119,20 +116,15 @@ class Store:
 
     def _course_written(self, course_id: str) -> None:
         course_file = self.db.course_file(course_id)
-        followed = figures.refresh(self, course_id, course_file.changes())
-        index = self.db.main.table(person_index.TABLE)
-        if followed is not None:
-            # Marks alone, and no day became held: the summary stands, and so does the
-            # index while everyone marked is in it and still marked. Reading all 16,000
-            # marks of a large course twice more made a mark 8 ms slower.
-            named = (index.get(doc_id=course_id) or {}).get("people")
-            if isinstance(named, list) and all(
-                    still and pid in named for pid, still in followed.marked.items()):
-                return
-            person_index.update(index, course_id, course_file.storage.read())
-            return
-        self._summarise_course(course_id)
-        person_index.update(index, course_id, course_file.storage.read())
+        changes = course_file.changes()
+        followed = figures.refresh(self, course_id, changes)
+        # Only those newly named in the file, or named no more, have their index changed
+        # (a mark of someone already marked in the course: nothing is written).
+        if not self._older_schema():
+            person_index.follow(self.db, course_id, course_file.storage.read(), changes)
+        if followed is None:
+            # Marks alone, and no day became held: the summary stands.
+            self._summarise_course(course_id)
 
     def attended_sessions(self, course_id: str,
                           among: set[str] | None = None) -> set[str]:
@@ -273,7 +265,7 @@ class Store:
         with self.transaction():
             self.courses.delete(course_id)
             self.course_summaries.delete(course_id)
-            person_index.forget(self.db.main.table(person_index.TABLE), course_id)
+            person_index.forget_course(self.db, course_id)
             self.db.delete_course_file(course_id)
 
     def erase_person(self, person_id: str) -> Erasure:
@@ -313,7 +305,11 @@ class Store:
                 from tui.store import conflicts
 
                 conflicts.forget_person(self, person_id)
-            erasures = self.db.main.table(ERASURES)
+            # The courses' writes took the person out of the index; a course the index
+            # named but that is gone does not keep them in it either.
+            if not self._older_schema():
+                person_index.forget_person(self.db, person_id)
+            erasures = self.db.erasures.table(ERASURES)
             if erasures.get(doc_id=person_id) is None:
                 erasures.insert(Document({"at": now(), "by": who()}, doc_id=person_id))
         return Erasure(**counts, other=other)
@@ -321,16 +317,25 @@ class Store:
     def repair_courses(self, course_ids: list[str], batch: int = 50) -> None:
         """Work out again from their records what is kept beside these courses (report
         figures, the index of who takes part, the session summary), ``batch`` courses a
-        commit so that a national repair does not hold every course file at once."""
+        commit so that a national repair does not hold every course file at once. A
+        course that is gone leaves the index."""
         known = {c.id for c in self.courses.all()}
+        indexed = person_index.by_course(self.db)
         wanted = [cid for cid in course_ids if cid in known]
         for start in range(0, len(wanted), batch):
             with self.transaction():
                 for course_id in wanted[start:start + batch]:
                     figures.refresh(self, course_id)
                     self._summarise_course(course_id)
-                    person_index.update(self.db.main.table(person_index.TABLE), course_id,
-                                        self.db.course_file(course_id).storage.read())
+                    person_index.rebuild(
+                        self.db, course_id,
+                        person_index.people_named(self.db.course_file(course_id).storage.read()),
+                        indexed.get(course_id, ()))
+        gone = [cid for cid in course_ids if cid not in known and cid in indexed]
+        if gone:
+            with self.transaction():
+                for course_id in gone:
+                    person_index.rebuild(self.db, course_id, (), indexed[course_id])
 
     def people_facts(self) -> dict[str, PersonFacts]:
         """What the report counts each person by, read from the stored documents:
@@ -350,17 +355,32 @@ class Store:
         return found
 
     def courses_naming(self, person_id: str) -> list[str]:
-        """The ids of the courses whose files name the person, from the main file's index
-        (no course file is opened)."""
+        """The ids of the courses whose files name the person, from the index (one small
+        file; no course file is opened)."""
         with self.db.reading():
-            # The stored dicts, not TinyDB's copies of 4,000 documents.
+            # The stored dicts, not TinyDB's copies of 2,000 documents.
             tables = self.db.main.storage.read() or {}
-            return person_index.courses_naming(tables.get(person_index.TABLE, {}), person_id,
-                                               list(tables.get("courses", {})))
+            courses = tables.get("courses", {})
+            if self._older_schema():
+                # A backup of before (the person erased from the backups too): its main
+                # file's index, where there is one, else every course.
+                return person_index.legacy_courses_naming(
+                    tables.get(person_index.LEGACY_TABLE, {}), person_id, list(courses))
+            return [cid for cid in person_index.courses_of(self.db, person_id)
+                    if cid in courses]
+
+    def _older_schema(self) -> bool:
+        """A database of an older schema opened as it is, not migrated (a backup being
+        checked, or purged of an erased person): it keeps no index of its own, and its
+        migration makes one when it is restored."""
+        version = self.db.schema_version()
+        return version is not None and version < SCHEMA_VERSION
 
     def erased_person_ids(self) -> set[str]:
         with self.db.reading():
-            return {doc.doc_id for doc in self.db.main.table(ERASURES)}
+            # (And where schema 3 and before kept them: a backup of then, not migrated.)
+            return {*(self.db.erasures.storage.read() or {}).get(ERASURES, {}),
+                    *(self.db.main.storage.read() or {}).get(ERASURES, {})}
 
     # -- noticing other processes' changes ------------------------------------------------
 
@@ -419,13 +439,34 @@ class Store:
         return [d for d in docs.values() if isinstance(d, dict)] if isinstance(docs, dict) \
             else []
 
+    def _dependants(self, kind: type[Any], course_id: str, field: str, value: str) -> Any:
+        """``kind`` (SessionRemoval, EnrolmentRemoval) counted before: each of its fields
+        is a table, and counts the records there whose ``field`` is ``value``."""
+        return kind(**{f.name: sum(d.get(field) == value for d in self._docs(course_id, f.name))
+                       for f in dataclasses.fields(kind)})
+
     def session_dependants(self, course_id: str, session_id: str) -> SessionRemoval:
         """What ``delete_session`` would take with it, for the question before."""
-        return SessionRemoval(
-            attendance=sum(d.get("session_id") == session_id
-                           for d in self._docs(course_id, "attendance")),
-            journal_entries=sum(d.get("session_id") == session_id
-                                for d in self._docs(course_id, "journal_entries")))
+        return self._dependants(SessionRemoval, course_id, "session_id", session_id)
+
+    def enrolment_dependants(self, course_id: str, person_id: str) -> EnrolmentRemoval:
+        """What ``remove_enrolment`` would take with it, for the question before."""
+        return self._dependants(EnrolmentRemoval, course_id, "person_id", person_id)
+
+    @staticmethod
+    def _delete_current(repo: Repo[Any], record_id: str,
+                        expected_version: int | None) -> Any:
+        """Delete the record as it is now, inside the caller's transaction, and return it;
+        None when it is gone already. Refused when someone changed it since the version
+        the user saw."""
+        current = repo.find(record_id)
+        if current is None:
+            return None
+        if expected_version is not None and current.version != expected_version:
+            raise StaleRecord(repo.name, record_id, current.updated_by or "?",
+                              current.updated_at or "?")
+        repo.delete(record_id)
+        return current
 
     def delete_session(self, course_id: str, session_id: str, *,
                        expected_version: int | None = None) -> SessionRemoval:
@@ -433,13 +474,8 @@ class Store:
         for a new date again; journal entries about it keep their text and date."""
         sessions = self.sessions(course_id)
         with self.transaction():
-            current = sessions.find(session_id)
-            if current is None:
+            if self._delete_current(sessions, session_id, expected_version) is None:
                 return SessionRemoval()
-            if expected_version is not None and current.version != expected_version:
-                raise StaleRecord("sessions", session_id, current.updated_by or "?",
-                                  current.updated_at or "?")
-            sessions.delete(session_id)
             marks = self.attendance(course_id).delete_where(
                 lambda d: d.get("session_id") == session_id)
             for old in sessions.where(replaced_by=session_id):
@@ -450,34 +486,22 @@ class Store:
                 entries.save(dataclasses.replace(entry, session_id=None))
         return SessionRemoval(attendance=marks, journal_entries=len(linked))
 
-    def enrolment_dependants(self, course_id: str, person_id: str) -> EnrolmentRemoval:
-        """What ``remove_enrolment`` would take with it, for the question before."""
-        def count(table: str) -> int:
-            return sum(d.get("person_id") == person_id for d in self._docs(course_id, table))
-
-        return EnrolmentRemoval(attendance=count("attendance"), ratings=count("ratings"),
-                                transfer_notes=count("transfer_notes"))
-
     def remove_enrolment(self, course_id: str, enrolment_id: str, *,
                          expected_version: int | None = None) -> EnrolmentRemoval:
         """Take a participant out of a course with their marks, goal ratings and
         transfer notes in it, in one commit (withdrawn is the status that keeps them)."""
         enrolments = self.enrolments(course_id)
         with self.transaction():
-            current = enrolments.find(enrolment_id)
+            current = self._delete_current(enrolments, enrolment_id, expected_version)
             if current is None:
                 return EnrolmentRemoval()
-            if expected_version is not None and current.version != expected_version:
-                raise StaleRecord("enrolments", enrolment_id, current.updated_by or "?",
-                                  current.updated_at or "?")
-            enrolments.delete(enrolment_id)
             pid = current.person_id
             # Another enrolment of the same person (entered twice) keeps what is theirs.
             if any(e.person_id == pid for e in enrolments.all()):
                 return EnrolmentRemoval()
-            removed = {table: self._course_repo(table, course_id).delete_where(
+            removed = {f.name: self._course_repo(f.name, course_id).delete_where(
                 lambda d: d.get("person_id") == pid)
-                for table in ("attendance", "ratings", "transfer_notes")}
+                for f in dataclasses.fields(EnrolmentRemoval)}
         return EnrolmentRemoval(**removed)
 
     def copy_course(self, course_id: str, *, name: str,
