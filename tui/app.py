@@ -14,6 +14,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.driver import Driver
 from textual.filter import LineFilter
 from textual.geometry import Size
 from textual.screen import Screen
@@ -94,6 +95,15 @@ class KuffertApp(App[None]):
         self.poll_interval = poll_interval
         self.sub_title = display_path or _short(store.path)
         self._control_filter = ControlFilter()
+
+    def get_driver_class(self) -> type[Driver]:
+        # Escape and the key typed after it stay two keys when they share a packet.
+        found = super().get_driver_class()
+        if found.__name__ == "LinuxDriver":
+            from tui.widgets.key_packets import PacketDriver
+
+            return PacketDriver
+        return found
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         # Whatever else is on, no control character in stored text reaches the terminal.
