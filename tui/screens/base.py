@@ -8,19 +8,21 @@ A screen says which files it shows (``watched``) and how to read them again
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from textual import on
+from textual import events, on
 from textual.dom import DOMNode
 from textual.events import ScreenResume
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker, WorkerFailed, get_current_worker
 
 from tui.domain.schedule import ScheduleError
 from tui.i18n import _
 from tui.screens.live import Changes, DataChanged
 from tui.store.errors import StaleRecord, StoreError
+from tui.widgets.type_ahead import TypeAhead, in_turn, open_dialog
 
 if TYPE_CHECKING:
     from tui.screens.host import Host
@@ -163,3 +165,46 @@ class KuffertScreen(StoreWork, Screen[T]):
         # then repaints the whole screen on top): it catches up now.
         if self.following:
             self.follow_changes()
+
+
+class TypeAheadScreen(KuffertScreen[T]):
+    """A screen whose keys typed ahead wait for it (``tui.widgets.type_ahead``): until
+    its data is read (``hold_until``), and while a form or a question it opens comes up
+    (``dialog``); a key bound on it is done when the screen reads it, in turn."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.typeahead = TypeAhead(self)
+
+    def hold_until(self, ready: Callable[[], bool]) -> None:
+        """Keep the keys from now until ``ready()``; call ``keys_ready`` when it may be."""
+        self.typeahead.hold(ready)
+
+    def keys_ready(self) -> None:
+        self.typeahead.check()
+
+    def let_keys_go(self) -> None:
+        """It will not be ready (its data cannot be read): the keys do what they can."""
+        self.typeahead.release()
+
+    def dialog(self, flow: Callable[[], Awaitable[object]]) -> None:
+        """Run a flow that asks with a form or a question (see ``open_dialog``)."""
+        open_dialog(self, self.typeahead, flow)
+
+    async def on_key(self, event: events.Key) -> None:
+        await in_turn(self, self.typeahead, event)
+
+    def on_screen_suspend(self) -> None:
+        self.typeahead.check(tries=1)  # a form opening over the screen
+
+    # Tab moves the focus when the key arrives (the app's priority key): while keys
+    # wait, it waits with them.
+    def focus_next(self, selector: str | type[Widget] = "*") -> Widget | None:
+        if self.typeahead.keep("tab"):
+            return self.focused
+        return super().focus_next(selector)
+
+    def focus_previous(self, selector: str | type[Widget] = "*") -> Widget | None:
+        if self.typeahead.keep("shift+tab"):
+            return self.focused
+        return super().focus_previous(selector)
