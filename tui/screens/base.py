@@ -22,7 +22,7 @@ from tui.domain.schedule import ScheduleError
 from tui.i18n import _
 from tui.screens.live import Changes, DataChanged
 from tui.store.errors import StaleRecord, StoreError
-from tui.widgets.type_ahead import TypeAhead, in_turn, open_dialog
+from tui.widgets.type_ahead import TypeAhead, in_turn, open_dialog, opened_over
 
 if TYPE_CHECKING:
     from tui.screens.host import Host
@@ -170,11 +170,46 @@ class KuffertScreen(StoreWork, Screen[T]):
 class TypeAheadScreen(KuffertScreen[T]):
     """A screen whose keys typed ahead wait for it (``tui.widgets.type_ahead``): until
     its data is read (``hold_until``), and while a form or a question it opens comes up
-    (``dialog``); a key bound on it is done when the screen reads it, in turn."""
+    (``dialog``, ``open_read``); a key bound on it is done when the screen reads it, in
+    turn. Held keys go, in order, to the screen in front once they can be acted on."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.typeahead = TypeAhead(self)
+
+    async def on_mount(self) -> None:
+        # After the screen's own parts (this runs after the screen's on_mount).
+        await self.mount(self.typeahead.catcher)
+
+    def hold_keys(self) -> bool:
+        """Keep the keys that follow until a dialog opens (``open_read``) or
+        ``let_keys_go``; False if they are kept already (this key is one of them)."""
+        if self.typeahead.holding:
+            return False
+        self.typeahead.hold(lambda: False)
+        return True
+
+    def open_read(self, work: Callable[[], R], make: Callable[[R], Screen[Any]],
+                  callback: Callable[[Any], object] | None = None) -> None:
+        """Read with ``work`` in a thread, then open the screen ``make`` builds from the
+        result (its answer to ``callback``); the keys held meanwhile go to it, in order,
+        once it has the focus. A failed read is told in words and the keys let go.
+
+        No worker waits for the answer: a dialog may stay open for long."""
+        self.typeahead.hold(opened_over(self))
+
+        def failed(text: str) -> None:
+            self.let_keys_go()
+            self._show_error(text)
+
+        # The keys go once the screen, suspended under the new one, sees it focused.
+        self.run_store(work, lambda result: self.app.push_screen(make(result), callback),
+                       failed=failed, group="open", exclusive=True)
+
+    def open_when_read(self, work: Callable[[], R], make: Callable[[R], Screen[Any]],
+                       callback: Callable[[Any], object] | None = None) -> None:
+        if self.hold_keys():
+            self.open_read(work, make, callback)
 
     def hold_until(self, ready: Callable[[], bool]) -> None:
         """Keep the keys from now until ``ready()``; call ``keys_ready`` when it may be."""

@@ -20,9 +20,10 @@ Screens take the first through ``tui.screens.base.TypeAheadScreen``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from textual import events
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Select, TextArea
@@ -37,27 +38,58 @@ TAKES_KEYS = (Input, TextArea, Select, Button, DataTable)
 PATIENCE = 50
 
 
+class KeyCatcher(Widget):
+    """Has the focus while its screen holds keys: it takes every key (no binding of the
+    screen or the app fires, since the focused widget consumes the key) and gives it to
+    the screen's ``TypeAhead``, in the order read. Takes no room (styles/app.tcss), and
+    no focus otherwise (tab never stops here)."""
+
+    def __init__(self, typeahead: TypeAhead) -> None:
+        super().__init__(classes="key-catcher")
+        self.typeahead = typeahead
+
+    def allow_focus(self) -> bool:
+        return self.typeahead.holding
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        if not self.typeahead.take(event):
+            # Sent here just before the keys were let go: on to where the focus is now.
+            relayed(self, event)
+
+
 class TypeAhead:
-    """While holding, nothing on the screen has the focus: Textual then gives every key
-    to the screen itself, in the order read. (Given to a widget, a key reaches the
-    screen only after bubbling through the widget's parents, and one posted straight to
-    the screen would overtake it.) The focus comes back before the keys are sent."""
+    """While holding, the screen's ``KeyCatcher`` has the focus; before the screen has
+    one (keys typed before it is mounted), nothing has it, and Textual gives every key
+    to the screen itself, in the order read (a priority key's binding sees it first, and
+    gives it back with ``keep``). The focus comes back before the keys are sent."""
 
     def __init__(self, screen: Screen[object]) -> None:
         self.screen = screen
         self.keys: list[tuple[str, str | None]] = []
         self._until: Callable[[], bool] | None = None
         self._focus: Widget | None = None
+        self.catcher = KeyCatcher(self)
 
     @property
     def holding(self) -> bool:
         return self._until is not None
 
+    @property
+    def focused(self) -> Widget | None:
+        """What has the focus for the user: while keys are held, what had it before."""
+        return self._focus if self._until is not None else self.screen.focused
+
     def hold(self, until: Callable[[], bool]) -> None:
         """Keep keys from now until ``until()`` says they can be acted on."""
         if self._until is None:
             self._focus = self.screen.focused
-            if self._focus is not None:
+            self._until = until
+            if self.catcher.is_mounted:
+                self.screen.set_focus(self.catcher)
+            elif self._focus is not None:
                 self.screen.set_focus(None)
         self._until = until
 
@@ -110,6 +142,8 @@ class TypeAhead:
         screen = self.screen
         if focus is not None and focus.is_attached:
             screen.set_focus(focus)
+        elif screen.focused is self.catcher:
+            screen.set_focus(None)
         if screen.app.screen is not screen:
             # For the form or question on top: given to the app, as typed.
             keys, self.keys = self.keys, []
@@ -166,6 +200,17 @@ async def in_turn(screen: Screen[object], typeahead: TypeAhead, event: events.Ke
         await active.node.run_action(active.binding.action)
 
 
+def opened_over(screen: Screen[object]) -> Callable[[], bool]:
+    """Whether a form or a question opened over ``screen`` has taken the focus: its own
+    field (or the question's button, the picker's list), not the scrolling box Textual
+    focuses first while the form is still mounting."""
+    def opened() -> bool:
+        top = screen.app.screen
+        return top is not screen and isinstance(top.focused, TAKES_KEYS)
+
+    return opened
+
+
 def open_dialog(screen: Screen[object], typeahead: TypeAhead,
                 flow: Callable[[], Awaitable[object]]) -> None:
     """Run ``flow`` (which opens a form or a question) in a worker; the keys typed right
@@ -174,13 +219,7 @@ def open_dialog(screen: Screen[object], typeahead: TypeAhead,
     The flow starts after the next refresh: by then every key of the packet has been
     read, so none of them slips into the form before it can take them.
     """
-    def opened() -> bool:
-        # The form's own field (or the question's button, the picker's list), not the
-        # scrolling box Textual focuses first while the form is still mounting.
-        top = screen.app.screen
-        return top is not screen and isinstance(top.focused, TAKES_KEYS)
-
-    typeahead.hold(opened)
+    typeahead.hold(opened_over(screen))
 
     async def run() -> None:
         try:
@@ -191,6 +230,24 @@ def open_dialog(screen: Screen[object], typeahead: TypeAhead,
 
     screen.call_after_refresh(lambda: screen.run_worker(run(), group="dialog"))
 
+
+
+def after_keys(screen: Screen[object], step: Callable[[], object],
+               through: Sequence[MessagePump]) -> None:
+    """Run ``step`` once the widgets ``through`` (a search field, a list), the screen and
+    the app have handled every key routed to them so far: a key travels through each
+    one's queue in turn, so ``step`` follows it through the same queues. (A priority
+    key's binding runs when the app reads the key, before the keys typed ahead of it
+    have moved the cursor.)"""
+    hops = [*through, screen, screen.app]
+
+    def go(at: int) -> None:
+        if at == len(hops):
+            step()
+        else:
+            hops[at].call_later(go, at + 1)
+
+    go(0)
 
 # -- widgets the focus has left ------------------------------------------------------------
 

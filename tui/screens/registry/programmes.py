@@ -23,7 +23,7 @@ from tui.domain.programmes import Programme, audience_label, target_share, targe
 from tui.domain.text import printable
 from tui.i18n import N_, _, ngettext
 from tui.screens import live
-from tui.screens.base import KuffertScreen
+from tui.screens.base import TypeAheadScreen
 from tui.screens.registry.catalogue_kinds import FormsScreen, GoalsScreen, TopicsScreen
 from tui.screens.registry.catalogues import CatalogueScreen
 from tui.screens.registry.list_table import ListTable
@@ -32,12 +32,12 @@ from tui.screens.registry.programme_forms import (
     format_period,
     new_programme_form,
 )
-from tui.screens.registry.typeahead import KeyCatcher, after_keys, hold, let_go, open_held
 from tui.views.registry import ProgrammeList, read_programmes, trained_per_programme
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
+from tui.widgets.type_ahead import after_keys
 
 PROGRAMME_COLUMNS = (
     Column(N_("Name"), clip="middle", min_width=14), Column(N_("Owner"), 12),
@@ -49,7 +49,7 @@ PROGRAMME_COLUMNS = (
 COUNT_GAP = 1.0
 
 
-class ProgrammesScreen(KuffertScreen[None]):
+class ProgrammesScreen(TypeAheadScreen[None]):
     AUTO_FOCUS = "#programmes-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority, so that a burst of keys runs in the order typed (see people.py).
@@ -86,7 +86,6 @@ class ProgrammesScreen(KuffertScreen[None]):
         yield Static(_("Programmes"), id="programmes-title", classes="section-title")
         yield ListTable(PROGRAMME_COLUMNS, id="programmes-table")
         yield Static("", id="programmes-detail", classes="quiet")
-        yield KeyCatcher()
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -250,19 +249,19 @@ class ProgrammesScreen(KuffertScreen[None]):
         def run() -> None:
             programme = self.current()
             if programme is None:
-                let_go(self)
+                self.let_keys_go()
             else:
                 step(programme)
 
-        if hold(self):
+        if self.hold_keys():
             after_keys(self, run, [self.query_one(RecordTable)])
 
     # -- create and edit -------------------------------------------------------------------
 
     def action_new(self) -> None:
         form = new_programme_form(self.store)
-        if hold(self):
-            open_held(self, lambda: None, lambda _nothing: form,
+        if self.hold_keys():
+            self.open_read(lambda: None, lambda _nothing: form,
                       lambda values: self._saved(form, values))
 
     def action_edit(self) -> None:
@@ -273,8 +272,8 @@ class ProgrammesScreen(KuffertScreen[None]):
             forms.append(edit_programme_form(store, fresh))
             return forms[0]
 
-        self._on_current(lambda programme: open_held(
-            self, lambda: store.programmes.get(programme.id), form_for,
+        self._on_current(lambda programme: self.open_read(
+            lambda: store.programmes.get(programme.id), form_for,
             lambda values: self._saved(forms[0], values)))
 
     def _saved(self, form: FormScreen, values: object) -> None:
@@ -291,7 +290,7 @@ class ProgrammesScreen(KuffertScreen[None]):
         name = printable(programme.name)
         courses = self.course_counts.get(programme.id, 0)
         if courses:
-            let_go(self)
+            self.let_keys_go()
             self.notify(ngettext(
                 "{name} still has {count} course. Delete or move it before the programme.",
                 "{name} still has {count} courses. Delete or move them before the programme.",
@@ -314,7 +313,7 @@ class ProgrammesScreen(KuffertScreen[None]):
                                lambda _wishes: self._deleted(programme),
                                group="programmes-write", exclusive=False)
 
-        open_held(self, lambda: len(store.topic_wishes.where(programme_id=programme.id)),
+        self.open_read(lambda: len(store.topic_wishes.where(programme_id=programme.id)),
                   question, answered)
 
     def _deleted(self, programme: Programme) -> None:
@@ -324,8 +323,8 @@ class ProgrammesScreen(KuffertScreen[None]):
     # -- the catalogues and the wishes -----------------------------------------------------
 
     def _open(self, screen_class: type[CatalogueScreen[Any]]) -> None:
-        self._on_current(lambda programme: open_held(
-            self, lambda: programme.id, screen_class))
+        self._on_current(lambda programme: self.open_read(
+            lambda: programme.id, screen_class))
 
     def action_topics(self) -> None:
         self._open(TopicsScreen)
@@ -339,6 +338,6 @@ class ProgrammesScreen(KuffertScreen[None]):
     def action_wishes(self) -> None:
         from tui.screens.registry.wishes import WishesScreen
 
-        self._on_current(lambda programme: open_held(
-            self, lambda: programme.id,
+        self._on_current(lambda programme: self.open_read(
+            lambda: programme.id,
             lambda programme_id: WishesScreen(programme_id=programme_id)))
