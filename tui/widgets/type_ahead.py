@@ -8,6 +8,10 @@ are meant for. Two things go wrong, and this module mends both:
   mounted and focused). It holds the keys (``TypeAhead.hold``) and sends them again,
   in order, once it can: to itself, or to the form now in front, so that each does what
   it would have done typed one at a time.
+* A text field inserts a letter in its own queue, but runs a key bound to it
+  (backspace, ctrl+k, home, arrows) only after the key has bubbled up to the app: in a
+  burst, "ctrl+a ctrl+k 555" became "555" deleted by the late ctrl+k. ``OrderedInput``
+  and ``OrderedTextArea`` run their own bindings the moment the key reaches them.
 * Textual hands every key of a packet to the widget that had the focus when the packet
   was read, before any of them is handled: if the first key moves the focus (enter from
   a search field to its list, a key that opens another screen), the rest still arrive
@@ -278,3 +282,30 @@ class FollowsFocus:
     def on_key(self, event: events.Key) -> None:
         assert isinstance(self, Widget)
         relayed(self, event)
+
+
+# -- fields whose editing keys keep their place among the letters -------------------------
+
+
+async def _own_binding(widget: Input | TextArea, event: events.Key) -> bool:
+    if event.is_printable:
+        return False
+    for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+        # Priority bindings were run by the app before the key got here.
+        if not binding.priority and await widget.app.run_action(binding.action, widget):
+            event.stop()
+            event.prevent_default()
+            return True
+    return False
+
+
+class OrderedInput(Input):
+    async def _on_key(self, event: events.Key) -> None:
+        if not await _own_binding(self, event):
+            await super()._on_key(event)
+
+
+class OrderedTextArea(TextArea):
+    async def _on_key(self, event: events.Key) -> None:
+        if not await _own_binding(self, event):
+            await super()._on_key(event)
