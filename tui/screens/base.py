@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from textual import events, on
 from textual.dom import DOMNode
 from textual.events import ScreenResume
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerFailed, get_current_worker
@@ -22,7 +23,7 @@ from tui.domain.schedule import ScheduleError
 from tui.i18n import _
 from tui.screens.live import Changes, DataChanged
 from tui.store.errors import StaleRecord, StoreError
-from tui.widgets.type_ahead import TypeAhead, in_turn, open_dialog, opened_over
+from tui.widgets.type_ahead import TypeAhead, after_keys, in_turn, open_dialog, opened_over
 
 if TYPE_CHECKING:
     from tui.screens.host import Host
@@ -188,6 +189,14 @@ class TypeAheadScreen(KuffertScreen[T]):
             return False
         self.typeahead.hold(lambda: False)
         return True
+
+    def after_typing(self, step: Callable[[], object], *through: MessagePump) -> None:
+        """Hold the keys that follow, and run ``step`` once the widgets ``through`` (a
+        search field, a list) have handled the keys typed before: for a priority key
+        ("e" after "/aarh", enter, down) that acts on the row under the cursor. Nothing
+        if the keys are held already (this key is one of them)."""
+        if self.hold_keys():
+            after_keys(self, step, through)
 
     def open_read(self, work: Callable[[], R], make: Callable[[R], Screen[Any]],
                   callback: Callable[[Any], object] | None = None) -> None:

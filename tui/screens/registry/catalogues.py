@@ -30,7 +30,6 @@ from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import Editing, Field, FormScreen
 from tui.widgets.record_table import Cell, Column, RecordTable
-from tui.widgets.type_ahead import after_keys
 
 Item = TypeVar("Item", Topic, CourseForm, LearningGoal)
 
@@ -192,8 +191,7 @@ class CatalogueScreen(TypeAheadScreen[None], Generic[Item]):
         return dataclasses.replace(programme, **{self.ATTRIBUTE: items})
 
     def _after_typing(self, step: Callable[[], object]) -> None:
-        if self.hold_keys():
-            after_keys(self, step, [self.query_one(RecordTable)])
+        self.after_typing(step, self.query_one(RecordTable))
 
     def action_add(self) -> None:
         if self.programme is None:

@@ -38,7 +38,7 @@ from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column
-from tui.widgets.type_ahead import OrderedInput, after_keys
+from tui.widgets.type_ahead import OrderedInput
 
 COLUMNS = (
     Column(N_("Name"), min_width=14, clip="middle"), Column(N_("Role"), 11),
@@ -240,9 +240,8 @@ class PeopleScreen(TypeAheadScreen[None]):
     def _after_typing(self, step: Callable[[], None]) -> None:
         """Run ``step`` on the record under the cursor once the search field has taken
         the keys typed before this one; the keys after it wait (``hold_keys``)."""
-        if self.hold_keys():
-            after_keys(self, step, [self.query_one("#people-search", Input),
-                                    self.query_one(PeopleTable)])
+        self.after_typing(step, self.query_one("#people-search", Input),
+                          self.query_one(PeopleTable))
 
     def action_edit(self) -> None:
         self._after_typing(self._edit_current)

@@ -33,7 +33,7 @@ class PlaceActions:
     # -- places ----------------------------------------------------------------------------
 
     def action_new_place(self: PlacesScreen) -> None:
-        self.after_typing(self._new_place)
+        self._after_typing(self._new_place)
 
     def _new_place(self: PlacesScreen) -> None:
         form = new_place_form(self.store, self.atlas, self.current_place())
@@ -137,7 +137,7 @@ class PlaceActions:
     # -- institutions ----------------------------------------------------------------------
 
     def action_new_institution(self: PlacesScreen) -> None:
-        self.after_typing(self._new_institution)
+        self._after_typing(self._new_institution)
 
     def _new_institution(self: PlacesScreen) -> None:
         place = self.current_place()
@@ -164,7 +164,7 @@ class PlaceActions:
     # -- editing and deleting whichever list has the focus ---------------------------------
 
     def action_edit(self: PlacesScreen) -> None:
-        self.after_typing(self._edit_current)
+        self._after_typing(self._edit_current)
 
     def _edit_current(self: PlacesScreen) -> None:
         if self.institutions_focused():
@@ -180,7 +180,7 @@ class PlaceActions:
         self.let_keys_go()
 
     def action_delete(self: PlacesScreen) -> None:
-        self.after_typing(self._delete_current)
+        self._after_typing(self._delete_current)
 
     def _delete_current(self: PlacesScreen) -> None:
         store = self.store
@@ -267,7 +267,7 @@ class PlaceActions:
     # -- topic wishes ----------------------------------------------------------------------
 
     def action_wishes(self: PlacesScreen) -> None:
-        self.after_typing(self._wishes)
+        self._after_typing(self._wishes)
 
     def _wishes(self: PlacesScreen) -> None:
         from tui.screens.registry.wishes import WishesScreen

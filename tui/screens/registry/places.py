@@ -29,7 +29,7 @@ from tui.screens.registry.place_actions import PlaceActions
 from tui.views.registry import Atlas, read_atlas
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
-from tui.widgets.type_ahead import OrderedInput, after_keys
+from tui.widgets.type_ahead import OrderedInput
 
 PLACE_COLUMNS = (
     Column(N_("Place"), min_width=14, clip="middle"), Column(N_("Kind"), 14),
@@ -288,13 +288,12 @@ class PlacesScreen(PlaceActions, TypeAheadScreen[None]):
     def _clicked(self) -> None:
         self.action_edit()  # a click on the row under the cursor; enter is the screen's
 
-    def after_typing(self, step: Callable[[], object]) -> None:
+    def _after_typing(self, step: Callable[[], object]) -> None:
         """``step`` on the row under the cursor once the keys typed before are handled
         (a burst "/aarh", enter, "e"); the keys after wait for what it opens."""
-        if self.hold_keys():
-            after_keys(self, step, [self.query_one("#places-search", Input),
-                                    self.query_one("#places-table", RecordTable),
-                                    self.query_one("#institutions-table", RecordTable)])
+        self.after_typing(step, self.query_one("#places-search", Input),
+                          self.query_one("#places-table", RecordTable),
+                          self.query_one("#institutions-table", RecordTable))
 
     def push_dialog(self, screen: Any, callback: Any = None) -> None:
         self.app.push_screen(screen, callback)

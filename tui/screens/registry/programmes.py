@@ -37,7 +37,6 @@ from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
-from tui.widgets.type_ahead import after_keys
 
 PROGRAMME_COLUMNS = (
     Column(N_("Name"), clip="middle", min_width=14), Column(N_("Owner"), 12),
@@ -253,8 +252,7 @@ class ProgrammesScreen(TypeAheadScreen[None]):
             else:
                 step(programme)
 
-        if self.hold_keys():
-            after_keys(self, run, [self.query_one(RecordTable)])
+        self.after_typing(run, self.query_one(RecordTable))
 
     # -- create and edit -------------------------------------------------------------------
 

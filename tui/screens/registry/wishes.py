@@ -33,7 +33,6 @@ from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import Field, FormScreen
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
-from tui.widgets.type_ahead import after_keys
 
 
 def course_name(programme: Programme, institution: Institution, wish: TopicWish) -> str:
@@ -203,8 +202,7 @@ class WishesScreen(TypeAheadScreen[None]):
             else:
                 step(wish)
 
-        if self.hold_keys():
-            after_keys(self, run, [self.query_one(RecordTable)])
+        self.after_typing(run, self.query_one(RecordTable))
 
     # -- the form --------------------------------------------------------------------------
 
