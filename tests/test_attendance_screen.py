@@ -538,6 +538,22 @@ def test_part_day_and_its_hours_typed_ahead_go_into_the_prompt(
     assert stored(db) == {order[0]: (Mark.PARTIAL, 3.5)}
 
 
+def test_a_walk_in_and_their_name_typed_ahead_fill_the_form(db: Path) -> None:
+    """"n" reads the institutions before the form opens: the name typed right behind it
+    lands in the form's name field, not on the grid (where "a" would mark absent)."""
+    from tui.widgets.form import FormScreen
+
+    app = AttendanceApp(Store.open(db))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        burst(app, "n", *"Ane", "space", *"Lynge")
+        await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen)
+                    and pilot.app.screen.raw("name") == "Ane Lynge")
+
+    run(app, steps)
+    assert stored(db) == {}  # nobody marked by the letters
+
+
 def test_below_60x20_the_grid_waits_under_the_apps_sentence(db: Path) -> None:
     """The app covers every screen with a sentence below 60x20 (widgets/too_small.py);
     the grid under it marks nothing blind and comes back as it was."""
