@@ -2,7 +2,7 @@
 
 Over a slow link a user's keys arrive in one packet ("2", "/nuuk", enter, "e" ...),
 often before the screen they are meant for has read its data or opened the form they
-are meant for. Two things go wrong, and this module mends both:
+are meant for. Three things go wrong, and this module mends them:
 
 * A screen cannot act on a key yet (its data is not read, a form it opens is not
   mounted and focused). It holds the keys (``TypeAhead.hold``) and sends them again,
@@ -18,7 +18,8 @@ are meant for. Two things go wrong, and this module mends both:
   at the widget left behind. A widget that mixes in ``FollowsFocus`` sends such keys on
   to where the focus is now (``relayed``), in their order.
 
-Screens take the first through ``tui.screens.base.TypeAheadScreen``.
+Screens take the first through ``tui.screens.base.TypeAheadScreen``. (Escape and the
+key after it, read by the terminal driver as one key, are ``key_packets``' part.)
 """
 
 from __future__ import annotations
