@@ -77,3 +77,18 @@ def burst(app: App[None], *keys: str) -> None:
     for key in keys:
         character = {"space": " "}.get(key, key if len(key) == 1 else None)
         app.post_message(events.Key(key, character))
+
+
+def packet(app: App[None], text: str) -> None:
+    """Post the keys of ``text`` as the app's terminal driver reads them from one packet
+    (escape is "\\x1b"): unlike ``burst``, keys that share a packet are parsed together."""
+    import time
+
+    from textual._xterm_parser import XTermParser
+
+    parser = getattr(app.driver_class, "parser", XTermParser)()
+    keys = list(parser.feed(text))
+    time.sleep(0.15)  # a lone escape at the end is one once the escape delay has passed
+    keys += list(parser.tick())
+    for key in keys:
+        app.post_message(key)

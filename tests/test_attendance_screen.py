@@ -508,6 +508,52 @@ def test_a_burst_of_keys_does_what_the_keys_would_one_at_a_time(db: Path) -> Non
     assert marks[order[1]] == (Mark.ABSENT, None)
 
 
+@pytest.mark.parametrize(("lang", "at_once"), [("da", False), ("en", False), ("da", True)])
+def test_part_day_and_its_hours_typed_ahead_go_into_the_prompt(
+        db: Path, lang: str, at_once: bool) -> None:
+    """"d 3 , 5 enter" in one packet: the prompt opens, takes 3,5 and saves it (the
+    keys after "d" used to reach the grid before the prompt had the focus). Also typed
+    right after the grid opens, before the course is read."""
+    order = grid_order(db)
+    before = language()
+    set_language(lang)
+    try:
+        app = AttendanceApp(Store.open(db))
+
+        async def steps(pilot: Pilot[None]) -> None:
+            if at_once:
+                await pilot.press("escape")
+                pilot.app.push_screen(AttendanceScreen(pilot.app.store, COURSE))  # type: ignore[attr-defined]
+            # "d" is part-day in both languages; an English point also parses.
+            burst(app, "d", *("3,5" if lang == "da" else "3.5"), "enter", "down")
+            await until(pilot, lambda: stored(db).get(order[0]) == (Mark.PARTIAL, 3.5))
+            await settle(pilot)
+            assert isinstance(pilot.app.screen, AttendanceScreen)
+            table = pilot.app.screen.query_one("#attendance-grid", DataTable)
+            assert table.cursor_coordinate.row == 2  # moved on after the mark, then down
+
+        run(app, steps)
+    finally:
+        set_language(before)
+    assert stored(db) == {order[0]: (Mark.PARTIAL, 3.5)}
+
+
+def test_a_walk_in_and_their_name_typed_ahead_fill_the_form(db: Path) -> None:
+    """"n" reads the institutions before the form opens: the name typed right behind it
+    lands in the form's name field, not on the grid (where "a" would mark absent)."""
+    from tui.widgets.form import FormScreen
+
+    app = AttendanceApp(Store.open(db))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        burst(app, "n", *"Ane", "space", *"Lynge")
+        await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen)
+                    and pilot.app.screen.raw("name") == "Ane Lynge")
+
+    run(app, steps)
+    assert stored(db) == {}  # nobody marked by the letters
+
+
 def test_below_60x20_the_grid_waits_under_the_apps_sentence(db: Path) -> None:
     """The app covers every screen with a sentence below 60x20 (widgets/too_small.py);
     the grid under it marks nothing blind and comes back as it was."""

@@ -238,3 +238,29 @@ def test_a_new_wish_appears_at_the_other_desk(demo_store: Store) -> None:
         assert added.topic_keys == ["parent_collaboration", "early_detection"]
 
     run(demo_store, steps)
+
+
+def test_marks_made_elsewhere_update_the_programmes_progress(demo_store: Store) -> None:
+    from textual.widgets import Static
+
+    from tui.domain.courses import Mark
+
+    def detail(desk: Desk) -> str:
+        return str(desk.app.screen.query_one("#programmes-detail", Static).render())
+
+    async def steps(a: Desk, b: Desk) -> None:
+        await to(a, "4", ProgrammesScreen, "#programmes-table")
+        # Horsens (first in the list): 11 completed in each of its two courses, 22 of
+        # the target 65 (34 %).
+        await a.until(lambda: "Trained 22 of the target 65 (34 %)" in detail(a))
+        # Another desk (here a store of its own) marks the childminders' twelfth
+        # participant, who was there on 3 of the 5 days (excused on day 2, absent on
+        # day 5), present on those two as well: 5 of 5 completes the course, and
+        # 23 of 65 is 35 %. The marks are in that course's file alone.
+        other = Store.open(demo_store.path)
+        for day in (2, 5):
+            other.mark("c-horsens-dagpleje", f"s-horsens-dagpleje-{day}", "p-hd-dp-12",
+                       Mark.PRESENT)
+        await a.until(lambda: "Trained 23 of the target 65 (35 %)" in detail(a), FOLLOW)
+
+    run(demo_store, steps)

@@ -16,7 +16,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from tests.pilot import burst
+from tests.pilot import burst, packet
 from tests.pilot import until as wait_until
 from tui.app import KuffertApp
 from tui.screens.registry.catalogue_kinds import TopicsScreen
@@ -236,3 +236,34 @@ def test_a_burst_in_the_programme_form_fills_each_field(demo_store: Store) -> No
     assert programme.owner == "VIA"
     assert (str(programme.period_start), str(programme.period_end)) == (
         "2026-01-01", "2027-12-31")
+
+
+def test_escape_from_the_search_then_2_in_one_packet_go_to_the_courses(
+        demo_store: Store) -> None:
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await section(app, pilot, "3", PeopleScreen)
+        await pilot.press("slash", *"avi")
+        # Pressed apart, escape leaves the search and 2 is the section key; read from
+        # one packet, Textual took "ESC 2" for a macOS Option key ("™").
+        packet(app, "\x1b2")
+        await until(pilot, lambda: app.current_mode == "courses")
+        await settled(app, pilot)
+        people = app.get_screen_stack("people")[-1]
+        assert people.query_one("#people-search").value == "avi"  # type: ignore[attr-defined]
+
+    run(demo_store, steps)
+
+
+def test_escape_slash_and_letters_in_one_packet_search_afresh(demo_store: Store) -> None:
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await section(app, pilot, "3", PeopleScreen)
+        await pilot.press("slash", *"avi")
+        # Escape to the list, "/" back into the search, whose text is then chosen, so
+        # the letters replace it (as pressed apart); the escape used to be dropped.
+        packet(app, "\x1b/ja")
+        search = app.screen.query_one("#people-search")
+        await until(pilot, lambda: search.value == "ja")  # type: ignore[attr-defined]
+        await settled(app, pilot)
+        assert isinstance(app.screen, PeopleScreen)
+
+    run(demo_store, steps)

@@ -14,6 +14,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.driver import Driver
 from textual.filter import LineFilter
 from textual.geometry import Size
 from textual.screen import Screen
@@ -102,6 +103,15 @@ class KuffertApp(App[None]):
     def take_first_read(self) -> FirstRead | None:
         first, self._first_read = self._first_read, None
         return first
+
+    def get_driver_class(self) -> type[Driver]:
+        # Escape and the key typed after it stay two keys when they share a packet.
+        found = super().get_driver_class()
+        if found.__name__ == "LinuxDriver":
+            from tui.widgets.key_packets import PacketDriver
+
+            return PacketDriver
+        return found
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         # Whatever else is on, no control character in stored text reaches the terminal.

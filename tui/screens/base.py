@@ -8,19 +8,22 @@ A screen says which files it shows (``watched``) and how to read them again
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from textual import on
+from textual import events, on
 from textual.dom import DOMNode
 from textual.events import ScreenResume
+from textual.message_pump import MessagePump
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker, WorkerFailed, get_current_worker
 
 from tui.domain.schedule import ScheduleError
 from tui.i18n import _
 from tui.screens.live import Changes, DataChanged
 from tui.store.errors import StaleRecord, StoreError
+from tui.widgets.type_ahead import TypeAhead, after_keys, in_turn, open_dialog, opened_over
 
 if TYPE_CHECKING:
     from tui.screens.host import Host
@@ -163,3 +166,89 @@ class KuffertScreen(StoreWork, Screen[T]):
         # then repaints the whole screen on top): it catches up now.
         if self.following:
             self.follow_changes()
+
+
+class TypeAheadScreen(KuffertScreen[T]):
+    """A screen whose keys typed ahead wait for it (``tui.widgets.type_ahead``): until
+    its data is read (``hold_until``), and while a form or a question it opens comes up
+    (``dialog``, ``open_read``); a key bound on it is done when the screen reads it, in
+    turn. Held keys go, in order, to the screen in front once they can be acted on."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.typeahead = TypeAhead(self)
+
+    async def on_mount(self) -> None:
+        # After the screen's own parts (this runs after the screen's on_mount).
+        await self.mount(self.typeahead.catcher)
+
+    def hold_keys(self) -> bool:
+        """Keep the keys that follow until a dialog opens (``open_read``) or
+        ``let_keys_go``; False if they are kept already (this key is one of them)."""
+        if self.typeahead.holding:
+            return False
+        self.typeahead.hold(lambda: False)
+        return True
+
+    def after_typing(self, step: Callable[[], object], *through: MessagePump) -> None:
+        """Hold the keys that follow, and run ``step`` once the widgets ``through`` (a
+        search field, a list) have handled the keys typed before: for a priority key
+        ("e" after "/aarh", enter, down) that acts on the row under the cursor. Nothing
+        if the keys are held already (this key is one of them)."""
+        if self.hold_keys():
+            after_keys(self, step, through)
+
+    def open_read(self, work: Callable[[], R], make: Callable[[R], Screen[Any]],
+                  callback: Callable[[Any], object] | None = None) -> None:
+        """Read with ``work`` in a thread, then open the screen ``make`` builds from the
+        result (its answer to ``callback``); the keys held meanwhile go to it, in order,
+        once it has the focus. A failed read is told in words and the keys let go.
+
+        No worker waits for the answer: a dialog may stay open for long."""
+        self.typeahead.hold(opened_over(self))
+
+        def failed(text: str) -> None:
+            self.let_keys_go()
+            self._show_error(text)
+
+        # The keys go once the screen, suspended under the new one, sees it focused.
+        self.run_store(work, lambda result: self.app.push_screen(make(result), callback),
+                       failed=failed, group="open", exclusive=True)
+
+    def open_when_read(self, work: Callable[[], R], make: Callable[[R], Screen[Any]],
+                       callback: Callable[[Any], object] | None = None) -> None:
+        if self.hold_keys():
+            self.open_read(work, make, callback)
+
+    def hold_until(self, ready: Callable[[], bool]) -> None:
+        """Keep the keys from now until ``ready()``; call ``keys_ready`` when it may be."""
+        self.typeahead.hold(ready)
+
+    def keys_ready(self) -> None:
+        self.typeahead.check()
+
+    def let_keys_go(self) -> None:
+        """It will not be ready (its data cannot be read): the keys do what they can."""
+        self.typeahead.release()
+
+    def dialog(self, flow: Callable[[], Awaitable[object]]) -> None:
+        """Run a flow that asks with a form or a question (see ``open_dialog``)."""
+        open_dialog(self, self.typeahead, flow)
+
+    async def on_key(self, event: events.Key) -> None:
+        await in_turn(self, self.typeahead, event)
+
+    def on_screen_suspend(self) -> None:
+        self.typeahead.check(tries=1)  # a form opening over the screen
+
+    # Tab moves the focus when the key arrives (the app's priority key): while keys
+    # wait, it waits with them.
+    def focus_next(self, selector: str | type[Widget] = "*") -> Widget | None:
+        if self.typeahead.keep("tab"):
+            return self.focused
+        return super().focus_next(selector)
+
+    def focus_previous(self, selector: str | type[Widget] = "*") -> Widget | None:
+        if self.typeahead.keep("shift+tab"):
+            return self.focused
+        return super().focus_previous(selector)

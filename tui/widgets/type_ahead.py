@@ -1,16 +1,260 @@
 """Keys typed ahead go where they would have gone one at a time.
 
-Over a slow link a user's keys arrive in one packet. Textual hands every key of it to
-the widget that had the focus when the packet was read, before any of them is handled:
-if the first key moves the focus (enter from a search field to its list, a key that
-opens another screen), the rest still arrive at the widget left behind. A widget that
-mixes in ``TypeAhead`` sends such keys on to where the focus is now, in their order.
+Over a slow link a user's keys arrive in one packet ("2", "/nuuk", enter, "e" ...),
+often before the screen they are meant for has read its data or opened the form they
+are meant for. Three things go wrong, and this module mends them:
+
+* A screen cannot act on a key yet (its data is not read, a form it opens is not
+  mounted and focused). It holds the keys (``TypeAhead.hold``) and sends them again,
+  in order, once it can: to itself, or to the form now in front, so that each does what
+  it would have done typed one at a time.
+* A text field inserts a letter in its own queue, but runs a key bound to it
+  (backspace, ctrl+k, home, arrows) only after the key has bubbled up to the app: in a
+  burst, "ctrl+a ctrl+k 555" became "555" deleted by the late ctrl+k. ``OrderedInput``
+  and ``OrderedTextArea`` run their own bindings the moment the key reaches them.
+* Textual hands every key of a packet to the widget that had the focus when the packet
+  was read, before any of them is handled: if the first key moves the focus (enter from
+  a search field to its list, a key that opens another screen), the rest still arrive
+  at the widget left behind. A widget that mixes in ``FollowsFocus`` sends such keys on
+  to where the focus is now (``relayed``), in their order.
+
+Screens take the first through ``tui.screens.base.TypeAheadScreen``. (Escape and the
+key after it, read by the terminal driver as one key, are ``key_packets``' part.)
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+
 from textual import events
+from textual.message_pump import MessagePump
+from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Button, DataTable, Input, Select, TextArea
+
+from tui.widgets.record_table import RecordTable
+
+# What a form or a question gives the focus to, once it has opened.
+TAKES_KEYS = (Input, TextArea, Select, Button, DataTable)
+
+# How many refreshes a form may take to open and take the focus before held keys are
+# sent anyway (to whatever then has it).
+PATIENCE = 50
+
+
+class KeyCatcher(Widget):
+    """Has the focus while its screen holds keys: it takes every key (no binding of the
+    screen or the app fires, since the focused widget consumes the key) and gives it to
+    the screen's ``TypeAhead``, in the order read. Takes no room (styles/app.tcss), and
+    no focus otherwise (tab never stops here)."""
+
+    def __init__(self, typeahead: TypeAhead) -> None:
+        super().__init__(classes="key-catcher")
+        self.typeahead = typeahead
+
+    def allow_focus(self) -> bool:
+        return self.typeahead.holding
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        if not self.typeahead.take(event):
+            # Sent here just before the keys were let go: on to where the focus is now.
+            relayed(self, event)
+
+
+class TypeAhead:
+    """While holding, the screen's ``KeyCatcher`` has the focus; before the screen has
+    one (keys typed before it is mounted), nothing has it, and Textual gives every key
+    to the screen itself, in the order read (a priority key's binding sees it first, and
+    gives it back with ``keep``). The focus comes back before the keys are sent."""
+
+    def __init__(self, screen: Screen[object]) -> None:
+        self.screen = screen
+        self.keys: list[tuple[str, str | None]] = []
+        self._until: Callable[[], bool] | None = None
+        self._focus: Widget | None = None
+        self.catcher = KeyCatcher(self)
+
+    @property
+    def holding(self) -> bool:
+        return self._until is not None
+
+    @property
+    def focused(self) -> Widget | None:
+        """What has the focus for the user: while keys are held, what had it before."""
+        return self._focus if self._until is not None else self.screen.focused
+
+    def hold(self, until: Callable[[], bool]) -> None:
+        """Keep keys from now until ``until()`` says they can be acted on."""
+        if self._until is None:
+            self._focus = self.screen.focused
+            self._until = until
+            if self.catcher.is_mounted:
+                self.screen.set_focus(self.catcher)
+            elif self._focus is not None:
+                self.screen.set_focus(None)
+        self._until = until
+
+    def focus(self, widget: Widget) -> None:
+        """Give ``widget`` the focus, or once the held keys go."""
+        if self._until is None:
+            self.screen.set_focus(widget)
+        else:
+            self._focus = widget
+
+    def take(self, event: events.Key) -> bool:
+        """Keep ``event`` if the screen is holding keys; True if it was kept."""
+        if self._until is None:
+            return False
+        self.keys.append((event.key, event.character))
+        event.stop()
+        event.prevent_default()
+        return True
+
+    def keep(self, key: str, character: str | None = None) -> bool:
+        """Keep a key whose binding saw it first (a priority key: tab, "]"), if holding.
+        It joins the screen's queue behind the keys that came before it."""
+        if self._until is None:
+            return False
+        self.screen.post_message(events.Key(key, character))
+        return True
+
+    def check(self, tries: int = 0) -> None:
+        """Send the held keys if the moment has come; with ``tries``, look again after
+        each refresh until it has (a form opening)."""
+        if self._until is None:
+            return
+        if self._until() or tries >= PATIENCE:
+            self.release()
+        elif tries:
+            self.screen.call_after_refresh(self.check, tries + 1)
+
+    def release(self) -> None:
+        """Do the held keys once every key already read has reached the screen (and
+        been held): behind the app's queue, then behind the screen's. Done at once,
+        they would come after keys of the same packet still on their way."""
+        screen = self.screen
+        screen.app.call_later(screen.call_later, self._replay)
+
+    async def _replay(self) -> None:
+        if self._until is None:
+            return
+        self._until = None
+        focus, self._focus = self._focus, None
+        screen = self.screen
+        if focus is not None and focus.is_attached:
+            screen.set_focus(focus)
+        elif screen.focused is self.catcher:
+            screen.set_focus(None)
+        if screen.app.screen is not screen:
+            # For the form or question on top: given to the app, as typed.
+            keys, self.keys = self.keys, []
+            for key, character in keys:
+                screen.app.post_message(events.Key(key, character))
+            return
+        # Here, one by one, each done before the next: as the screen's keys reached
+        # Textual, a binding would come after characters typed later.
+        while self.keys and self._until is None:
+            key, character = self.keys.pop(0)
+            await self._drawn()
+            await self._do(key, character)
+
+    async def _drawn(self) -> None:
+        """Wait for the table with the focus to be drawn: one on a tab just shown gets
+        its rows once it knows its width, a refresh later."""
+        for _ in range(PATIENCE):
+            table = self.screen.focused
+            if not isinstance(table, RecordTable) or table.row_count or not table.total_rows:
+                return
+            # A short wait, not a refresh: an idle screen may not refresh at all.
+            await asyncio.sleep(0.01)
+
+    async def _do(self, key: str, character: str | None) -> None:
+        screen = self.screen
+        focused = screen.focused
+        if isinstance(focused, Input) and key not in ("enter", "escape", "down", "up", "tab"):
+            if key == "backspace":
+                focused.action_delete_left()
+                return
+            if character is not None and character.isprintable():
+                focused.insert_text_at_cursor(character)
+                return
+        active = screen.active_bindings.get(key)
+        if active is not None and active.enabled:
+            await active.node.run_action(active.binding.action)
+        else:
+            (focused or screen).post_message(events.Key(key, character))
+
+
+async def in_turn(screen: Screen[object], typeahead: TypeAhead, event: events.Key) -> None:
+    """The screen's ``on_key``: a key it holds is kept; a key bound on the screen or on
+    the widget with the focus is done here, when the screen reads it. Textual would do
+    it when the key has bubbled up to the app, and by then the screen has read the
+    keys after it: a key that opens a form ("e") could not hold the date typed after
+    it, and the moves before it would come after it."""
+    if typeahead.take(event):
+        return
+    active = screen.active_bindings.get(event.key)
+    if (active is not None and active.node is not screen.app and active.enabled
+            and not active.binding.priority):
+        event.stop()
+        event.prevent_default()
+        await active.node.run_action(active.binding.action)
+
+
+def opened_over(screen: Screen[object]) -> Callable[[], bool]:
+    """Whether a form or a question opened over ``screen`` has taken the focus: its own
+    field (or the question's button, the picker's list), not the scrolling box Textual
+    focuses first while the form is still mounting."""
+    def opened() -> bool:
+        top = screen.app.screen
+        return top is not screen and isinstance(top.focused, TAKES_KEYS)
+
+    return opened
+
+
+def open_dialog(screen: Screen[object], typeahead: TypeAhead,
+                flow: Callable[[], Awaitable[object]]) -> None:
+    """Run ``flow`` (which opens a form or a question) in a worker; the keys typed right
+    after the one that started it wait for the form to open and take the focus.
+
+    The flow starts after the next refresh: by then every key of the packet has been
+    read, so none of them slips into the form before it can take them.
+    """
+    typeahead.hold(opened_over(screen))
+
+    async def run() -> None:
+        try:
+            await flow()
+        finally:
+            if typeahead.holding:
+                typeahead.release()
+
+    screen.call_after_refresh(lambda: screen.run_worker(run(), group="dialog"))
+
+
+
+def after_keys(screen: Screen[object], step: Callable[[], object],
+               through: Sequence[MessagePump]) -> None:
+    """Run ``step`` once the widgets ``through`` (a search field, a list), the screen and
+    the app have handled every key routed to them so far: a key travels through each
+    one's queue in turn, so ``step`` follows it through the same queues. (A priority
+    key's binding runs when the app reads the key, before the keys typed ahead of it
+    have moved the cursor.)"""
+    hops = [*through, screen, screen.app]
+
+    def go(at: int) -> None:
+        if at == len(hops):
+            step()
+        else:
+            hops[at].call_later(go, at + 1)
+
+    go(0)
+
+# -- widgets the focus has left ------------------------------------------------------------
 
 
 def relayed(widget: Widget, event: events.Key) -> bool:
@@ -32,10 +276,37 @@ def relayed(widget: Widget, event: events.Key) -> bool:
     return True
 
 
-class TypeAhead:
-    """Mixed in before the widget class: ``class Field(TypeAhead, Input)``. (Not a
+class FollowsFocus:
+    """Mixed in before the widget class: ``class Field(FollowsFocus, Input)``. (Not a
     Widget itself: Textual would take its empty component styles for the widget's.)"""
 
     def on_key(self, event: events.Key) -> None:
         assert isinstance(self, Widget)
         relayed(self, event)
+
+
+# -- fields whose editing keys keep their place among the letters -------------------------
+
+
+async def _own_binding(widget: Input | TextArea, event: events.Key) -> bool:
+    if event.is_printable:
+        return False
+    for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+        # Priority bindings were run by the app before the key got here.
+        if not binding.priority and await widget.app.run_action(binding.action, widget):
+            event.stop()
+            event.prevent_default()
+            return True
+    return False
+
+
+class OrderedInput(Input):
+    async def _on_key(self, event: events.Key) -> None:
+        if not await _own_binding(self, event):
+            await super()._on_key(event)
+
+
+class OrderedTextArea(TextArea):
+    async def _on_key(self, event: events.Key) -> None:
+        if not await _own_binding(self, event):
+            await super()._on_key(event)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
 
 from tui.domain.attendance import MarkState
 from tui.domain.courses import Mark
@@ -11,6 +14,7 @@ from tui.domain.rules import session_hours
 from tui.i18n import _
 from tui.screens.attendance.walk_in import walk_in_form, walk_in_person
 from tui.screens.attendance.writer import CourseWriter, CoverJob, WalkInJob
+from tui.screens.base import EXPECTED, error_text, in_thread
 from tui.widgets.form import Field, PromptScreen
 
 if TYPE_CHECKING:
@@ -46,16 +50,19 @@ class DialogsMixin(_Base):
                 self._move_down()
 
         name = self.data.names.get(pid, pid)
-        self.app.push_screen(HoursPrompt(
+        prompt = HoursPrompt(
             _("Hours present: {name}, {date}").format(name=name, date=format_date(session.date)),
             [Field("hours", _("Hours (at most {hours})").format(hours=format_hours(maximum)),
                    lambda text: parse_hours(text, maximum), value=format_hours(start)
                    if start else "", required=True)],
-        ), answered)
+        )
+        # The hours typed right after the key go into the prompt once it is open.
+        self.dialog(lambda: self._ask_with(prompt, answered))
+
+    async def _ask_with(self, screen: Screen[Any], answered: Callable[[Any], object]) -> None:
+        answered(await self.app.push_screen_wait(screen))
 
     def action_substitute(self) -> None:
-        if self._later(self.action_substitute):
-            return
         cell = self._cursor_cell()
         if cell is None or self.data is None:
             return
@@ -69,31 +76,36 @@ class DialogsMixin(_Base):
                 self._ask(CoverJob(enrolment, values["hours"], name), answers=2)
 
         current = enrolment.substitute_hours
-        self.app.push_screen(HoursPrompt(
+        prompt = HoursPrompt(
             _("Substitute cover hours: {name}").format(name=name),
             [Field("hours", _("Hours of cover (empty: none)"),
                    lambda text: parse_hours(text, MAX_SUBSTITUTE_HOURS, required=False),
                    value=format_hours(current) if current else "")],
-        ), answered)
+        )
+        self.dialog(lambda: self._ask_with(prompt, answered))
 
     def action_walk_in(self) -> None:
-        if self._later(self.action_walk_in):
-            return
         if self.data is None or not self.data.grid.sessions:
             return
         sid = self.default_session()
         day = format_date(self.data.grid.session(sid).date)
         store = self.store
 
-        def ask(institutions: list[Any]) -> None:
-            def answered(values: dict[str, Any] | None) -> None:
-                if values is not None:
-                    self._ask(WalkInJob(walk_in_person(values), sid), answers=2)
+        def answered(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self._ask(WalkInJob(walk_in_person(values), sid), answers=2)
 
-            self.app.push_screen(walk_in_form(day, institutions), answered)
+        async def ask() -> None:
+            # The form offers the institutions, read off the UI thread like everything.
+            try:
+                institutions = await in_thread(self, store.institutions.all)
+            except EXPECTED as error:
+                self.notify(error_text(error), severity="error", timeout=8)
+                return
+            await self._ask_with(walk_in_form(day, institutions), answered)
 
-        # The form offers the institutions, read off the UI thread like everything else.
-        self.run_store(store.institutions.all, ask, group="attendance-walk-in")
+        # The name typed right after the key goes into the form once it is open.
+        self.dialog(ask)
 
     def on_course_writer_saved(self, message: CourseWriter.Saved) -> None:
         self._answers -= 1

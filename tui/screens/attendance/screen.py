@@ -24,8 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -54,7 +53,7 @@ from tui.screens.attendance.layout import GridLayout, overwrite_text, same_shape
 from tui.screens.attendance.pending import PendingMarks
 from tui.screens.attendance.sheet import SheetAction
 from tui.screens.attendance.writer import Cell, CourseData, CourseWriter, RefreshJob, WriteJob
-from tui.screens.base import KuffertScreen
+from tui.screens.base import TypeAheadScreen
 from tui.store.store import Store
 from tui.widgets.attendance_grid import AttendanceGrid, TotalsTable
 from tui.widgets.keys import translate_bindings
@@ -68,12 +67,12 @@ WRITE_DELAY = 0.05
 TYPING_PAUSE, TYPING_PAUSE_MAX = 0.8, 2.0
 
 
-class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
+class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
     """The attendance grid of one course: people down, sessions across."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.BINDINGS
     # Not the hidden grid, before the course is read: its own keys would take arrows
-    # typed ahead, which the screen keeps until then (see _later).
+    # typed ahead, which the screen keeps until then (TypeAheadScreen).
     AUTO_FOCUS = ""
 
     def __init__(self, store: Store, course_id: str, *, sheet_folder: Path | None = None,
@@ -96,8 +95,8 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
         self.write_delay = WRITE_DELAY
         self._last_mark = 0.0
         self._waiting_since = 0.0
-        # Keys pressed before the course was read, run once it is.
-        self._early: list[Callable[[], object]] | None = []
+        # Keys pressed before the course is read wait for it, to run in order.
+        self.hold_until(lambda: self.data is not None)
         self._session_line_for: str | None = None
         self._session_text = ""
 
@@ -217,9 +216,7 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
         else:
             self._build_table()
         self._show_session_line(force=True)
-        early, self._early = self._early, None
-        for step in early or ():
-            step()
+        self.keys_ready()
 
     @on(CourseWriter.Changed)
     def _changed(self, message: CourseWriter.Changed) -> None:
@@ -248,7 +245,7 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
             message = self.query_one("#attendance-message", Static)
             message.update(Text(_("Kuffert cannot read this course.") + "\n\n" + text))
             message.display = True
-            self._early = None
+            self.let_keys_go()
         else:
             self.notify(text, title=_("The course could not be read"), severity="error",
                         timeout=15)
@@ -281,7 +278,8 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
         body.display = True
         self.query_one("#attendance-session").display = True
         first = self.view.build(self._room(), keep, self.today)
-        self.grid.focus()
+        # Once the keys typed ahead are done, if any wait.
+        self.typeahead.focus(self.grid)
         if first is not None:
             # Opened on a day: show it first, the days after it beside it (the cursor
             # is cheapest there, see widgets/attendance_grid.py).
@@ -331,17 +329,7 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
 
     # -- marking -----------------------------------------------------------------------
 
-    def _later(self, step: Callable[[], object]) -> bool:
-        """Keep a key pressed while the course is still read, to run in order once it
-        is (typed ahead over a slow link, a burst right after opening)."""
-        if self._early is None:
-            return False
-        self._early.append(step)
-        return True
-
     def action_mark(self, action_name: str) -> None:
-        if self._later(partial(self.action_mark, action_name)):
-            return
         cell = self._cursor_cell()
         if cell is None or self.data is None:
             return
@@ -355,8 +343,6 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
         self._move_down()
 
     def action_all_present(self) -> None:
-        if self._later(self.action_all_present):
-            return
         cell = self._cursor_cell()
         if cell is None or self.data is None:
             return
@@ -374,8 +360,6 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
             table.cursor_coordinate = table.cursor_coordinate.down()
 
     def action_move(self, direction: str) -> None:
-        if self._later(partial(self.action_move, direction)):
-            return
         table = self.grid
         if not table.display or not table.row_count:
             return
@@ -452,8 +436,6 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
     # -- undo --------------------------------------------------------------------------
 
     def action_undo(self) -> None:
-        if self._later(self.action_undo):
-            return
         step = self.undo_stack.undo()
         if step is None:
             self.notify(_("Nothing to undo."))
@@ -461,8 +443,6 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
         self._replay([(c.person_id, c.session_id, c.before) for c in step.changes])
 
     def action_redo(self) -> None:
-        if self._later(self.action_redo):
-            return
         step = self.undo_stack.redo()
         if step is None:
             self.notify(_("Nothing to redo."))
@@ -483,19 +463,24 @@ class AttendanceScreen(DialogsMixin, KuffertScreen[None]):
     # -- paper and leaving -------------------------------------------------------------
 
     def action_sheet(self) -> None:
-        if self._later(self.action_sheet):
-            return
         cell = self._cursor_cell()
         if cell is None or self.data is None:
             return
         self.sheet.write(self.data.grid.session(cell[1]))
 
     def action_close(self) -> None:
-        # Behind keys still waiting for the course, in turn; alone, at once.
-        if self._early and self._later(self.action_close):
-            return
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def on_key(self, event: events.Key) -> None:
+        # Escape behind keys still waiting for the course waits in turn; alone, it
+        # closes at once (a course slow to read need not be waited for).
+        typeahead = self.typeahead
+        if (event.key == "escape" and self.data is None and typeahead.holding
+                and not typeahead.keys):
+            event.stop()
+            event.prevent_default()
+            self.action_close()
 
     def default_session(self) -> str:
         """The session under the cursor; with nobody in the grid yet, the one the grid

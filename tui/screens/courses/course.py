@@ -12,11 +12,11 @@ that changed repaint.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -28,11 +28,10 @@ from tui.domain.courses import Course, SessionStatus
 from tui.domain.parse import Parsed
 from tui.i18n import N_, _, msg
 from tui.screens import live
-from tui.screens.base import KuffertScreen, error_text, in_thread
+from tui.screens.base import TypeAheadScreen, error_text, in_thread
 from tui.screens.courses import participants, session_forms
 from tui.screens.courses.course_form import course_form, status_form
 from tui.screens.courses.tabs import OverviewPane, ParticipantsPane, SessionsPane
-from tui.screens.courses.typeahead import TypeAhead, in_turn, open_dialog
 from tui.store.errors import StoreError
 from tui.views.course import CourseData, load_course, reread_course
 from tui.widgets.form import Field, FormScreen
@@ -64,8 +63,8 @@ def _path(text: str) -> Parsed[Path]:
     return Parsed(value=Path(text).expanduser())
 
 
-class CourseScreen(KuffertScreen[None]):
-    # The tab's table takes the focus when the course is read (see TypeAhead).
+class CourseScreen(TypeAheadScreen[None]):
+    # The tab's table takes the focus when the course is read (see TypeAheadScreen).
     AUTO_FOCUS = ""
     # The footer lists these in this order: the tab's own keys come first. At 80
     # columns the footer holds a tab's keys, the way to the grid and ? (help), which
@@ -116,9 +115,8 @@ class CourseScreen(KuffertScreen[None]):
         self.first_tab = tab if tab in TABS else "overview"
         self.data: CourseData | None = None
         self._select: str | None = None
-        self.typeahead = TypeAhead(self)
         # Keys typed before the course is read wait for it.
-        self.typeahead.hold(lambda: self.data is not None)
+        self.hold_until(lambda: self.data is not None)
 
     def watched(self) -> frozenset[str]:
         return frozenset({live.MAIN, live.course(self.course_id), live.PEOPLE})
@@ -270,27 +268,6 @@ class CourseScreen(KuffertScreen[None]):
     def action_close(self) -> None:
         self.dismiss()
 
-    async def on_key(self, event: events.Key) -> None:
-        await in_turn(self, self.typeahead, event)
-
-    def on_screen_suspend(self) -> None:
-        self.typeahead.check(tries=1)  # a form opening over the course
-
-    # Tab moves the focus when the key arrives (the app's priority key): while keys
-    # wait, it waits with them.
-    def focus_next(self, selector: str | type[Widget] = "*") -> Widget | None:
-        if self.typeahead.keep("tab"):
-            return self.focused
-        return super().focus_next(selector)
-
-    def focus_previous(self, selector: str | type[Widget] = "*") -> Widget | None:
-        if self.typeahead.keep("shift+tab"):
-            return self.focused
-        return super().focus_previous(selector)
-
-    def dialog(self, flow: Callable[[], Awaitable[object]]) -> None:
-        """Run a flow that asks with a form or a question (see ``open_dialog``)."""
-        open_dialog(self, self.typeahead, flow)
 
     # -- the course ---------------------------------------------------------------------
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static
 
 from tui.domain.courses import Course, CourseStatus
@@ -24,14 +23,13 @@ from tui.domain.places import distinct_names
 from tui.domain.programmes import Programme
 from tui.i18n import N_, _, ngettext
 from tui.screens import live
-from tui.screens.base import KuffertScreen, error_text, in_thread
+from tui.screens.base import TypeAheadScreen, error_text, in_thread
 from tui.screens.courses.course_form import (
     apply_course_values,
     copy_form,
     course_form,
     programme_form,
 )
-from tui.screens.courses.typeahead import TypeAhead, in_turn, open_dialog
 from tui.store.errors import StoreError
 from tui.views.courses import CourseList, Filters, place_label, programme_short, read_course_list
 from tui.widgets.confirm import ConfirmScreen
@@ -67,8 +65,8 @@ def filter_form(data: CourseList, current: Filters) -> FormScreen:
     ])
 
 
-class CoursesScreen(KuffertScreen[None]):
-    # The list takes the focus when it is read (see TypeAhead), not Textual's first pick.
+class CoursesScreen(TypeAheadScreen[None]):
+    # The list takes the focus when it is read (see TypeAheadScreen), not Textual's first pick.
     AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
         # Not a priority key: enter opens the course under the cursor after the moves
@@ -95,9 +93,8 @@ class CoursesScreen(KuffertScreen[None]):
         self.filters = Filters()
         self.loaded = False
         self._select_after_load: str | None = None
-        self.typeahead = TypeAhead(self)
         # Keys typed before the list is read wait for it.
-        self.typeahead.hold(lambda: self.loaded)
+        self.hold_until(lambda: self.loaded)
 
     def watched(self) -> frozenset[str]:
         # Courses, their day summaries, programmes and places: all in the main file.
@@ -212,23 +209,6 @@ class CoursesScreen(KuffertScreen[None]):
     def action_leave_search(self) -> None:
         self.set_focus(self._table())
 
-    async def on_key(self, event: events.Key) -> None:
-        await in_turn(self, self.typeahead, event)
-
-    def on_screen_suspend(self) -> None:
-        self.typeahead.check(tries=1)  # a form opening over the list
-
-    # Tab moves the focus when the key arrives (the app's priority key): while keys
-    # wait, it waits with them.
-    def focus_next(self, selector: str | type[Widget] = "*") -> Widget | None:
-        if self.typeahead.keep("tab"):
-            return self.focused
-        return super().focus_next(selector)
-
-    def focus_previous(self, selector: str | type[Widget] = "*") -> Widget | None:
-        if self.typeahead.keep("shift+tab"):
-            return self.focused
-        return super().focus_previous(selector)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.is_mounted:
@@ -249,22 +229,22 @@ class CoursesScreen(KuffertScreen[None]):
             self.host.open_course(course.id)
 
     def action_filter(self) -> None:
-        open_dialog(self, self.typeahead, self._filter)
+        self.dialog(self._filter)
 
     def action_new(self) -> None:
-        open_dialog(self, self.typeahead, self._new)
+        self.dialog(self._new)
 
     def action_edit(self) -> None:
         if (course := self.selected()) is not None:
-            open_dialog(self, self.typeahead, lambda: self._edit(course))
+            self.dialog(lambda: self._edit(course))
 
     def action_copy(self) -> None:
         if (course := self.selected()) is not None:
-            open_dialog(self, self.typeahead, lambda: self._copy(course))
+            self.dialog(lambda: self._copy(course))
 
     def action_delete(self) -> None:
         if (course := self.selected()) is not None:
-            open_dialog(self, self.typeahead, lambda: self._delete(course))
+            self.dialog(lambda: self._delete(course))
 
     async def _filter(self) -> None:
         values = await self.app.push_screen_wait(filter_form(self.data, self.filters))

@@ -16,7 +16,7 @@ from tui.screens.journals.reading import NOTHING, Parts
 from tui.store.store import Store
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable, clip
-from tui.widgets.type_ahead import TypeAhead
+from tui.widgets.type_ahead import FollowsFocus
 
 R = TypeVar("R")
 D = TypeVar("D", bound="Readable")
@@ -91,7 +91,7 @@ class CourseJournalScreen(KuffertScreen[Any]):
                     timeout=15, markup=False)
 
 
-class CellTable(TypeAhead, RecordTable):
+class CellTable(FollowsFocus, RecordTable):
     """A table of participants by stage (transfer forms, ratings): the cursor is on a
     cell, on the first stage to begin with, and stays in its column when the rows are
     drawn again (after someone's change). Its own enter binding does the work, so that

@@ -33,7 +33,7 @@ from tui.screens.journals.naming import CourseDays, entry_heading, goal_summary,
 from tui.screens.journals.reading import EVERYTHING, JournalData, Parts
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.phase_stepper import PhaseStepper
-from tui.widgets.type_ahead import TypeAhead
+from tui.widgets.type_ahead import FollowsFocus
 
 OUTCOME_BOXES = {
     GoalOutcome.REACHED: "[✓]",
@@ -72,7 +72,7 @@ class EntryItem(ListItem):
         super().__init__(Static(text), classes="entry-item")
 
 
-class PhaseList(TypeAhead, ListView):
+class PhaseList(FollowsFocus, ListView):
     """The goals and entries of the phase shown.
 
     Its keys are bindings of the list itself, not priority keys of the screen: they then

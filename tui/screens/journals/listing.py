@@ -32,7 +32,7 @@ from tui.screens.journals.naming import cycle_text, journal_title, owner_label
 from tui.screens.journals.reading import EVERYTHING, CourseJournals, Parts
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
-from tui.widgets.type_ahead import TypeAhead, relayed
+from tui.widgets.type_ahead import FollowsFocus, relayed
 
 JOURNAL_COLUMNS = (
     Column(N_("Title"), clip="middle"),
@@ -48,7 +48,7 @@ HIT_COLUMNS = (
 )
 
 
-class JournalTable(TypeAhead, RecordTable):
+class JournalTable(FollowsFocus, RecordTable):
     """Enter opens what the cursor is on, as a binding of the table itself: it then runs
     in its turn after the moves typed before it, and the footer shows it."""
 
@@ -61,7 +61,7 @@ class JournalTable(TypeAhead, RecordTable):
         translate_bindings(self)
 
 
-class SearchField(TypeAhead, Input):
+class SearchField(FollowsFocus, Input):
     """Enter or down leaves the search for its results; keys typed after them in one
     burst follow the focus there."""
 

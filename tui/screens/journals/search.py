@@ -31,7 +31,7 @@ from tui.screens.base import KuffertScreen
 from tui.store.store import Store
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
-from tui.widgets.type_ahead import TypeAhead
+from tui.widgets.type_ahead import FollowsFocus
 
 # Enough to find what one looks for; a word found in thousands of entries wants a
 # narrower search, not a longer list.
@@ -89,7 +89,7 @@ def search_courses(store: Store, courses: Iterable[Course], query: str,
     return found
 
 
-class HitsTable(TypeAhead, RecordTable):
+class HitsTable(FollowsFocus, RecordTable):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.open", N_("Open"), id="journal_search.open"),
     ]

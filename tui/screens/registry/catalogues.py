@@ -23,9 +23,8 @@ from tui.domain.rules import validate_programme
 from tui.domain.text import printable
 from tui.i18n import Message, _, msg
 from tui.screens import live
-from tui.screens.base import KuffertScreen
+from tui.screens.base import TypeAheadScreen
 from tui.screens.registry.list_table import ListTable
-from tui.screens.registry.typeahead import KeyCatcher, after_keys, hold, let_go, open_held
 from tui.store.errors import StoreError
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
@@ -48,7 +47,7 @@ def catalogue_bindings(prefix: str) -> list[BindingType]:
     ]
 
 
-class CatalogueScreen(KuffertScreen[None], Generic[Item]):
+class CatalogueScreen(TypeAheadScreen[None], Generic[Item]):
     """One list inside a programme (topics, course forms or learning goals), edited with
     the shared form. It follows the main file, where the programme is."""
 
@@ -75,7 +74,6 @@ class CatalogueScreen(KuffertScreen[None], Generic[Item]):
         yield Static("", id="catalogue-title", classes="section-title")
         yield ListTable(self.COLUMNS, id="catalogue-table")
         yield Static("", id="catalogue-hint", classes="quiet")
-        yield KeyCatcher()
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -193,8 +191,7 @@ class CatalogueScreen(KuffertScreen[None], Generic[Item]):
         return dataclasses.replace(programme, **{self.ATTRIBUTE: items})
 
     def _after_typing(self, step: Callable[[], object]) -> None:
-        if hold(self):
-            after_keys(self, step, [self.query_one(RecordTable)])
+        self.after_typing(step, self.query_one(RecordTable))
 
     def action_add(self) -> None:
         if self.programme is None:
@@ -218,8 +215,8 @@ class CatalogueScreen(KuffertScreen[None], Generic[Item]):
             if values is not None and isinstance(form.saved, Programme):
                 self.saved(form.saved, _("Added."), self.key_of(made[0]) if made else None)
 
-        if hold(self):
-            open_held(self, lambda: None, lambda _nothing: form, answered)
+        if self.hold_keys():
+            self.open_read(lambda: None, lambda _nothing: form, answered)
 
     def action_edit(self) -> None:
         self._after_typing(self._edit_current)
@@ -227,7 +224,7 @@ class CatalogueScreen(KuffertScreen[None], Generic[Item]):
     def _edit_current(self) -> None:
         item, programme = self.current(), self.programme
         if item is None or programme is None:
-            let_go(self)
+            self.let_keys_go()
             return
         store, programme_id, key = self.store, self.programme_id, self.key_of(item)
 
@@ -256,7 +253,7 @@ class CatalogueScreen(KuffertScreen[None], Generic[Item]):
             if values is not None and isinstance(form.saved, Programme):
                 self.saved(form.saved, _("Saved."), key)
 
-        open_held(self, lambda: None, lambda _nothing: form, answered)
+        self.open_read(lambda: None, lambda _nothing: form, answered)
 
     def action_delete(self) -> None:
         self._after_typing(self._delete_current)
@@ -264,7 +261,7 @@ class CatalogueScreen(KuffertScreen[None], Generic[Item]):
     def _delete_current(self) -> None:
         item = self.current()
         if item is None:
-            let_go(self)
+            self.let_keys_go()
             return
         store, key = self.store, self.key_of(item)
 
@@ -279,13 +276,13 @@ class CatalogueScreen(KuffertScreen[None], Generic[Item]):
 
         def counted(reason: str | None) -> None:
             if reason:
-                let_go(self)
+                self.let_keys_go()
                 self.notify(reason, title=_("Not deleted"), severity="warning", timeout=10)
             else:
-                open_held(self, lambda: None, question, answered)
+                self.open_read(lambda: None, question, answered)
 
         def failed(text: str) -> None:
-            let_go(self)
+            self.let_keys_go()
             self.notify(text, severity="error", timeout=8)
 
         self.run_store(lambda: self.in_use(store, item), counted, failed=failed,

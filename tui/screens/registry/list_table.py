@@ -4,7 +4,7 @@ A key bound to a table's action runs only after the key has passed the table and
 screen and reached the app, by which time the keys typed after it may have run: in a
 burst "down down e", the "e" (the screen's key) would edit the row the cursor was on
 before the moves. Moved here, in the table's own queue, the moves happen in the order
-typed, and a screen can wait for them (``typeahead.after_keys``).
+typed, and a screen can wait for them (``tui.widgets.type_ahead.after_keys``).
 """
 
 from __future__ import annotations

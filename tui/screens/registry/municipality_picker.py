@@ -17,7 +17,7 @@ from tui.domain.attendance import name_key
 from tui.domain.text import fold
 from tui.i18n import N_, _
 from tui.widgets.keys import translate_bindings
-from tui.widgets.ordered_input import OrderedInput
+from tui.widgets.type_ahead import OrderedInput
 
 
 class MunicipalityPicker(ModalScreen[dict[str, Any] | None]):

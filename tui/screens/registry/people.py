@@ -21,17 +21,9 @@ from tui.domain.people import Person
 from tui.domain.text import printable
 from tui.i18n import N_, _, ngettext
 from tui.screens import live
-from tui.screens.base import KuffertScreen, error_text
+from tui.screens.base import TypeAheadScreen, error_text
 from tui.screens.registry.people_table import PeopleTable
 from tui.screens.registry.person_form import edit_person_form, new_person_form
-from tui.screens.registry.typeahead import (
-    KeyCatcher,
-    after_keys,
-    hold,
-    let_go,
-    open_held,
-    open_when_read,
-)
 from tui.store.errors import OutOfMemory
 from tui.store.store import Erasure
 from tui.views.registry import (
@@ -45,8 +37,8 @@ from tui.views.registry import (
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
 from tui.widgets.keys import key_for, translate_bindings
-from tui.widgets.ordered_input import OrderedInput
 from tui.widgets.record_table import Column
+from tui.widgets.type_ahead import OrderedInput
 
 COLUMNS = (
     Column(N_("Name"), min_width=14, clip="middle"), Column(N_("Role"), 11),
@@ -56,7 +48,7 @@ COLUMNS = (
 )
 
 
-class PeopleScreen(KuffertScreen[None]):
+class PeopleScreen(TypeAheadScreen[None]):
     # The list, not the search field, has the focus at first: letters are keys there.
     AUTO_FOCUS = "#people-table"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -108,7 +100,6 @@ class PeopleScreen(KuffertScreen[None]):
                            id="people-search", compact=True)
         yield Static(_("Reading the register …"), id="people-count", classes="quiet")
         yield PeopleTable(COLUMNS, id="people-table")
-        yield KeyCatcher()
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -244,14 +235,13 @@ class PeopleScreen(KuffertScreen[None]):
             if values is not None and isinstance(form.saved, Person):
                 self._show_saved(form.saved, _("Added {name}."))
 
-        open_when_read(self, lambda: None, lambda _nothing: form, saved)
+        self.open_when_read(lambda: None, lambda _nothing: form, saved)
 
     def _after_typing(self, step: Callable[[], None]) -> None:
         """Run ``step`` on the record under the cursor once the search field has taken
-        the keys typed before this one; the keys after it wait (``typeahead``)."""
-        if hold(self):
-            after_keys(self, step, [self.query_one("#people-search", Input),
-                                    self.query_one(PeopleTable)])
+        the keys typed before this one; the keys after it wait (``hold_keys``)."""
+        self.after_typing(step, self.query_one("#people-search", Input),
+                          self.query_one(PeopleTable))
 
     def action_edit(self) -> None:
         self._after_typing(self._edit_current)
@@ -260,7 +250,7 @@ class PeopleScreen(KuffertScreen[None]):
         pid = self._current_id()
         around = self._surroundings()
         if pid is None or around is None:
-            let_go(self)
+            self.let_keys_go()
             return
         store = self.store
         forms: list[FormScreen] = []
@@ -273,7 +263,7 @@ class PeopleScreen(KuffertScreen[None]):
             if values is not None and forms and isinstance(forms[0].saved, Person):
                 self._show_saved(forms[0].saved, _("Saved {name}."))
 
-        open_held(self, lambda: store.people.get(pid), form_for, saved)
+        self.open_read(lambda: store.people.get(pid), form_for, saved)
 
     def _show_saved(self, person: Person, text: str) -> None:
         register = self.register
@@ -302,7 +292,7 @@ class PeopleScreen(KuffertScreen[None]):
         pid = self._current_id()
         register = self.register
         if pid is None or register is None or pid not in register.by_id:
-            let_go(self)
+            self.let_keys_go()
             return
         name = register.by_id[pid].cells[0]
         store = self.store
@@ -320,7 +310,7 @@ class PeopleScreen(KuffertScreen[None]):
 
         from tui.store.restoring import backup_retention
 
-        open_held(self, lambda: backup_retention(store, pid), question, answered)
+        self.open_read(lambda: backup_retention(store, pid), question, answered)
 
     def _erase(self, pid: str, name: str) -> None:
         store = self.store
@@ -352,7 +342,7 @@ class PeopleScreen(KuffertScreen[None]):
         from tui.screens.registry.people_import import ImportScreen
 
         # What an import adds is read when the list is back in front, like anyone's.
-        open_when_read(self, lambda: None, lambda _nothing: ImportScreen())
+        self.open_when_read(lambda: None, lambda _nothing: ImportScreen())
 
 
 def _in_memory(read: Callable[[], Register]) -> Register:

@@ -18,7 +18,6 @@ from tui.screens.registry.place_forms import (
     new_institution_form,
     new_place_form,
 )
-from tui.screens.registry.typeahead import hold, let_go, open_held
 from tui.store.shipped_places import add_places, missing_places
 from tui.views.registry import institution_use, place_use
 from tui.widgets.confirm import ConfirmScreen
@@ -34,11 +33,11 @@ class PlaceActions:
     # -- places ----------------------------------------------------------------------------
 
     def action_new_place(self: PlacesScreen) -> None:
-        self.after_typing(self._new_place)
+        self._after_typing(self._new_place)
 
     def _new_place(self: PlacesScreen) -> None:
         form = new_place_form(self.store, self.atlas, self.current_place())
-        open_held(self, lambda: None, lambda _nothing: form,
+        self.open_read(lambda: None, lambda _nothing: form,
                   lambda values: self._saved_place(form, values))
 
     def _saved_place(self: PlacesScreen, form: FormScreen, values: object) -> None:
@@ -54,7 +53,7 @@ class PlaceActions:
             forms.append(edit_place_form(store, fresh, atlas))
             return forms[0]
 
-        open_held(self, lambda: store.places.get(place.id), form_for,
+        self.open_read(lambda: store.places.get(place.id), form_for,
                   lambda values: self._saved_place(forms[0], values))
 
     # -- Danish municipalities and Greenland's places ---------------------------------------
@@ -71,10 +70,10 @@ class PlaceActions:
         def offer(found: tuple[list[dict[str, Any]], int]) -> None:
             choices, total = found
             if choices:
-                open_held(self, lambda: found, lambda _found: MunicipalityPicker(
+                self.open_read(lambda: found, lambda _found: MunicipalityPicker(
                     choices, total), picked)
                 return
-            let_go(self)
+            self.let_keys_go()
             self.notify(_("All {count} Danish municipalities are in the list already.").format(
                 count=total))
 
@@ -88,7 +87,7 @@ class PlaceActions:
                            lambda added: self._municipality_added(place, added),
                            group="places-write", exclusive=False)
 
-        if hold(self):
+        if self.hold_keys():
             self.run_store(missing, offer, failed=self._told_and_let_go, group="places-check")
 
     def _municipality_added(self: PlacesScreen, place: Place, added: int) -> None:
@@ -111,17 +110,17 @@ class PlaceActions:
         def offer(missing: list[Place]) -> None:
             if not missing:
                 self.notify(_("All of Greenland's places are in the list already."))
-                let_go(self)
+                self.let_keys_go()
                 return
-            open_held(self, lambda: missing, question,
+            self.open_read(lambda: missing, question,
                       lambda yes: self._add_gl(missing) if yes else None)
 
-        if hold(self):
+        if self.hold_keys():
             self.run_store(lambda: missing_places(store, "places_gl.json"), offer,
                            failed=self._told_and_let_go, group="places-check")
 
     def _told_and_let_go(self: PlacesScreen, text: str) -> None:
-        let_go(self)
+        self.let_keys_go()
         self.notify(text, severity="error", timeout=8)
 
     def _add_gl(self: PlacesScreen, places: list[Place]) -> None:
@@ -138,12 +137,12 @@ class PlaceActions:
     # -- institutions ----------------------------------------------------------------------
 
     def action_new_institution(self: PlacesScreen) -> None:
-        self.after_typing(self._new_institution)
+        self._after_typing(self._new_institution)
 
     def _new_institution(self: PlacesScreen) -> None:
         place = self.current_place()
         form = new_institution_form(self.store, self.atlas, place.id if place else None)
-        open_held(self, lambda: None, lambda _nothing: form,
+        self.open_read(lambda: None, lambda _nothing: form,
                   lambda values: self._saved_institution(form, values))
 
     def _saved_institution(self: PlacesScreen, form: FormScreen, values: object) -> None:
@@ -159,13 +158,13 @@ class PlaceActions:
             forms.append(edit_institution_form(store, fresh, atlas))
             return forms[0]
 
-        open_held(self, lambda: store.institutions.get(institution.id), form_for,
+        self.open_read(lambda: store.institutions.get(institution.id), form_for,
                   lambda values: self._saved_institution(forms[0], values))
 
     # -- editing and deleting whichever list has the focus ---------------------------------
 
     def action_edit(self: PlacesScreen) -> None:
-        self.after_typing(self._edit_current)
+        self._after_typing(self._edit_current)
 
     def _edit_current(self: PlacesScreen) -> None:
         if self.institutions_focused():
@@ -178,10 +177,10 @@ class PlaceActions:
             if place is not None:
                 self._edit_place(place)
                 return
-        let_go(self)
+        self.let_keys_go()
 
     def action_delete(self: PlacesScreen) -> None:
-        self.after_typing(self._delete_current)
+        self._after_typing(self._delete_current)
 
     def _delete_current(self: PlacesScreen) -> None:
         store = self.store
@@ -199,7 +198,7 @@ class PlaceActions:
                           lambda use: self._place_question(place, use),
                           lambda: self._delete_place(place))
                 return
-        let_go(self)
+        self.let_keys_go()
 
     def _ask(self: PlacesScreen, count: Callable[[], Any],
              question: Callable[[Any], str | None], then: Callable[[], None]) -> None:
@@ -208,9 +207,9 @@ class PlaceActions:
         def counted(use: Any) -> None:
             text = question(use)
             if text is None:  # said why not already
-                let_go(self)
+                self.let_keys_go()
                 return
-            open_held(self, lambda: text, lambda asked: ConfirmScreen(
+            self.open_read(lambda: text, lambda asked: ConfirmScreen(
                 asked, yes=_("Delete"), no=_("Keep"), danger=True),
                 lambda yes: then() if yes else None)
 
@@ -268,14 +267,14 @@ class PlaceActions:
     # -- topic wishes ----------------------------------------------------------------------
 
     def action_wishes(self: PlacesScreen) -> None:
-        self.after_typing(self._wishes)
+        self._after_typing(self._wishes)
 
     def _wishes(self: PlacesScreen) -> None:
         from tui.screens.registry.wishes import WishesScreen
 
         institution = self.current_institution()
         if institution is None:
-            let_go(self)
+            self.let_keys_go()
             return
-        open_held(self, lambda: institution.id,
+        self.open_read(lambda: institution.id,
                   lambda institution_id: WishesScreen(institution_id=institution_id))

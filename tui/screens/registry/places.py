@@ -23,14 +23,13 @@ from tui.domain.places import Institution, Place, PlaceKind
 from tui.domain.text import fold, printable
 from tui.i18n import N_, _
 from tui.screens import live
-from tui.screens.base import KuffertScreen
+from tui.screens.base import TypeAheadScreen
 from tui.screens.registry.list_table import ListTable
 from tui.screens.registry.place_actions import PlaceActions
-from tui.screens.registry.typeahead import KeyCatcher, after_keys, focused, hold
 from tui.views.registry import Atlas, read_atlas
 from tui.widgets.keys import key_for, translate_bindings
-from tui.widgets.ordered_input import OrderedInput
 from tui.widgets.record_table import Column, RecordTable
+from tui.widgets.type_ahead import OrderedInput
 
 PLACE_COLUMNS = (
     Column(N_("Place"), min_width=14, clip="middle"), Column(N_("Kind"), 14),
@@ -43,7 +42,7 @@ INSTITUTION_COLUMNS = (
 )
 
 
-class PlacesScreen(PlaceActions, KuffertScreen[None]):
+class PlacesScreen(PlaceActions, TypeAheadScreen[None]):
     AUTO_FOCUS = "#places-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority, so that a burst of keys runs in the order typed (see people.py); a
@@ -86,7 +85,6 @@ class PlacesScreen(PlaceActions, KuffertScreen[None]):
             yield ListTable(PLACE_COLUMNS, id="places-table")
             yield Static("", id="institutions-title", classes="section-title")
             yield ListTable(INSTITUTION_COLUMNS, id="institutions-table")
-        yield KeyCatcher()
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -256,7 +254,7 @@ class PlacesScreen(PlaceActions, KuffertScreen[None]):
         return self.atlas.institutions.get(_cursor_key(table))
 
     def institutions_focused(self) -> bool:
-        return focused(self) is self.query_one("#institutions-table")
+        return self.typeahead.focused is self.query_one("#institutions-table")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Wishes belong to the daycare under the cursor of the lower list and new places
@@ -290,13 +288,12 @@ class PlacesScreen(PlaceActions, KuffertScreen[None]):
     def _clicked(self) -> None:
         self.action_edit()  # a click on the row under the cursor; enter is the screen's
 
-    def after_typing(self, step: Callable[[], object]) -> None:
+    def _after_typing(self, step: Callable[[], object]) -> None:
         """``step`` on the row under the cursor once the keys typed before are handled
         (a burst "/aarh", enter, "e"); the keys after wait for what it opens."""
-        if hold(self):
-            after_keys(self, step, [self.query_one("#places-search", Input),
-                                    self.query_one("#places-table", RecordTable),
-                                    self.query_one("#institutions-table", RecordTable)])
+        self.after_typing(step, self.query_one("#places-search", Input),
+                          self.query_one("#places-table", RecordTable),
+                          self.query_one("#institutions-table", RecordTable))
 
     def push_dialog(self, screen: Any, callback: Any = None) -> None:
         self.app.push_screen(screen, callback)

@@ -3,11 +3,13 @@ goals (``catalogues``), and its topic wishes.
 
 The list follows the main file (programmes and the courses counted per programme). The
 progress toward each target needs every course's marks: it is counted after the list
-shows, and again only when the main file changed.
+shows, and again when a course's file changes (marks made at another desk), at most
+once a second however many courses are being marked.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -21,7 +23,7 @@ from tui.domain.programmes import Programme, audience_label, target_share, targe
 from tui.domain.text import printable
 from tui.i18n import N_, _, ngettext
 from tui.screens import live
-from tui.screens.base import KuffertScreen
+from tui.screens.base import TypeAheadScreen
 from tui.screens.registry.catalogue_kinds import FormsScreen, GoalsScreen, TopicsScreen
 from tui.screens.registry.catalogues import CatalogueScreen
 from tui.screens.registry.list_table import ListTable
@@ -30,7 +32,6 @@ from tui.screens.registry.programme_forms import (
     format_period,
     new_programme_form,
 )
-from tui.screens.registry.typeahead import KeyCatcher, after_keys, hold, let_go, open_held
 from tui.views.registry import ProgrammeList, read_programmes, trained_per_programme
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
@@ -43,7 +44,11 @@ PROGRAMME_COLUMNS = (
 )
 
 
-class ProgrammesScreen(KuffertScreen[None]):
+# The least time between two counts of the progress (each reads every course's figures).
+COUNT_GAP = 1.0
+
+
+class ProgrammesScreen(TypeAheadScreen[None]):
     AUTO_FOCUS = "#programmes-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority, so that a burst of keys runs in the order typed (see people.py).
@@ -64,16 +69,22 @@ class ProgrammesScreen(KuffertScreen[None]):
         self.course_counts: Counter[str] = Counter()
         self.trained: dict[str, int] = {}  # people trained per programme, once counted
         self._listed: ProgrammeList | None = None
+        self._course_ids: frozenset[str] = frozenset()
+        self._counting = False
+        self._count_again = False
+        self._counted_at = -COUNT_GAP
 
     def watched(self) -> frozenset[str]:
-        return frozenset({live.MAIN})
+        # The courses' files for their marks, once the count has named them; the
+        # courses folder for a course added or removed.
+        return frozenset({live.MAIN, live.COURSES,
+                          *(live.course(cid) for cid in self._course_ids)})
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static(_("Programmes"), id="programmes-title", classes="section-title")
         yield ListTable(PROGRAMME_COLUMNS, id="programmes-table")
         yield Static("", id="programmes-detail", classes="quiet")
-        yield KeyCatcher()
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -81,39 +92,83 @@ class ProgrammesScreen(KuffertScreen[None]):
         self._read()
 
     def data_changed(self, changes: live.Changes) -> None:
-        self._read()
+        if live.MAIN in changes:
+            self._read(recount=any(s != live.MAIN for s in changes.sources))
+        else:
+            self._count_trained()
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _read(self, select: str | None = None) -> None:
+    def _read(self, select: str | None = None, *, recount: bool = False) -> None:
         store = self.store
         self.mark_read(live.MAIN)
         self.run_store(lambda: read_programmes(store),
-                       lambda listed: self._loaded(listed, select), failed=self._problem,
-                       group="programmes-load")
+                       lambda listed: self._loaded(listed, select, recount=recount),
+                       failed=self._problem, group="programmes-load")
 
     def _count_trained(self) -> None:
-        # After the list shows, so a big database does not keep the list waiting.
-        store = self.store
-        self.run_store(lambda: trained_per_programme(store), self._trained_known,
-                       failed=lambda _text: None, group="programmes-trained")
+        # After the list shows, so a big database does not keep the list waiting. One
+        # count at a time, COUNT_GAP apart: what changes meanwhile is counted next.
+        if self._counting:
+            self._count_again = True
+            return
+        wait = self._counted_at + COUNT_GAP - time.monotonic()
+        if wait > 0:
+            self._counting = True
+            self.set_timer(wait, self._count_now)
+            return
+        self._counting = True
+        self._count_now()
 
-    def _trained_known(self, trained: dict[str, int]) -> None:
+    def _count_now(self) -> None:
+        if not self.is_attached:
+            return
+        store = self.store
+        self._counted_at = time.monotonic()
+        self._count_again = False
+        # Before the read: a mark made during it is seen at the next look.
+        self.mark_read(live.COURSES, *(live.course(cid) for cid in self._course_ids))
+
+        def count() -> tuple[dict[str, int], frozenset[str]]:
+            return (trained_per_programme(store),
+                    frozenset(c.id for c in store.courses.all()))
+
+        self.run_store(count, self._trained_known, failed=self._not_counted,
+                       group="programmes-trained")
+
+    def _trained_known(self, counted: tuple[dict[str, int], frozenset[str]]) -> None:
+        trained, course_ids = counted
+        new = course_ids - self._course_ids
+        self._course_ids = course_ids
+        if new:
+            self.mark_read(*(live.course(cid) for cid in new))
+        self._counted()
         if trained != self.trained:
             self.trained = trained
             self._detail()
+
+    def _not_counted(self, _text: str) -> None:
+        self._counted()
+
+    def _counted(self) -> None:
+        self._counting = False
+        if self._count_again:
+            self._count_trained()
 
     def _problem(self, text: str) -> None:
         self.query_one("#programmes-detail", Static).update(
             _("Kuffert cannot read the database.") + " " + text)
 
-    def _loaded(self, listed: ProgrammeList, select: str | None = None) -> None:
+    def _loaded(self, listed: ProgrammeList, select: str | None = None, *,
+                recount: bool = False) -> None:
         if listed != self._listed:
             self._listed = listed
             self._show(listed.programmes, listed.course_counts, select)
-            self._count_trained()
+            recount = True
         elif select is not None:
             self._select(select)
+        if recount:
+            self._count_trained()
 
     def _show(self, programmes: list[Programme], counts: Counter[str],
               select: str | None = None) -> None:
@@ -193,19 +248,18 @@ class ProgrammesScreen(KuffertScreen[None]):
         def run() -> None:
             programme = self.current()
             if programme is None:
-                let_go(self)
+                self.let_keys_go()
             else:
                 step(programme)
 
-        if hold(self):
-            after_keys(self, run, [self.query_one(RecordTable)])
+        self.after_typing(run, self.query_one(RecordTable))
 
     # -- create and edit -------------------------------------------------------------------
 
     def action_new(self) -> None:
         form = new_programme_form(self.store)
-        if hold(self):
-            open_held(self, lambda: None, lambda _nothing: form,
+        if self.hold_keys():
+            self.open_read(lambda: None, lambda _nothing: form,
                       lambda values: self._saved(form, values))
 
     def action_edit(self) -> None:
@@ -216,8 +270,8 @@ class ProgrammesScreen(KuffertScreen[None]):
             forms.append(edit_programme_form(store, fresh))
             return forms[0]
 
-        self._on_current(lambda programme: open_held(
-            self, lambda: store.programmes.get(programme.id), form_for,
+        self._on_current(lambda programme: self.open_read(
+            lambda: store.programmes.get(programme.id), form_for,
             lambda values: self._saved(forms[0], values)))
 
     def _saved(self, form: FormScreen, values: object) -> None:
@@ -234,7 +288,7 @@ class ProgrammesScreen(KuffertScreen[None]):
         name = printable(programme.name)
         courses = self.course_counts.get(programme.id, 0)
         if courses:
-            let_go(self)
+            self.let_keys_go()
             self.notify(ngettext(
                 "{name} still has {count} course. Delete or move it before the programme.",
                 "{name} still has {count} courses. Delete or move them before the programme.",
@@ -257,7 +311,7 @@ class ProgrammesScreen(KuffertScreen[None]):
                                lambda _wishes: self._deleted(programme),
                                group="programmes-write", exclusive=False)
 
-        open_held(self, lambda: len(store.topic_wishes.where(programme_id=programme.id)),
+        self.open_read(lambda: len(store.topic_wishes.where(programme_id=programme.id)),
                   question, answered)
 
     def _deleted(self, programme: Programme) -> None:
@@ -267,8 +321,8 @@ class ProgrammesScreen(KuffertScreen[None]):
     # -- the catalogues and the wishes -----------------------------------------------------
 
     def _open(self, screen_class: type[CatalogueScreen[Any]]) -> None:
-        self._on_current(lambda programme: open_held(
-            self, lambda: programme.id, screen_class))
+        self._on_current(lambda programme: self.open_read(
+            lambda: programme.id, screen_class))
 
     def action_topics(self) -> None:
         self._open(TopicsScreen)
@@ -282,6 +336,6 @@ class ProgrammesScreen(KuffertScreen[None]):
     def action_wishes(self) -> None:
         from tui.screens.registry.wishes import WishesScreen
 
-        self._on_current(lambda programme: open_held(
-            self, lambda: programme.id,
+        self._on_current(lambda programme: self.open_read(
+            lambda: programme.id,
             lambda programme_id: WishesScreen(programme_id=programme_id)))

@@ -24,10 +24,9 @@ from tui.domain.programmes import Programme, TopicWish, WishStatus
 from tui.domain.text import printable
 from tui.i18n import N_, _, ngettext
 from tui.screens import live
-from tui.screens.base import KuffertScreen
+from tui.screens.base import TypeAheadScreen
 from tui.screens.registry.list_table import ListTable
 from tui.screens.registry.programme_forms import format_period, short_name
-from tui.screens.registry.typeahead import KeyCatcher, after_keys, hold, let_go, open_held
 from tui.screens.registry.wish_form import edit_wish_form, new_wish_form, period_words
 from tui.views.registry import WishList, read_wishes
 from tui.widgets.confirm import ConfirmScreen
@@ -41,7 +40,7 @@ def course_name(programme: Programme, institution: Institution, wish: TopicWish)
     return f"{short_name(programme)}: {institution.name} {period}".strip()
 
 
-class WishesScreen(KuffertScreen[None]):
+class WishesScreen(TypeAheadScreen[None]):
     AUTO_FOCUS = "#wishes-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority, so that a burst of keys runs in the order typed (see people.py).
@@ -77,7 +76,6 @@ class WishesScreen(KuffertScreen[None]):
                            Column(N_("Period"), 21), Column(N_("Status"), 15)),
                           id="wishes-table")
         yield Static("", id="wishes-detail", classes="quiet")
-        yield KeyCatcher()
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -200,17 +198,16 @@ class WishesScreen(KuffertScreen[None]):
         def run() -> None:
             wish = self.current()
             if wish is None:
-                let_go(self)
+                self.let_keys_go()
             else:
                 step(wish)
 
-        if hold(self):
-            after_keys(self, run, [self.query_one(RecordTable)])
+        self.after_typing(run, self.query_one(RecordTable))
 
     # -- the form --------------------------------------------------------------------------
 
     def action_new(self) -> None:
-        if not hold(self):
+        if not self.hold_keys():
             return
         if self.programme_id:
             self._new_for(self.programmes.get(self.programme_id))
@@ -222,27 +219,27 @@ class WishesScreen(KuffertScreen[None]):
             return
 
         def chosen(values: dict[str, str] | None) -> None:
-            if values is not None and hold(self):
+            if values is not None and self.hold_keys():
                 self._new_for(self.programmes.get(values["programme_id"]))
 
         # Only a choice, nothing stored: the wish form that follows saves.
-        open_held(self, lambda: None, lambda _nothing: FormScreen(
+        self.open_read(lambda: None, lambda _nothing: FormScreen(
             _("Which programme is the wish for?"),
             [Field("programme_id", _("Programme"), choices=choices, required=True)]), chosen)
 
     def _new_for(self, programme: Programme | None) -> None:
         if programme is None:
-            let_go(self)
+            self.let_keys_go()
             self.notify(_("There is no programme yet; create one under Programmes first."),
                         severity="warning")
             return
         if not programme.topics:
-            let_go(self)
+            self.let_keys_go()
             self.notify(_("{name} has no topics yet; add them under Programmes first.")
                         .format(name=printable(programme.name)), severity="warning")
             return
         form = new_wish_form(self.store, programme, self.institution_id, self.institutions)
-        open_held(self, lambda: None, lambda _nothing: form,
+        self.open_read(lambda: None, lambda _nothing: form,
                   lambda values: self._saved(form, values))
 
     def action_edit(self) -> None:
@@ -257,8 +254,8 @@ class WishesScreen(KuffertScreen[None]):
             fresh = store.topic_wishes.get(wish.id)
             return fresh, store.programmes.get(fresh.programme_id)
 
-        self._on_current(lambda wish: open_held(
-            self, lambda: read(wish), form_for, lambda values: self._saved(forms[0], values)))
+        self._on_current(lambda wish: self.open_read(
+            lambda: read(wish), form_for, lambda values: self._saved(forms[0], values)))
 
     def _saved(self, form: FormScreen, values: object) -> None:
         if values is not None and isinstance(form.saved, TopicWish):
@@ -281,7 +278,7 @@ class WishesScreen(KuffertScreen[None]):
 
         question = _("Delete the wish for {topics}?").format(
             topics=printable(self._topic_names(wish)))
-        open_held(self, lambda: question, lambda text: ConfirmScreen(
+        self.open_read(lambda: question, lambda text: ConfirmScreen(
             text, yes=_("Delete"), no=_("Keep"), danger=True), answered)
 
     def _deleted(self, wish: TopicWish) -> None:
@@ -297,7 +294,7 @@ class WishesScreen(KuffertScreen[None]):
         programme = self.programmes.get(wish.programme_id)
         institution = self.institutions.get(wish.institution_id)
         if programme is None or institution is None:
-            let_go(self)
+            self.let_keys_go()
             self.notify(_("The wish's programme or institution is no longer in the "
                           "database."), severity="warning")
             return
@@ -325,7 +322,7 @@ class WishesScreen(KuffertScreen[None]):
                 "{n} courses were already made from this wish. Create another, {name}?",
                 max(len(wish.course_ids), 1)).format(n=len(wish.course_ids),
                                                      name=printable(name))
-        open_held(self, lambda: question, lambda text: ConfirmScreen(
+        self.open_read(lambda: question, lambda text: ConfirmScreen(
             text, yes=_("Create"), no=_("Cancel")), answered)
 
     def _course_added(self, course: Course, wish: TopicWish) -> None:

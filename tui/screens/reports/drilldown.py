@@ -26,7 +26,7 @@ from tui.screens import live
 from tui.screens.base import KuffertScreen
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
-from tui.widgets.type_ahead import TypeAhead, relayed
+from tui.widgets.type_ahead import FollowsFocus, relayed
 
 DrillKind = Literal["people", "sessions", "places"]
 
@@ -61,11 +61,11 @@ class Drill:
 Row = tuple[str, tuple[str, ...]]
 
 
-class DrillTable(TypeAhead, RecordTable):
+class DrillTable(FollowsFocus, RecordTable):
     pass
 
 
-class DrillSearch(TypeAhead, Input):
+class DrillSearch(FollowsFocus, Input):
     """Enter or down goes to the list; keys typed after them in one burst follow."""
 
     def on_key(self, event: events.Key) -> None:

@@ -26,7 +26,7 @@ from tui.views.reports import Computed
 from tui.widgets.bar_chart import Bar, BarChart
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
-from tui.widgets.type_ahead import TypeAhead
+from tui.widgets.type_ahead import FollowsFocus
 
 FIGURE_COLUMNS = (Column(N_("Figure")), Column(N_("Value"), 19))
 ROLE_COLUMNS = (Column(N_("Role")), Column(N_("Trained"), 9))
@@ -70,7 +70,7 @@ def _postpone_label(reason: str) -> str:
         return reason
 
 
-class FigureTable(TypeAhead, RecordTable):
+class FigureTable(FollowsFocus, RecordTable):
     """A table of figures; the cursor walks on into the next table at either end."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

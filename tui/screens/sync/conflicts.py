@@ -25,7 +25,7 @@ from tui.screens.sync.fields import Names, decoded, label, read_names, subject, 
 from tui.store import conflicts
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
-from tui.widgets.type_ahead import TypeAhead
+from tui.widgets.type_ahead import FollowsFocus
 
 LIST_COLUMNS = (
     # The end of a name and the date of a day tell records apart: cut in the middle.
@@ -50,7 +50,7 @@ def side_name(version: Version) -> str:
     return _("office") if version.origin == "office" else _("field")
 
 
-class ConflictTable(TypeAhead, RecordTable):
+class ConflictTable(FollowsFocus, RecordTable):
     pass
 
 
