@@ -8,7 +8,9 @@ Writes are buffered in the transaction and committed by it (see commit.py).
 
 from __future__ import annotations
 
+import errno
 import json
+import mmap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -92,6 +94,28 @@ def first_record(raw: bytes) -> tuple[str, Any] | None:
     return next(iter(found.items()))
 
 
+# What a parsed file may take, as a multiple of its size (a national main file: 10x).
+PARSE_ROOM = 16
+
+
+def room_to_parse(size: int) -> None:
+    """Raise MemoryError unless there is room to parse ``size`` bytes of JSON.
+
+    orjson crashes the process (a segfault) when memory runs out while it builds the
+    objects, instead of raising: under a capped address space one run in five of
+    ``kuffert check`` died so (tests/test_memory.py). Asking for the room first, as a
+    mapping that is never touched (so it costs no memory, only address space) and given
+    back at once, turns that into the MemoryError the store reports in words.
+    """
+    try:
+        probe = mmap.mmap(-1, max(size * PARSE_ROOM, mmap.PAGESIZE))
+    except OSError as error:
+        if error.errno == errno.ENOMEM:
+            raise MemoryError("no room to parse the file") from None
+        raise
+    probe.close()
+
+
 def decode_tables(path: Path, raw: bytes) -> Tables:
     # Decoded to text first, though orjson checks the UTF-8 itself: under a memory cap
     # Python then fails here with MemoryError, where orjson could crash the process
@@ -103,6 +127,7 @@ def decode_tables(path: Path, raw: bytes) -> Tables:
         raise CorruptDatabase(path, msg("it is not UTF-8 text"), line) from None
     if not text.strip():
         raise CorruptDatabase(path, msg("it is empty"))
+    room_to_parse(len(raw))
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
