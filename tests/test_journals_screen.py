@@ -118,22 +118,23 @@ def test_a_whole_cycle_is_typed_in_and_is_there_after_a_restart(db: Path) -> Non
         screen = app.screen
         assert isinstance(screen, JournalScreen)
         assert screen.phase is Phase.WONDER
-        assert "Lunch" in shown(pilot)
-        assert "Amalie Høj" in shown(pilot)
+        await until(pilot, lambda: "Lunch" in shown(pilot))
+        await until(pilot, lambda: "Amalie Høj" in shown(pilot))
 
         await write_entry(pilot, WONDER)
         await pilot.press("right", "right")
         assert screen.phase is Phase.GOALS
         for goal in GOALS:
             await add_goal(pilot, goal)
-        assert "[ ] Goal 1: " + GOALS[0] in shown(pilot)
-        assert "Goals without an evaluation: 2 in cycle 1" in shown(pilot)
+        # The list is read again after the save, a moment after the form has closed.
+        await until(pilot, lambda: "[ ] Goal 1: " + GOALS[0] in shown(pilot))
+        await until(pilot, lambda: "Goals without an evaluation: 2 in cycle 1" in shown(pilot))
         await pilot.press("right", "right")
         await write_entry(pilot, ACTION)
         await pilot.press("right")
         await write_entry(pilot, OBSERVATION)
         assert screen.phase is Phase.OBSERVATION
-        assert OBSERVATION in shown(pilot)
+        await until(pilot, lambda: OBSERVATION in shown(pilot))
 
         # Evaluating asks for one goal after the other and shows phase 8.
         await pilot.press("v")
@@ -181,10 +182,10 @@ def test_a_whole_cycle_is_typed_in_and_is_there_after_a_restart(db: Path) -> Non
         strip = str(app.screen.query_one(PhaseStepper).render())
         # Phase 3 has its goals and phase 8 their evaluations: both ticked too.
         assert strip.startswith("1✓ › 2 › 3✓ › 4 › 5✓ › [6 Observation ✓] › 7 › 8✓")
-        assert OBSERVATION in shown(pilot)
+        await until(pilot, lambda: OBSERVATION in shown(pilot))
         await pilot.press("left", "left", "left", "left", "left")
         assert app.screen.phase is Phase.WONDER
-        assert WONDER in shown(pilot)
+        await until(pilot, lambda: WONDER in shown(pilot))
 
     run(db, NURSERY, read_again)
 
@@ -205,7 +206,7 @@ def test_a_plf_group_journal_of_three_participants(db: Path) -> None:
         # Saving with nobody ticked says why instead of saving.
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, MembersScreen)
-        assert "at least one member" in shown(pilot)
+        await until(pilot, lambda: "at least one member" in shown(pilot))
         await pilot.press("space", "down", "enter", "down", "space")
         options = app.screen.query_one(OptionList)
         assert [str(options.get_option_at_index(i).prompt) for i in range(4)] == [
@@ -213,8 +214,8 @@ def test_a_plf_group_journal_of_three_participants(db: Path) -> None:
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, JournalScreen))
         await pilot.pause()
-        assert "PLF: PLF Sun" not in shown(pilot)
-        assert "PLF Sun (3) · Goodbyes" in shown(pilot)
+        await until(pilot, lambda: "PLF: PLF Sun" not in shown(pilot))
+        await until(pilot, lambda: "PLF Sun (3) · Goodbyes" in shown(pilot))
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, JournalsScreen))
         rows = table_rows(pilot, "#journals-table")
@@ -233,7 +234,7 @@ def test_search_finds_a_word_in_an_entry_and_shows_it_in_context(db: Path) -> No
     async def steps(pilot: Pilot[None]) -> None:
         app = pilot.app
         # The privacy note is on the screen the whole time.
-        assert "not recognisable children" in shown(pilot)
+        await until(pilot, lambda: "not recognisable children" in shown(pilot))
         await pilot.press("slash")
         # Spelled without "å": the demo entry says "Gråden".
         await type_text(pilot, "graaden")
@@ -245,7 +246,7 @@ def test_search_finds_a_word_in_an_entry_and_shows_it_in_context(db: Path) -> No
         assert "Gråden varer" in found
         context = str(app.screen.query_one("#hit-context", Static).render())
         assert "1 entry found" in context and "Gråden varer nu typisk" in context
-        assert "not recognisable children" in shown(pilot)
+        await until(pilot, lambda: "not recognisable children" in shown(pilot))
         # Enter leaves the search field for the results; enter again opens the entry.
         await pilot.press("enter", "enter")
         await until(pilot, lambda: isinstance(app.screen, JournalScreen))
@@ -325,7 +326,7 @@ def test_a_new_cycle_starts_after_implementation_and_the_old_one_stays_readable(
         assert isinstance(app.screen, JournalScreen) and screen.cycle == 1
         await pilot.press("right")
         await write_entry(pilot, "Two tables")
-        assert "starts a new cycle" in shown(pilot)
+        await until(pilot, lambda: "starts a new cycle" in shown(pilot))
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, EntryScreen))
         await type_text(pilot, "Nap time?")
@@ -361,7 +362,7 @@ def test_an_entry_is_deleted_only_after_a_yes(db: Path) -> None:
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
-        assert "Nothing written in this phase yet" in shown(pilot)
+        await until(pilot, lambda: "Nothing written in this phase yet" in shown(pilot))
 
     run(db, CHILDMINDING, steps)
     left = Store.open(db).journal_entries(CHILDMINDING).where(journal_id="j-hd-dp-05")
