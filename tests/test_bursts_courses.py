@@ -54,7 +54,7 @@ def run(store: Store, steps: Steps) -> None:
             # Let a screen just opened finish mounting before the app closes: closing
             # while a course screen's tabs mount fails inside Textual (its initial tab
             # is looked for among tabs already taken down), after the test's checks.
-            await app.workers.wait_for_complete()
+            await until(pilot, lambda: getattr(app.screen, "data", True) is not None)
             await pilot.pause()
 
     asyncio.run(main())

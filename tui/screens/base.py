@@ -181,6 +181,10 @@ class TypeAheadScreen(KuffertScreen[T]):
     async def on_mount(self) -> None:
         # After the screen's own parts (this runs after the screen's on_mount).
         await self.mount(self.typeahead.catcher)
+        if self.typeahead.holding:
+            # Held from the start (hold_until in __init__): the catcher takes the keys
+            # from now, or keys typed right after the screen came up met no focus.
+            self.set_focus(self.typeahead.catcher)
 
     def hold_keys(self) -> bool:
         """Keep the keys that follow until a dialog opens (``open_read``) or

@@ -119,7 +119,11 @@ class TypeAhead:
         It joins the screen's queue behind the keys that came before it."""
         if self._until is None:
             return False
-        self.screen.post_message(events.Key(key, character))
+        # Where the app sends the keys read after it: the widget with the focus (the
+        # catcher), else the screen. Posted to the screen while the catcher had the
+        # focus, it raced the keys behind it, which reached the catcher first.
+        screen = self.screen
+        (screen.focused or screen).post_message(events.Key(key, character))
         return True
 
     def check(self, tries: int = 0) -> None:
