@@ -202,6 +202,12 @@ def as_user(user: str, work: Callable[[], object], umask: int = 0o022) -> int:
             os.setuid(entry.pw_uid)
             os.umask(umask)
             work()
+            # The day's backup is finished by a process of its own: let it finish as
+            # this user's, before the test looks at the folder (its folders are made
+            # private, then given the database's mode).
+            from tui.store import daily_backup
+
+            daily_backup.settle()
         except PermissionError:
             os._exit(13)
         except StoreError:
