@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from textual.containers import VerticalScroll
+from textual.pilot import Pilot
 
 from tests.pilot import until
 from tui.app import KuffertApp
@@ -23,6 +24,16 @@ def many_courses(store: Store) -> int:
     return len(store.courses.all())
 
 
+async def to_reports(app: KuffertApp, pilot: Pilot[None]) -> None:
+    """Section 6, once its figures are shown."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.press("6")
+    await until(pilot, lambda: isinstance(app.screen, ReportsScreen)
+                and app.screen.query_one("#reports-body").display)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def test_a_long_table_is_put_in_as_the_cursor_and_the_screen_come_near(
         demo_store: Store) -> None:
     total = many_courses(demo_store)
@@ -30,12 +41,7 @@ def test_a_long_table_is_put_in_as_the_cursor_and_the_screen_come_near(
 
     async def main() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.app.workers.wait_for_complete()
-            await pilot.press("6")
-            await until(pilot, lambda: isinstance(app.screen, ReportsScreen)
-                        and app.screen.query_one("#reports-body").display)
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await to_reports(app, pilot)
             table = app.screen.query_one("#by-course", FigureTable)
             assert table.total_rows == total
             assert table.row_count == PAGE  # a page, not all of them
@@ -60,12 +66,7 @@ def test_scrolling_the_screen_to_its_end_puts_in_every_row(demo_store: Store) ->
 
     async def main() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.app.workers.wait_for_complete()
-            await pilot.press("6")
-            await until(pilot, lambda: isinstance(app.screen, ReportsScreen)
-                        and app.screen.query_one("#reports-body").display)
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await to_reports(app, pilot)
             table = app.screen.query_one("#by-course", FigureTable)
             body = app.screen.query_one("#reports-body", VerticalScroll)
             assert table.row_count == PAGE
