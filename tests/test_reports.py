@@ -41,7 +41,7 @@ from tui.domain.programmes import LearningGoal, Programme
 from tui.domain.reports import UNKNOWN, report_rows, report_to_json, report_to_text
 from tui.i18n import set_language
 from tui.store.demo import load_demo
-from tui.store.exports import report_from_store
+from tui.store.reporting import report_from_store
 from tui.store.store import Store
 
 D = dt.date

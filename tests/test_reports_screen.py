@@ -27,7 +27,7 @@ from tui.domain.parse import parse_date
 from tui.domain.reports import report_to_json
 from tui.screens.reports.drilldown import DrillDownScreen
 from tui.screens.reports.screen import FigureTable, ReportsScreen
-from tui.store.exports import report_from_store
+from tui.store.reporting import report_from_store
 from tui.store.store import Store
 from tui.widgets.bar_chart import Bar, bar_lines
 from tui.widgets.record_table import RecordTable

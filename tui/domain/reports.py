@@ -1,6 +1,6 @@
 """Programme reports: the numbers administrators send to the ministry and the funders.
 
-Pure: the caller gathers the records (``tui.store.exports.report_from_store`` does it for
+Pure: the caller gathers the records (``tui.store.reporting.report_from_store`` does it for
 the store) and this module only counts. Every figure keeps the ids behind it, so a screen
 can drill down from "47 trained" to the 47 people, and a sceptical funder can be shown.
 

@@ -29,7 +29,6 @@ from tui.domain.parse import format_date, label_of
 from tui.domain.people import Person
 from tui.domain.places import distinct_names
 from tui.domain.records import LabelledEnum, Record
-from tui.domain.reports import Period, Report
 from tui.domain.rules import session_hours
 from tui.domain.text import json_safe, printable
 from tui.i18n import N_, _, msg, ngettext
@@ -632,32 +631,3 @@ def export(
         return write_xlsx(found, out, **where)
     # A CSV file holds one table: for journals, the entries (goals are in xlsx, json, md).
     return write_csv(found[0], out, plain=plain, **where)
-
-
-# --- the report as a document -------------------------------------------------------
-
-
-def report_document(report: Report, fmt: str, *, plain: bool = False,
-                    bom: bool = True) -> str:
-    """Kept for the screens that call it here: ``tui.domain.report_files`` writes it."""
-    from tui.domain.report_files import report_document as document
-
-    return document(report, fmt, plain=plain, bom=bom)
-
-
-# --- the report's data ---------------------------------------------------------------
-
-
-def report_from_store(
-    store: Store,
-    *,
-    programme_id: str | None = None,
-    period: Period | None = None,
-    place_id: str | None = None,
-    progress: Progress | None = None,
-) -> Report:
-    """Kept for the screens that call it here: ``tui.store.reporting`` builds it."""
-    from tui.store.reporting import report_from_store as build
-
-    return build(store, programme_id=programme_id, period=period, place_id=place_id,
-                 progress=progress)

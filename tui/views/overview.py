@@ -180,7 +180,7 @@ def read_targets(store: Store) -> Targets:
 
 
 def trained_toward_targets(store: Store, programmes: list[Programme]) -> dict[str, int]:
-    from tui.store.exports import report_from_store  # the report machinery is big
+    from tui.store.reporting import report_from_store  # the report machinery is big
 
     trained: dict[str, int] = {}
     for programme in programmes:

@@ -296,7 +296,7 @@ def read_programmes(store: Store) -> ProgrammeList:
 
 def trained_per_programme(store: Store) -> dict[str, int]:
     """People who completed a course, per programme: needs every course's marks."""
-    from tui.store.exports import report_from_store
+    from tui.store.reporting import report_from_store
 
     trained: dict[str, set[str]] = {}
     for figures in report_from_store(store).courses.values():

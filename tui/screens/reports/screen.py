@@ -1,7 +1,7 @@
 """Reports: the figures administrators send to the ministry and the funders.
 
 The report is the one ``kuffert report`` prints: both call
-``tui.store.exports.report_from_store`` (through ``tui.views.reports.compute``), so the
+``tui.store.reporting.report_from_store`` (through ``tui.views.reports.compute``), so the
 screen and a script can never disagree. It is computed in a worker, since a national
 programme has thousands of course files, and again when someone changes the database
 while the screen is in front: once at a time, however many changes come meanwhile.
