@@ -24,7 +24,6 @@ key after it, read by the terminal driver as one key, are ``key_packets``' part.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
 from textual import events
@@ -76,6 +75,8 @@ class TypeAhead:
         self.keys: list[tuple[str, str | None]] = []
         self._until: Callable[[], bool] | None = None
         self._focus: Widget | None = None
+        # Held keys go even if what they wait for has not come (see ``check``).
+        self._patience_spent = False
         self.catcher = KeyCatcher(self)
 
     @property
@@ -131,7 +132,10 @@ class TypeAhead:
         each refresh until it has (a form opening)."""
         if self._until is None:
             return
-        if self._until() or tries >= PATIENCE:
+        if self._until():
+            self.release()
+        elif tries >= PATIENCE:
+            self._patience_spent = True
             self.release()
         elif tries:
             self.screen.call_after_refresh(self.check, tries + 1)
@@ -148,6 +152,7 @@ class TypeAhead:
             return
         self._until = None
         focus, self._focus = self._focus, None
+        waited, self._patience_spent = self._patience_spent, False
         screen = self.screen
         if focus is not None and focus.is_attached:
             screen.set_focus(focus)
@@ -162,19 +167,21 @@ class TypeAhead:
         # Here, one by one, each done before the next: as the screen's keys reached
         # Textual, a binding would come after characters typed later.
         while self.keys and self._until is None:
+            if not waited and not self._table_drawn():
+                # A table on a tab just shown gets its rows once the screen has laid it
+                # out, and the screen does that only after this callback: the keys wait
+                # (with any typed meanwhile) for the next refresh, not in here.
+                self.hold(self._table_drawn)
+                self.check(tries=1)
+                return
+            waited = False
             key, character = self.keys.pop(0)
-            await self._drawn()
             await self._do(key, character)
 
-    async def _drawn(self) -> None:
-        """Wait for the table with the focus to be drawn: one on a tab just shown gets
-        its rows once it knows its width, a refresh later."""
-        for _ in range(PATIENCE):
-            table = self.screen.focused
-            if not isinstance(table, RecordTable) or table.row_count or not table.total_rows:
-                return
-            # A short wait, not a refresh: an idle screen may not refresh at all.
-            await asyncio.sleep(0.01)
+    def _table_drawn(self) -> bool:
+        table = self.focused
+        return not isinstance(table, RecordTable) or bool(table.row_count) \
+            or not table.total_rows
 
     async def _do(self, key: str, character: str | None) -> None:
         screen = self.screen

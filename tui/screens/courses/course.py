@@ -63,6 +63,19 @@ def _path(text: str) -> Parsed[Path]:
     return Parsed(value=Path(text).expanduser())
 
 
+class CourseTabs(TabbedContent):
+    """The course's tabs. A pane shows itself when a widget in it takes the focus, by a
+    message that comes a moment later; keys typed ahead may have moved on to another tab
+    by then ("]" right after the course is read), and the late message switched back."""
+
+    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        # Textual's handler runs after this one (each class's in turn) unless prevented.
+        focused = self.screen.focused
+        if focused is None or event.tab_pane not in focused.ancestors_with_self:
+            event.stop()
+            event.prevent_default()
+
+
 class CourseScreen(TypeAheadScreen[None]):
     # The tab's table takes the focus when the course is read (see TypeAheadScreen).
     AUTO_FOCUS = ""
@@ -124,7 +137,7 @@ class CourseScreen(TypeAheadScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("", id="course-title", classes="section-title")
-        with TabbedContent(initial=self.first_tab, id="course-tabs"):
+        with CourseTabs(initial=self.first_tab, id="course-tabs"):
             with TabPane(_("Overview"), id="overview"):
                 yield OverviewPane(id="overview-pane")
             with TabPane(_("Sessions"), id="sessions"):
