@@ -7,10 +7,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from tests.bench.bench_attendance import Terminal
+from tests.bench.bench_table import plain
 from tests.conftest import run_kuffert
 from tui.store.layout import Layout
 from tui.store.store import Store
@@ -196,3 +199,37 @@ def test_check_counts_its_problems_in_words_singular_and_plural(tmp_path: Path) 
     _truncate(tmp_path / "k.d" / "courses" / "c-horsens-dagpleje.json")
     two = run_kuffert("check", db=db, env={"KUFFERT_LANG": "da"})
     assert "2 problemer fundet i" in two.stderr
+
+
+def test_a_broken_record_the_first_screen_does_not_read_ends_the_app_in_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The TUI decodes every record once it is on the screen, not before its first paint
+    (issue 13). With more courses than the first screenful, the dashboard reads only
+    those before the start: a broken institution, which they do not need, is named a
+    moment after the start, and the app leaves without writing anything."""
+    from tui.store.demo import generate_national
+
+    db = tmp_path / "k.json"
+    generate_national(Store.open(db), scale={"people": 200, "courses": 80})
+    data = json.loads(db.read_text())
+    data["institutions"][next(iter(data["institutions"]))]["kind"] = 42
+    db.write_text(json.dumps(data))
+    before = _digest(tmp_path)
+    monkeypatch.setenv("KUFFERT_LANG", "en")
+    monkeypatch.setenv("KUFFERT_CONFIG", os.devnull)
+    terminal = Terminal([sys.executable, "-m", "tui", "--db", str(db)])
+    deadline = time.monotonic() + 60
+    try:
+        # Read as it writes: a pty whose reader stops blocks the writer.
+        while time.monotonic() < deadline and (terminal.proc.poll() is None
+                                               or (data := terminal._read(0.2))):
+            terminal.seen += terminal._read(0.05) if terminal.proc.poll() is None else data
+    finally:
+        terminal.proc.kill()
+        terminal.proc.wait()
+    shown = plain(bytes(terminal.seen))
+    assert "Dashboard" in shown or "Courses (" in shown, shown[-500:]  # it did start
+    assert terminal.proc.returncode == 1
+    assert "should be" in shown and str(db) in shown.replace("\n", ""), shown[-500:]
+    assert "Traceback" not in shown
+    assert _digest(tmp_path) == before

@@ -24,6 +24,7 @@ from tui.screens.base import KuffertScreen, error_text
 from tui.screens.home.commands import KuffertCommands
 from tui.screens.home.dashboard import DashboardScreen
 from tui.screens.live import DataChanged, Watcher
+from tui.store.errors import StoreError
 from tui.store.store import Store
 from tui.views.overview import FirstRead
 from tui.widgets.keys import translate_bindings, translate_textual_bindings
@@ -31,6 +32,8 @@ from tui.widgets.terminal_safe import ControlFilter
 from tui.widgets.too_small import TooSmallScreen, too_small
 
 STYLES = Path(__file__).parent / "styles"
+# Seconds after the start before every stored record is decoded once (see _verify).
+VERIFY_AFTER = 1.0
 
 
 class KuffertApp(App[None]):
@@ -99,6 +102,11 @@ class KuffertApp(App[None]):
         self.poll_interval = poll_interval
         self.sub_title = display_path or _short(store.path)
         self._control_filter = ControlFilter()
+        # The stylesheet is first parsed and applied as the app starts, with the CSS as
+        # it is now: the first section's screen needs no restyle of everything either.
+        self._css_refreshed_at = self._css_update_count
+        # A broken record found after the start: why the app left (the CLI says so).
+        self.refused: StoreError | None = None
 
     def take_first_read(self) -> FirstRead | None:
         first, self._first_read = self._first_read, None
@@ -117,6 +125,18 @@ class KuffertApp(App[None]):
         # Whatever else is on, no control character in stored text reaches the terminal.
         return [*super().get_line_filters(), self._control_filter]
 
+    def refresh_css(self, animate: bool = True) -> None:
+        # Textual restyles every widget of every screen when a section's screen is first
+        # made (a new screen counts as behind the stylesheet), though nothing changed
+        # since the last restyle: a full reparse on the way to the first paint, and
+        # again at each section's first visit. A theme or variable change moves the count.
+        if self._css_refreshed_at == self._css_update_count:
+            for screen in self.screen_stack:
+                screen._css_update_count = self._css_update_count
+            return
+        super().refresh_css(animate)
+        self._css_refreshed_at = self._css_update_count
+
     def on_mount(self) -> None:
         # A dropped SSH connection sends SIGHUP. Python's default would end the process
         # on the spot; leaving through exit() lets screens save what is being typed
@@ -124,7 +144,25 @@ class KuffertApp(App[None]):
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
         self.set_interval(self.poll_interval, self._look_for_changes)
+        self.set_timer(VERIFY_AFTER, self._verify)
         self._fit(self.size)
+
+    def _verify(self) -> None:
+        # A hand-broken record is named, and the app leaves before anything is written
+        # over it. Decoded before the first paint, every record cost a tenth of a second
+        # of start-up at national scale; the first screenful is read before the start,
+        # so a broken one there is refused before the terminal is taken.
+        def verify() -> None:
+            try:
+                self.store.verify()
+            except StoreError as error:
+                self.call_from_thread(self._refuse, error)
+
+        self.run_worker(verify, thread=True, group="verify")
+
+    def _refuse(self, error: StoreError) -> None:
+        self.refused = error
+        self.exit(return_code=1)
 
     def _front(self) -> Screen[Any] | None:
         # Not self.screen: while the app starts or shuts down the stack can be empty,

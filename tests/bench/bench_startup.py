@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.bench.bench_attendance import Terminal
+from tests.bench.bench_attendance import ROOT, Terminal, compiled_as_installed
 
 QUIET = 1.0
 
@@ -132,6 +132,7 @@ def main() -> None:
                 if args.baseline:
                     apps[f"{scale} (baseline)"] = (kuffert(db, args.baseline.resolve()),
                                                    "Forløb (".encode())
+        compiled_as_installed(ROOT, *([args.baseline.resolve()] if args.baseline else []))
         result = measure(apps, args.runs)
         bare = result["bare"]
         for scale, figures in result.items():

@@ -51,7 +51,12 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.bench.bench_attendance import COLUMNS, LINES, Terminal  # noqa: E402
+from tests.bench.bench_attendance import (  # noqa: E402
+    COLUMNS,
+    LINES,
+    Terminal,
+    compiled_as_installed,
+)
 
 KUFFERT = [sys.executable, "-m", "tui"]
 MEMORY_CAP = 250 * 2**20
@@ -1246,6 +1251,7 @@ def measure_scale(scale: str, source: Path | None, work: Path, quick: bool,
     db = demo_database(folder / "db") if source is None else \
         copy_database(source, folder / "db")
     run = Run(scale, db, folder, quick)
+    compiled_as_installed()
     run.prepare()
     run.measure(only)
     return run

@@ -18,7 +18,7 @@ from tui.cli.echo import echo
 from tui.cli.words import TABLE_NAMES
 from tui.config import Config, ConfigError, load_config
 from tui.domain.text import printable
-from tui.i18n import LANGUAGES, _, msg, ngettext, set_language
+from tui.i18n import LANGUAGES, _, language, msg, ngettext, set_language
 from tui.store.errors import StoreError
 from tui.store.layout import resolve_path
 
@@ -292,7 +292,8 @@ def low_bandwidth(args: argparse.Namespace, config: Config) -> bool:
 
 
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:
-    store = _open_store(args, config)
+    # Every record is decoded by the app once it is on the screen (KuffertApp._verify).
+    store = _open_store(args, config, verify=False)
     # Textual reads this at import; animations cost bytes on a slow SSH link.
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     from tui.app import KuffertApp
@@ -301,10 +302,14 @@ def cmd_tui(args: argparse.Namespace, config: Config) -> int:
 
     watcher = Watcher(store)
     first = read_first(store, watcher)
-    app = KuffertApp(store, language=args.lang or config.lang, keymap=config.keys,
+    # The language main() chose (--lang, KUFFERT_LANG, the settings): the first read's
+    # words are already in it.
+    app = KuffertApp(store, language=language(), keymap=config.keys,
                      low_bandwidth=low_bandwidth(args, config), watcher=watcher,
                      first_read=first)
     app.run()
+    if app.refused is not None:
+        raise app.refused
     return app.return_code or EXIT_OK
 
 
