@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from tui.domain.course_facts import CourseFacts, PersonFacts
 from tui.domain.courses import Course
 from tui.domain.reports import Period, Report, report_from_facts
-from tui.store import figures, person_index
+from tui.store import figures
+from tui.store.bulk import collector_paused
 from tui.store.store import Store
 
 Progress = Callable[[int, int], None]
@@ -38,12 +39,14 @@ def report_from_store(
 def _report(store: Store, programme_id: str | None, period: Period | None,
             place_id: str | None, progress: Progress | None,
             ) -> tuple[Report, dict[str, CourseFacts]]:
-    courses = store.courses.all()
-    people = store.people_facts()
-    facts = course_facts(store, courses, people, programme_id, progress)
-    report = report_from_facts(
-        store.programmes.all(), courses, facts, people, store.institutions.all(),
-        store.places.all(), programme_id=programme_id, period=period, place_id=place_id)
+    with collector_paused():
+        courses = store.courses.all()
+        people = store.people_facts()
+        facts = course_facts(store, courses, people, programme_id, progress)
+        report = report_from_facts(
+            store.programmes.all(), courses, facts, people, store.institutions.all(),
+            store.places.all(), programme_id=programme_id, period=period,
+            place_id=place_id)
     return report, facts
 
 
@@ -51,18 +54,17 @@ def course_facts(store: Store, courses: list[Course], people: dict[str, PersonFa
                  programme_id: str | None = None,
                  progress: Progress | None = None) -> dict[str, CourseFacts]:
     """Each chosen course's figures: as kept where they are current, else worked out."""
-    with store.db.reading():
-        # The courses that name someone no longer registered, from the index (1 MB).
-        unregistered = {cid for pid, cids in person_index.everyone(store.db).items()
-                        if pid not in people for cid in cids}
     wanted = [c for c in courses if programme_id is None or c.programme_id == programme_id]
     found: dict[str, CourseFacts] = {}
     for done, course in enumerate(wanted, start=1):
         doc = figures.kept(store, course.id)
         facts = None if doc is None else figures.decode_facts(course.id, doc)
         # The figures count everyone the course names; a course that names someone no
-        # longer registered is counted by its records.
-        if not figures.is_current(facts, course.completion) or course.id in unregistered:
+        # longer registered is counted by its records, without them. Only its active
+        # participants can make a difference there (the figures count no one else's
+        # marks), and they are in the figures: the person index (1 MB) is not read.
+        if not figures.is_current(facts, course.completion) or any(
+                p.person_id not in people for p in facts.participants):  # type: ignore[union-attr]
             facts = figures.from_records(store, course.id, course.completion,
                                          exists=people.__contains__)
         assert facts is not None
