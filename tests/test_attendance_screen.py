@@ -323,7 +323,8 @@ def test_two_instances_mark_different_cells_and_see_each_other(db: Path) -> None
             await settle(two)
             # Each notices the other's file change by polling.
             await until(one, lambda: cell(first, order[5], LAST) == "E"
-                        and cell(second, order[0], LAST) == "✓")
+                        and cell(second, order[0], LAST) == "✓"
+                        and "3 of 12 present" in session_line(second))
             assert cell(first, order[5], LAST) == "E"
             assert cell(second, order[0], LAST) == "✓"
             assert "3 of 12 present" in session_line(second)
