@@ -127,11 +127,11 @@ from tui.domain.courses import Mark
 from tui.store import daily_backup
 from tui.store.store import Store
 store = Store.open(Path(sys.argv[1]))
-session, one, other = sys.argv[2:5]
+course, session, one, other = sys.argv[2:6] if len(sys.argv) > 5 else ("c10", *sys.argv[2:5])
 store.people.count()
-t = time.perf_counter(); store.mark("c10", session, one, Mark.ABSENT)
+t = time.perf_counter(); store.mark(course, session, one, Mark.ABSENT)
 first = time.perf_counter() - t
-t = time.perf_counter(); store.mark("c10", session, other, Mark.ABSENT)
+t = time.perf_counter(); store.mark(course, session, other, Mark.ABSENT)
 second = time.perf_counter() - t
 t = time.perf_counter(); daily_backup.settle(); finished = time.perf_counter() - t
 print(json.dumps({"first_ms": round(first * 1000, 1), "second_ms": round(second * 1000, 1),
@@ -259,6 +259,24 @@ def big_course(store: Store, people: int = 400, days: int = 40) -> str:
                        session_id=f"{cid}s{d}", person_id=p, mark=Mark.PRESENT)
             for d in range(days) for p in person_ids])
     return cid
+
+
+def a_day_passes(db: Path) -> None:
+    """Every backup made a day older, so the next write is the day's first again."""
+    layout = Store.open(db).db.layout
+    for name, taken in backup.names(layout):
+        older = (taken - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H%M%S")
+        (layout.backups / name).rename(layout.backups / older)
+
+
+def marks_in_big_course(store: Store, cid: str, count: int, days: int = 40) -> list[float]:
+    """Milliseconds per mark, each one changing a stored mark of the big course."""
+    samples = []
+    for n in range(count):
+        t = time.perf_counter()
+        store.mark(cid, f"{cid}s{n % days}", f"p{n}", (Mark.ABSENT, Mark.PRESENT)[n % 2])
+        samples.append((time.perf_counter() - t) * 1000)
+    return samples
 
 
 def report_from_records(db: Path) -> float:

@@ -710,9 +710,9 @@ class Run:
     # -- preparing -----------------------------------------------------------------------
 
     def prepare(self) -> None:
-        # Two people per first-mark repeat; one erasure per repeat and one by the command.
+        # Four people per first-mark repeat; one erasure per repeat and one by the command.
         self.facts = code_json(FACTS, str(self.db), str(self.work / "names.txt"),
-                               str(self.work / "courses.txt"), str(2 * self.repeats),
+                               str(self.work / "courses.txt"), str(4 * self.repeats),
                                str(self.repeats + 1))
         names = (self.work / "names.txt").read_text(encoding="utf-8").splitlines()
         self.people_names = set(names)
@@ -1119,30 +1119,37 @@ class Run:
     def first_mark(self) -> None:
         from tests.bench.bench_national_store import FIRST_MARK, a_day_passes, floor
 
-        what = "the day's first mark vs a normal mark (store call)"
+        what = "the day's first mark vs a process's first mark (store call)"
         goal = "as fast as any other mark (≤ 1.5x)"
         marked = self.facts.get("marked")
         if not marked:
             self.missing(what, "no course with people and sessions", goal)
             return
         people, session = marked["people"], marked["sessions"][0]
-        first, normal = [], []
+        # A process's first write pays for itself (modules, the course file read): the
+        # day's first mark is compared with a process's first mark on a day whose backup
+        # is taken, each in a fresh process, and with the mark after it.
+        day_first, process_first, normal = [], [], []
         try:
             for n in range(self.repeats):
+                one, two, three, four = people[4 * n:4 * n + 4]
+                found = code_json(FIRST_MARK, str(self.db), marked["id"], session, one, two)
+                process_first.append(found["first_ms"])
                 a_day_passes(self.db)
-                found = code_json(FIRST_MARK, str(self.db), marked["id"], session,
-                                  people[2 * n], people[2 * n + 1])
-                first.append(found["first_ms"])
+                found = code_json(FIRST_MARK, str(self.db), marked["id"], session, three,
+                                  four)
+                day_first.append(found["first_ms"])
                 normal.append(found["second_ms"])
-        except (NotMeasured, OSError) as e:
+        except (NotMeasured, OSError, ValueError) as e:
             self.missing(what, e, goal)
             return
         size = (self.db.parent / f"{self.db.stem}.d" / "courses" / f"{marked['id']}.json"
                 ).stat().st_size
-        f_ms, n_ms = median(first), median(normal)
-        self.add(what, f"{fmt_ms(f_ms)} ({f_ms / n_ms:.1f}x)",
-                 f"normal mark {fmt_ms(n_ms)}; floor {fmt_ms(floor(size, self.work))} "
-                 f"({size / 1e3:,.0f} kB file)", goal, f_ms <= 1.5 * n_ms)
+        f_ms, p_ms, n_ms = median(day_first), median(process_first), median(normal)
+        self.add(what, f"{fmt_ms(f_ms)} ({f_ms / p_ms:.1f}x)",
+                 f"a process's first mark, the backup taken: {fmt_ms(p_ms)}; the mark "
+                 f"after it {fmt_ms(n_ms)}; floor {fmt_ms(floor(size, self.work))} "
+                 f"({size / 1e3:,.0f} kB file)", goal, f_ms <= 1.5 * p_ms)
 
     def erase(self) -> None:
         from tests.bench.bench_national_store import ERASE, floor
