@@ -10,7 +10,6 @@ from tui.domain.course_facts import course_facts
 from tui.domain.courses import Course, attended_session_ids, summarise
 from tui.i18n import Message, msg
 from tui.store import commit, figures, person_index
-from tui.store.bulk import collector_paused
 from tui.store.codec import META_FIELDS
 from tui.store.database import SCHEMA_VERSION
 from tui.store.errors import StoreError
@@ -29,12 +28,6 @@ class Finding:
 
 
 def check(store: Store) -> list[Finding]:
-    # Every record of the database is decoded once: a bulk read (tui.store.bulk).
-    with collector_paused():
-        return _check(store)
-
-
-def _check(store: Store) -> list[Finding]:
     findings: list[Finding] = [Finding(note, error=False) for note in store.db.recovered]
     layout = store.db.layout
     for stray in layout.strays():
