@@ -74,6 +74,19 @@ def course_facts(store: Store, courses: list[Course], people: dict[str, PersonFa
     return found
 
 
+def trained_by_programme(store: Store, courses: list[Course]) -> dict[str, int]:
+    """How many people completed a course of each programme, over all time and places:
+    the report's count, from the same course figures, without the rest of the report
+    (the dashboard's targets and the programmes screen both show it)."""
+    with collector_paused():
+        facts = course_facts(store, courses, store.people_facts())
+    done: dict[str, set[str]] = {}
+    for course in courses:
+        done.setdefault(course.programme_id, set()).update(
+            p.person_id for p in facts[course.id].participants if p.completed)
+    return {pid: len(people) for pid, people in done.items()}
+
+
 # -- attendance by the day's place in its course --------------------------------------------
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.domain.attendance import SortKey, natural_key
-from tui.domain.courses import Course, CourseStatus, CourseSummary
+from tui.domain.courses import CourseStatus, CourseSummary
 from tui.domain.parse import format_date
 from tui.domain.programmes import target_text
 from tui.store.store import Store
@@ -176,23 +176,11 @@ def read_targets(store: Store) -> Targets:
         return Targets()
     wanted = {p.id for p in programmes}
     courses = [c for c in store.courses.all() if c.programme_id in wanted]
-    return Targets(trained_toward_targets(store, wanted, courses),
+    from tui.store.reporting import trained_by_programme  # the report machinery is big
+
+    trained = trained_by_programme(store, courses)
+    return Targets({pid: trained.get(pid, 0) for pid in wanted},
                    frozenset(c.id for c in courses))
-
-
-def trained_toward_targets(store: Store, programme_ids: set[str],
-                           courses: list[Course]) -> dict[str, int]:
-    """How many people completed a course of each programme: the report's count over
-    all time and places, from the same course figures, read once for every programme
-    (a report per programme read the people and the index once each)."""
-    from tui.store.reporting import course_facts  # the report machinery is big
-
-    facts = course_facts(store, courses, store.people_facts())
-    done: dict[str, set[str]] = {pid: set() for pid in programme_ids}
-    for course in courses:
-        done[course.programme_id].update(
-            p.person_id for p in facts[course.id].participants if p.completed)
-    return {pid: len(people) for pid, people in done.items()}
 
 
 def progress_text(row: ProgrammeRow, trained: Mapping[str, int]) -> str:

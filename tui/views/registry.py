@@ -295,13 +295,10 @@ def read_programmes(store: Store) -> ProgrammeList:
 
 
 def trained_per_programme(store: Store) -> dict[str, int]:
-    """People who completed a course, per programme: needs every course's marks."""
-    from tui.store.reporting import report_from_store
+    """People who completed a course, per programme: needs every course's figures."""
+    from tui.store.reporting import trained_by_programme
 
-    trained: dict[str, set[str]] = {}
-    for figures in report_from_store(store).courses.values():
-        trained.setdefault(figures.programme_id, set()).update(figures.completed)
-    return {k: len(v) for k, v in trained.items()}
+    return trained_by_programme(store, store.courses.all())
 
 
 def topic_use(store: Store, programme_id: str, key: str) -> tuple[list[Course], int]:
