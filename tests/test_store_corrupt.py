@@ -220,10 +220,12 @@ def test_a_broken_record_the_first_screen_does_not_read_ends_the_app_in_words(
     terminal = Terminal([sys.executable, "-m", "tui", "--db", str(db)])
     deadline = time.monotonic() + 60
     try:
-        # Read as it writes: a pty whose reader stops blocks the writer.
-        while time.monotonic() < deadline and (terminal.proc.poll() is None
-                                               or (data := terminal._read(0.2))):
-            terminal.seen += terminal._read(0.05) if terminal.proc.poll() is None else data
+        # Read as it writes (a pty whose reader stops blocks the writer), until it exits.
+        while time.monotonic() < deadline:
+            data = terminal._read(0.1)
+            terminal.seen += data
+            if not data and terminal.proc.poll() is not None:
+                break
     finally:
         terminal.proc.kill()
         terminal.proc.wait()
