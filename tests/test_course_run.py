@@ -241,13 +241,14 @@ def test_a_walk_in_is_added_from_the_grid_and_marked_present(store: Store) -> No
 def test_a_place_freed_on_a_full_course_is_offered_to_the_first_waiting(store: Store) -> None:
     course = store.courses.get(COURSE)
     store.courses.save(dataclasses.replace(course, capacity=2))
-    for pid, status in (("p-a", EnrolmentStatus.ENROLLED), ("p-b", EnrolmentStatus.ENROLLED),
-                        ("p-c", EnrolmentStatus.WAITLISTED),
-                        ("p-d", EnrolmentStatus.WAITLISTED)):
-        # Ids in the order they were added: within the same second of created_at, the
-        # id decides who came first.
-        store.enrolments(COURSE).add(Enrolment(id=f"e-{pid}", course_id=COURSE, person_id=pid,
-                                               status=status, enrolled_on=DAYS[0]))
+    for n, (pid, status) in enumerate((
+            ("p-a", EnrolmentStatus.ENROLLED), ("p-b", EnrolmentStatus.ENROLLED),
+            ("p-c", EnrolmentStatus.WAITLISTED), ("p-d", EnrolmentStatus.WAITLISTED))):
+        # All in the same second, the stamps' grain, and ids that sort the other way
+        # round: the order they were added in decides who came first.
+        store.enrolments(COURSE).add(Enrolment(
+            id=f"e-{9 - n}", course_id=COURSE, person_id=pid, status=status,
+            enrolled_on=DAYS[0], created_at="2026-01-05T09:00:00+00:00"))
 
     async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
         await open_course(app, pilot, "efter")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Select
 
-from tests.test_journals_screen import NURSERY, db, run, table_rows, type_text, until  # noqa: F401
+from tests.test_journals_screen import NURSERY, db, run, shown, table_rows, type_text, until  # noqa: F401
 from tui.screens.journals.entry import EntryScreen
 from tui.screens.journals.journal import JournalScreen
 from tui.store.store import Store
@@ -99,3 +99,32 @@ def test_the_markdown_export_has_transfer_notes_and_goal_ratings(db: Path, tmp_p
             "Vi spiser nu i små grupper") in text
     assert "## Learning-goal ratings" in text
     assert f"| {person.name} | {goal.text} (Nursery staff) | 2 | 4 |" in text
+
+
+def test_goals_set_in_the_same_second_keep_the_order_they_were_set_in(db: Path) -> None:  # noqa: F811
+    from tui.domain.journals import JournalGoal, Phase
+
+    store = Store.open(db)
+    cycle = max([g.cycle for g in store.journal_goals(NURSERY).where(journal_id=GROUP)]
+                + [e.cycle for e in store.journal_entries(NURSERY).where(journal_id=GROUP)])
+    # Stamped alike (stamps are to the second); the ids sort the other way round.
+    for goal_id, text in (("g-zz", "Set first"), ("g-aa", "Set second")):
+        store.journal_goals(NURSERY).add(JournalGoal(
+            id=goal_id, course_id=NURSERY, journal_id=GROUP, cycle=cycle + 1, text=text,
+            created_at="2026-02-03T10:00:00+00:00"))
+
+    async def steps(pilot) -> None:
+        rows = table_rows(pilot, "#journals-table")
+        index = next(i for i, r in enumerate(rows) if "PLF" in " ".join(r))
+        await pilot.press(*["down"] * index, "enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, JournalScreen))
+        screen = pilot.app.screen
+        assert isinstance(screen, JournalScreen)
+        # The new cycle has no entries: it opens on phase 1, two before the goals.
+        await until(pilot, lambda: screen.cycle == cycle + 1)
+        await pilot.press("right", "right")
+        await until(pilot, lambda: screen.phase is Phase.GOALS)
+        await until(pilot, lambda: "Goal 1: Set first" in shown(pilot))
+        assert "Goal 2: Set second" in shown(pilot)
+
+    run(db, NURSERY, steps)

@@ -261,9 +261,10 @@ def places_taken(enrolments: Iterable[Enrolment]) -> int:
 
 def next_on_waiting_list(course: Course, enrolments: Iterable[Enrolment]) -> Enrolment | None:
     """Who is offered a place that has come free: the first on the waiting list (by when
-    they were put on it), or None when no place is free or nobody waits."""
+    they were put on it), or None when no place is free or nobody waits. Two put on it
+    in the same second (the stamps' grain) are in the order they were stored."""
     enrolments = list(enrolments)
     if course.capacity is None or places_taken(enrolments) >= course.capacity:
         return None
     waiting = [e for e in enrolments if e.status is EnrolmentStatus.WAITLISTED]
-    return min(waiting, key=lambda e: (e.created_at, e.id)) if waiting else None
+    return min(waiting, key=lambda e: e.created_at) if waiting else None

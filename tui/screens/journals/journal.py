@@ -221,11 +221,13 @@ class JournalScreen(JournalForms, CourseJournalScreen):
     def cycle_goals(self, cycle: int | None = None) -> list[JournalGoal]:
         wanted = self.cycle if cycle is None else cycle
         goals = [g for g in self.goals if g.cycle == wanted]
-        return sorted(goals, key=lambda g: (g.created_at, g.id))
+        # Stamps are to the second: two goals set in one second keep the order they
+        # were stored in (the file's), not the order of their random ids.
+        return sorted(goals, key=lambda g: g.created_at)
 
     def phase_entries(self) -> list[JournalEntry]:
         found = [e for e in self.entries if e.cycle == self.cycle and e.phase == self.phase]
-        return sorted(found, key=lambda e: (e.date or dt.date.min, e.created_at, e.id))
+        return sorted(found, key=lambda e: (e.date or dt.date.min, e.created_at))
 
     def goal(self, goal_id: str) -> JournalGoal | None:
         return next((g for g in self.goals if g.id == goal_id), None)
