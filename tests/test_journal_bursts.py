@@ -20,9 +20,11 @@ from tui.domain.journals import TRANSFER_QUESTIONS, Phase, TransferStage
 from tui.screens.journals.journal import JournalScreen
 from tui.screens.journals.listing import JournalsScreen
 from tui.screens.journals.members import MembersScreen
-from tui.screens.journals.transfer import TransferForm
+from tui.screens.journals.ratings import RatingsScreen
+from tui.screens.journals.transfer import TransferForm, TransferScreen
 from tui.store.store import Store
 from tui.widgets.form import FormScreen
+from tui.widgets.record_table import RecordTable
 
 
 def burst(app: KuffertApp, *keys: str) -> None:
@@ -107,5 +109,63 @@ def test_moves_and_enter_before_the_transfer_forms_are_read(db: Path) -> None:  
         assert title == "After the course: Birthe Kristensen"
         # The questions of the stage after the course.
         assert app.screen.fields[0].name == TRANSFER_QUESTIONS[TransferStage.AFTER][0][0]
+
+    run(db, steps)
+
+
+async def opened(app: KuffertApp, pilot: Pilot[None], key: str, screen_type: type) -> None:
+    app.open_journals(CHILDMINDING)
+    await until(pilot, lambda: isinstance(app.screen, JournalsScreen)
+                and app.screen.data.journals)
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(app.screen, screen_type)
+                and app.screen.query_one(RecordTable).row_count > 0)
+
+
+def test_a_transfer_note_typed_in_one_go_with_the_key_that_opens_it_is_saved(db: Path) -> None:  # noqa: F811
+    first = "p-hd-dp-04"  # first by name; nothing filled in yet in the demo
+
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await opened(app, pilot, "t", TransferScreen)
+        burst(app, "enter", *"Kept", "ctrl+s")
+        await until(pilot, lambda: Store.open(db).transfer_notes(CHILDMINDING).where(
+            person_id=first, stage=TransferStage.BEFORE))
+        await until(pilot, lambda: isinstance(app.screen, TransferScreen))
+
+    run(db, steps)
+    (note,) = Store.open(db).transfer_notes(CHILDMINDING).where(
+        person_id=first, stage=TransferStage.BEFORE)
+    assert note.answers[TRANSFER_QUESTIONS[TransferStage.BEFORE][0][0]] == "Kept"
+
+
+def test_ratings_typed_in_one_go_with_the_key_that_opens_them_are_saved(db: Path) -> None:  # noqa: F811
+    first = "p-hd-dp-04"
+
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        await opened(app, pilot, "r", RatingsScreen)
+        goals = len(app.screen.goals)
+        burst(app, "enter", *[k for _goal in range(goals) for k in ("3", "tab")], "ctrl+s")
+        await until(pilot, lambda: len([r for r in Store.open(db).ratings(CHILDMINDING).where(
+            person_id=first) if r.before is not None]) == goals)
+        await until(pilot, lambda: isinstance(app.screen, RatingsScreen))
+
+    run(db, steps)
+    assert {r.before for r in Store.open(db).ratings(CHILDMINDING).where(person_id=first)} \
+        == {3}
+
+
+def test_a_goal_typed_in_one_go_with_the_key_that_opens_it_is_saved(db: Path) -> None:  # noqa: F811
+    async def steps(app: KuffertApp, pilot: Pilot[None]) -> None:
+        app.open_journals(CHILDMINDING)
+        await until(pilot, lambda: isinstance(app.screen, JournalsScreen)
+                    and app.screen.data.journals)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, JournalScreen)
+                    and app.screen.journal is not None)
+        journal = app.screen.journal_id
+        burst(app, "g", *"Ask more", "enter")
+        await until(pilot, lambda: "Ask more" in [g.text for g in Store.open(db).journal_goals(
+            CHILDMINDING).where(journal_id=journal)])
+        await until(pilot, lambda: isinstance(app.screen, JournalScreen))
 
     run(db, steps)

@@ -67,6 +67,12 @@ async def form_done(pilot: Pilot[None], screen_type: type) -> None:
     await until(pilot, lambda: isinstance(pilot.app.screen, screen_type))
 
 
+async def shows(pilot: Pilot[None], selector: str, row: list[str]) -> None:
+    """The first participant's row, once the screen has read what the form saved (it
+    reads in a worker after the form has closed)."""
+    await until(pilot, lambda: rows(pilot, selector)[FIRST[0]] == row)
+
+
 def test_ratings_before_and_after_and_the_change_per_goal(db: Path) -> None:
     demo = Store.open(db).ratings(COURSE).all()
     expected = rating_changes(demo)
@@ -86,7 +92,7 @@ def test_ratings_before_and_after_and_the_change_per_goal(db: Path) -> None:
             await pilot.press(str(value), "tab")
         await pilot.press("ctrl+s")
         await form_done(pilot, RatingsScreen)
-        assert rows(pilot, "#ratings-people")[FIRST[0]] == [FIRST[1], "✓", "–"]
+        await shows(pilot, "#ratings-people", [FIRST[1], "✓", "–"])
         await pilot.press("right", "enter")
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
@@ -100,7 +106,7 @@ def test_ratings_before_and_after_and_the_change_per_goal(db: Path) -> None:
             await pilot.press(str(value), "tab")
         await pilot.press("ctrl+s")
         await form_done(pilot, RatingsScreen)
-        assert rows(pilot, "#ratings-people")[FIRST[0]] == [FIRST[1], "✓", "✓"]
+        await shows(pilot, "#ratings-people", [FIRST[1], "✓", "✓"])
         changes = rows(pilot, "#ratings-changes")
         # Goal 1: the two demo participants, now joined by a third.
         before = (sum(r.before or 0 for r in demo if r.goal_key == "dp-1") + BEFORE[0]) / 3
@@ -163,14 +169,14 @@ def test_transfer_forms_filled_in_show_a_tick(db: Path) -> None:
         await pilot.pause()
         await pilot.press(*"Kept", "ctrl+s")
         await form_done(pilot, TransferScreen)
-        assert rows(pilot, "#transfer-table")[FIRST[0]] == [FIRST[1], "✓", "–", "✓"]
+        await shows(pilot, "#transfer-table", [FIRST[1], "✓", "–", "✓"])
         # An emptied form is no longer counted as filled in.
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("end", *["backspace"] * 4)
         await pilot.press("ctrl+s")
         await form_done(pilot, TransferScreen)
-        assert rows(pilot, "#transfer-table")[FIRST[0]] == [FIRST[1], "✓", "–", "–"]
+        await shows(pilot, "#transfer-table", [FIRST[1], "✓", "–", "–"])
 
     run(db, "t", steps)
     notes = {n.stage: n.answers for n in Store.open(db).transfer_notes(COURSE).all()

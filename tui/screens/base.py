@@ -8,8 +8,9 @@ A screen says which files it shows (``watched``) and how to read them again
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+import functools
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from textual import events, on
 from textual.dom import DOMNode
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S", bound="AsksInDialogs")
+P = ParamSpec("P")
 
 # What store work may raise that is the world's fault, not a bug: shown in words.
 EXPECTED = (StoreError, ScheduleError, OSError, MemoryError)
@@ -246,13 +249,31 @@ class TypeAheadScreen(KuffertScreen[T]):
         self.typeahead.check(tries=1)  # a form opening over the screen
 
     # Tab moves the focus when the key arrives (the app's priority key): while keys
-    # wait, it waits with them.
+    # wait, it waits with them, and behind the keys a list has still to handle.
     def focus_next(self, selector: str | type[Widget] = "*") -> Widget | None:
-        if self.typeahead.keep("tab"):
+        if self.typeahead.keep("tab") or self.typeahead.in_line("tab"):
             return self.focused
         return super().focus_next(selector)
 
     def focus_previous(self, selector: str | type[Widget] = "*") -> Widget | None:
-        if self.typeahead.keep("shift+tab"):
+        if self.typeahead.keep("shift+tab") or self.typeahead.in_line("shift+tab"):
             return self.focused
         return super().focus_previous(selector)
+
+
+class AsksInDialogs(Protocol):
+    def dialog(self, flow: Callable[[], Awaitable[object]]) -> None: ...
+
+
+def dialog_flow(
+    flow: Callable[Concatenate[S, P], Coroutine[Any, Any, object]],
+) -> Callable[Concatenate[S, P], None]:
+    """A screen's method that asks with forms or questions, started as a ``dialog``: the
+    keys typed after the one that started it (over a slow link, in one packet) wait
+    for the form and then go into it, as they would have one at a time."""
+
+    @functools.wraps(flow)
+    def start(screen: S, *args: P.args, **kwargs: P.kwargs) -> None:
+        screen.dialog(lambda: flow(screen, *args, **kwargs))
+
+    return start

@@ -77,6 +77,10 @@ class TypeAhead:
         self._focus: Widget | None = None
         # Held keys go even if what they wait for has not come (see ``check``).
         self._patience_spent = False
+        # Tabs sent behind the keys before them (``in_line``), and whether a tab is
+        # done at once (it has waited its turn).
+        self._lined_up: list[events.Key] = []
+        self._at_once = False
         self.catcher = KeyCatcher(self)
 
     @property
@@ -127,6 +131,28 @@ class TypeAhead:
         (screen.focused or screen).post_message(events.Key(key, character))
         return True
 
+    def in_line(self, key: str) -> bool:
+        """Send a priority key (tab) behind the keys that the widget with the focus has
+        still to handle, when that widget passes keys on (``FollowsFocus``). Done when
+        the app reads it, tab would move the focus before them: "enter 3 tab 4" in one
+        packet on a table would tab away from the table before enter opened its form.
+        True if sent; the screen does it when it arrives (``in_turn``)."""
+        focused = self.screen.focused
+        if self._at_once or not isinstance(focused, FollowsFocus):
+            return False
+        event = events.Key(key, None)
+        self._lined_up.append(event)
+        focused.post_message(event)
+        return True
+
+    def arrived(self, event: events.Key) -> bool:
+        """Whether ``event`` is a key sent by ``in_line``, now arrived at the screen."""
+        for i, lined_up in enumerate(self._lined_up):
+            if lined_up is event:
+                del self._lined_up[i]
+                return True
+        return False
+
     def check(self, tries: int = 0) -> None:
         """Send the held keys if the moment has come; with ``tries``, look again after
         each refresh until it has (a form opening)."""
@@ -158,15 +184,16 @@ class TypeAhead:
             screen.set_focus(focus)
         elif screen.focused is self.catcher:
             screen.set_focus(None)
-        if screen.app.screen is not screen:
-            # For the form or question on top: given to the app, as typed.
-            keys, self.keys = self.keys, []
-            for key, character in keys:
-                screen.app.post_message(events.Key(key, character))
-            return
         # Here, one by one, each done before the next: as the screen's keys reached
         # Textual, a binding would come after characters typed later.
         while self.keys and self._until is None:
+            if screen.app.screen is not screen:
+                # For the form or question on top, or the screen a key opened: given
+                # to the app, as typed.
+                keys, self.keys = self.keys, []
+                for key, character in keys:
+                    screen.app.post_message(events.Key(key, character))
+                return
             if not waited and not self._table_drawn():
                 # A table on a tab just shown gets its rows once the screen has laid it
                 # out, and the screen does that only after this callback: the keys wait
@@ -195,9 +222,24 @@ class TypeAhead:
                 return
         active = screen.active_bindings.get(key)
         if active is not None and active.enabled:
-            await active.node.run_action(active.binding.action)
+            self._at_once = True
+            try:
+                await active.node.run_action(active.binding.action)
+            finally:
+                self._at_once = False
         else:
             (focused or screen).post_message(events.Key(key, character))
+
+    def move_focus(self, key: str) -> None:
+        """Do a tab (or shift+tab) that ``in_line`` sent, now that it has its turn."""
+        self._at_once = True
+        try:
+            if key == "tab":
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+        finally:
+            self._at_once = False
 
 
 async def in_turn(screen: Screen[object], typeahead: TypeAhead, event: events.Key) -> None:
@@ -206,7 +248,13 @@ async def in_turn(screen: Screen[object], typeahead: TypeAhead, event: events.Ke
     it when the key has bubbled up to the app, and by then the screen has read the
     keys after it: a key that opens a form ("e") could not hold the date typed after
     it, and the moves before it would come after it."""
+    lined_up = typeahead.arrived(event)
     if typeahead.take(event):
+        return
+    if lined_up:
+        event.stop()
+        event.prevent_default()
+        typeahead.move_focus(event.key)
         return
     active = screen.active_bindings.get(event.key)
     if (active is not None and active.node is not screen.app and active.enabled

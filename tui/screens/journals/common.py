@@ -11,7 +11,7 @@ from textual.binding import BindingType
 
 from tui.i18n import _
 from tui.screens import live
-from tui.screens.base import EXPECTED, KuffertScreen, error_text, in_thread
+from tui.screens.base import EXPECTED, TypeAheadScreen, error_text, in_thread
 from tui.screens.journals.reading import NOTHING, Parts
 from tui.store.store import Store
 from tui.widgets.keys import translate_bindings
@@ -32,14 +32,18 @@ class Readable(Protocol):
 TITLE_WIDTH = 52
 
 
-class CourseJournalScreen(KuffertScreen[Any]):
+class CourseJournalScreen(TypeAheadScreen[Any]):
     """A screen about one course's journals: it follows the course's own file, the
-    people file (for names) and the main file (for the course's name)."""
+    people file (for names) and the main file (for the course's name). Keys typed
+    before its first read wait for it, and so do keys typed after one that opens a
+    form (``dialog_flow``): they go into the form."""
 
     def __init__(self, course_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.course_id = course_id
         self._unread = NOTHING
+        self._has_read = False
+        self.hold_until(lambda: self._has_read)
 
     def watched(self) -> frozenset[str]:
         return frozenset({live.course(self.course_id), live.PEOPLE, live.MAIN})
@@ -72,18 +76,21 @@ class CourseJournalScreen(KuffertScreen[Any]):
             self.sub_title = shown
 
     async def first_read(self, work: Callable[[], R]) -> R | None:
-        """The screen's first read, awaited in ``on_mount``: the screen takes no key
-        until it has its data, so keys typed ahead (over a slow link) wait for it and
-        then do what they would have done one at a time. The read runs in a thread."""
+        """The screen's first read, awaited in ``on_mount``, in a thread. The keys typed
+        meanwhile (over a slow link) are held, and go once what the caller shows from
+        the result has been drawn: they then do what they would have one at a time."""
         self.mark_read()
         try:
             found = await in_thread(self, work)
         except EXPECTED as error:
-            found = None
+            self.let_keys_go()
             self.cannot_read(error_text(error))
+            return None
         # Left, or the app closing, meanwhile: nothing is shown any more.
         if not self.is_attached or self.app.return_code is not None:
             return None
+        self._has_read = True
+        self.call_after_refresh(self.keys_ready)
         return found
 
     def cannot_read(self, text: str) -> None:

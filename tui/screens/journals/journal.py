@@ -163,7 +163,7 @@ class JournalScreen(JournalForms, CourseJournalScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
-        self.set_focus(self.query_one(PhaseList))
+        self.typeahead.focus(self.query_one(PhaseList))
         store, data = self.store, self.data
         fresh = await self.first_read(lambda: data.read(store, EVERYTHING))
         if fresh is None:

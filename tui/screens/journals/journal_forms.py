@@ -14,11 +14,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
-from textual import work
 
 from tui.domain.journals import GoalOutcome, Journal, JournalEntry, JournalGoal, Phase
 from tui.domain.parse import Parsed, format_date, parse_name
 from tui.i18n import N_, _
+from tui.screens.base import dialog_flow
 from tui.screens.journals.entry import EntryScreen
 from tui.screens.journals.reading import COURSE_FILE, JournalData, Parts
 from tui.widgets.confirm import ConfirmScreen
@@ -112,7 +112,7 @@ class JournalForms:
                                                expected_version=base.version),
             reread=lambda: repo.find(goal.id), values=values)
 
-    @work(group="journal-form")
+    @dialog_flow
     async def action_add_goal(self) -> None:
         repo = self.store.journal_goals(self.course_id)
         goal = JournalGoal(course_id=self.course_id, journal_id=self.journal_id,
@@ -130,7 +130,7 @@ class JournalForms:
             self.focus_key = f"g:{form.saved.id}"
             self.reread(COURSE_FILE)
 
-    @work(group="journal-form")
+    @dialog_flow
     async def _edit_goal(self, goal: JournalGoal) -> None:
         form = PromptScreen(
             _("Goal in cycle {n}").format(n=goal.cycle),
@@ -160,7 +160,7 @@ class JournalForms:
             chosen = [g for g in goals if g.outcome is None] or goals
         self._evaluate(chosen, chain=True)
 
-    @work(group="journal-form")
+    @dialog_flow
     async def _evaluate(self, goals: list[JournalGoal], chain: bool) -> None:
         """Ask for each goal's evaluation in turn; escape stops."""
         if self.phase is not Phase.EVALUATION:
@@ -209,7 +209,7 @@ class JournalForms:
 
     # -- deleting ---------------------------------------------------------------------------
 
-    @work(group="journal-form")
+    @dialog_flow
     async def action_delete(self) -> None:
         from tui.screens.journals.journal import EntryItem, GoalItem
 

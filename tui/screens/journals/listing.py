@@ -65,6 +65,12 @@ class SearchField(FollowsFocus, Input):
     """Enter or down leaves the search for its results; keys typed after them in one
     burst follow the focus there."""
 
+    # What held keys do when they go (``TypeAhead``): one at a time, the key handler
+    # below takes these keys before any binding sees them.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,down", "screen.leave_search", show=False),
+    ]
+
     def on_key(self, event: events.Key) -> None:
         if relayed(self, event):
             return
@@ -117,7 +123,7 @@ class JournalsScreen(JournalsForms, CourseJournalScreen):
 
     async def on_mount(self) -> None:
         self._show_search(False)
-        self.set_focus(self.query_one("#journals-table"))
+        self.typeahead.focus(self.query_one("#journals-table"))
         store, data = self.store, self.data
         fresh = await self.first_read(lambda: data.read(store, EVERYTHING))
         if fresh is not None:
@@ -175,12 +181,16 @@ class JournalsScreen(JournalsForms, CourseJournalScreen):
 
     def action_search(self) -> None:
         # At once, not on the next idle as focus() would: the letters after the slash
-        # must land in the field.
-        self.set_focus(self.query_one("#journals-search", Input))
+        # must land in the field. Typed before the list is read, it waits its turn.
+        if not self.typeahead.keep("slash", "/"):
+            self.set_focus(self.query_one("#journals-search", Input))
 
     @on(Input.Changed, "#journals-search")
     def _search_changed(self, _event: Input.Changed) -> None:
         self._run_search()
+
+    def action_leave_search(self) -> None:
+        self.leave_search()
 
     def leave_search(self) -> None:
         # The field's change messages may still be queued behind the keys: the results

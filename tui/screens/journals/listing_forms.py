@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
-from textual import work
 
 from tui.domain.journals import Journal
 from tui.domain.parse import Parsed
 from tui.i18n import _, msg
+from tui.screens.base import dialog_flow
 from tui.screens.journals.members import MembersScreen
 from tui.screens.journals.naming import journal_title
 from tui.screens.journals.reading import CourseJournals, Parts
@@ -47,7 +47,7 @@ class JournalsForms:
 
     # -- a new journal ----------------------------------------------------------------------
 
-    @work(group="journals-form")
+    @dialog_flow
     async def action_new(self) -> None:
         from tui.screens.journals.journal import JournalScreen
 
@@ -100,7 +100,7 @@ class JournalsForms:
 
     # -- a journal's title and members ------------------------------------------------------
 
-    @work(group="journals-form")
+    @dialog_flow
     async def action_edit(self) -> None:
         journal = self.data.journal(self.journal_id())
         if journal is None:
@@ -143,7 +143,7 @@ class JournalsForms:
 
     # -- deleting ---------------------------------------------------------------------------
 
-    @work(group="journals-form")
+    @dialog_flow
     async def action_delete(self) -> None:
         journal = self.data.journal(self.journal_id())
         if journal is None:
@@ -182,7 +182,7 @@ class JournalsForms:
 
     # -- export and the other screens -------------------------------------------------------
 
-    @work(group="journals-form")
+    @dialog_flow
     async def action_export(self) -> None:
         default = "~/" + _("kuffert-journals-{course}.md").format(course=self.course_id)
         values = await self.app.push_screen_wait(FormScreen(_("Export the journals"), [

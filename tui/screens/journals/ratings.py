@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from rich.markup import escape
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label, Static
@@ -21,6 +21,7 @@ from tui.domain.parse import RATING_MAX, RATING_MIN, Parsed, parse_rating
 from tui.domain.programmes import LearningGoal, audience_label
 from tui.i18n import N_, _, language
 from tui.screens import live
+from tui.screens.base import dialog_flow
 from tui.screens.journals.common import CellTable, CourseJournalScreen
 from tui.screens.journals.reading import EVERYTHING, Parts, names
 from tui.store.errors import StaleRecord
@@ -189,7 +190,7 @@ class RatingsScreen(CourseJournalScreen):
 
     async def on_mount(self) -> None:
         table = self.query_one("#ratings-people", RecordTable)
-        self.set_focus(table)
+        self.typeahead.focus(table)
         store, data = self.store, self.data
         fresh = await self.first_read(lambda: data.read(store, EVERYTHING))
         if fresh is not None:
@@ -263,7 +264,7 @@ class RatingsScreen(CourseJournalScreen):
             when = WHEN[min(column, 2) - 1]
         self._rate(pid, when)
 
-    @work(group="ratings-form")
+    @dialog_flow
     async def _rate(self, person_id: str, when: str) -> None:
         name = dict(self.people).get(person_id, person_id)
         title = (_("Before the course: {name} rates each goal ({low} to {high})")

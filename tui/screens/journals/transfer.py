@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from rich.markup import escape
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
@@ -17,6 +17,7 @@ from tui.domain.journaling import transfer_completeness
 from tui.domain.journals import TRANSFER_QUESTIONS, TransferNote, TransferStage
 from tui.i18n import N_, _
 from tui.screens import live
+from tui.screens.base import dialog_flow
 from tui.screens.journals.common import CellTable, CourseJournalScreen
 from tui.screens.journals.reading import EVERYTHING, Parts, course_name, names
 from tui.store.errors import StaleRecord
@@ -121,7 +122,7 @@ class TransferScreen(CourseJournalScreen):
 
     async def on_mount(self) -> None:
         table = self.query_one(RecordTable)
-        self.set_focus(table)
+        self.typeahead.focus(table)
         store, data = self.store, self.data
         fresh = await self.first_read(lambda: data.read(store, EVERYTHING))
         if fresh is not None:
@@ -178,7 +179,7 @@ class TransferScreen(CourseJournalScreen):
     def note(self, person_id: str, stage: TransferStage) -> TransferNote | None:
         return self.data.note(person_id, stage)
 
-    @work(group="transfer-form")
+    @dialog_flow
     async def _fill(self, person_id: str, stage: TransferStage) -> None:
         name = dict(self.people).get(person_id, person_id)
         store, cid = self.store, self.course_id
