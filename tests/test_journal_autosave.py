@@ -9,6 +9,7 @@ import contextlib
 import fcntl
 import os
 import pty
+import re
 import select
 import signal
 import struct
@@ -222,18 +223,29 @@ def test_editing_keeps_the_entry_and_a_parallel_change_is_not_overwritten(db: Pa
     run(db, steps)
 
 
-def _drain(fd: int, quiet: float = 0.6, limit: float = 15) -> None:
-    """Read the terminal until the program has been quiet for a moment."""
+ESCAPES = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+
+
+def _drain(fd: int, quiet: float = 0.6, limit: float = 15, shown: str = "") -> None:
+    """Read the terminal until the program has been quiet for a moment and, if
+    ``shown`` is given, has drawn that text: on a busy machine keys typed ahead wait
+    for the screens before them, and a quiet moment does not say they have arrived."""
     end = time.monotonic() + limit
+    seen = b""
+    wanted = shown.encode()
     while time.monotonic() < end:
         ready, _, _ = select.select([fd], [], [], quiet)
         if not ready:
-            return
-        try:
-            if not os.read(fd, 65536):
+            if wanted in ESCAPES.sub(b"", seen):
                 return
+            continue
+        try:
+            chunk = os.read(fd, 65536)
         except OSError:
             return
+        if not chunk:
+            return
+        seen += chunk
 
 
 def test_a_dropped_connection_saves_what_was_typed_before_the_autosave(db: Path) -> None:
@@ -256,7 +268,8 @@ def test_a_dropped_connection_saves_what_was_typed_before_the_autosave(db: Path)
             os.write(fd, keys)
             _drain(fd)
         os.write(fd, text.encode())
-        _drain(fd, quiet=0.2)
+        # In the entry before the link drops (on time, well within the autosave delay).
+        _drain(fd, quiet=0.2, limit=30, shown=text)
         assert AUTOSAVE_SECONDS >= 2
         os.kill(pid, signal.SIGHUP)
         _drain(fd, quiet=0.5, limit=5)
