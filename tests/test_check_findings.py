@@ -95,3 +95,38 @@ def test_an_index_out_of_step_with_the_courses_is_found_and_repaired(tmp_path: P
     assert "Rewrote what is kept of 2 courses." in repaired.stdout
     assert json.loads(path.read_text())["courses"][person] == {"courses": [COURSE]}
     assert Store.open(db).courses_naming(person) == [COURSE]
+
+
+def test_a_check_by_several_processes_finds_what_one_finds_in_the_same_order(
+        tmp_path: Path) -> None:
+    """`kuffert check` hands the course files to one process per core (a national check
+    is mostly their records). Broken course files early, in the middle and last are
+    each reported, in the order a check by one process reports them."""
+    from tui.i18n import language, set_language
+    from tui.store.check import CHUNK, check
+    from tui.store.demo import generate_national
+
+    db = tmp_path / "k.json"
+    generate_national(Store.open(db), scale={"people": 200, "courses": 3 * CHUNK})
+    courses = [c.id for c in Store.open(db).courses.all()]
+    broken = [courses[1], courses[len(courses) // 2], courses[-1]]
+    for n, course_id in enumerate(broken):
+        course_file = tmp_path / "k.d" / "courses" / f"{course_id}.json"
+        data = json.loads(course_file.read_text())
+        next(iter(data["enrolments"].values()))["person_id"] = f"nobody-{n}"
+        course_file.write_text(json.dumps(data))
+    result = run_kuffert("check", "--lang", "en", db=db)
+    assert result.returncode == 1
+    was = language()
+    set_language("en")
+    try:
+        one_process = [str(f.message) for f in check(Store.open(db))]
+    finally:
+        set_language(was)
+    printed = [line.split(": ", 1)[1] for line in result.stdout.splitlines()
+               + result.stderr.splitlines() if line.startswith(("error: ", "note: "))]
+    assert sorted(printed) == sorted(one_process)
+    errors = [line for line in one_process if "nobody-" in line]
+    assert [next(c for c in broken if c in line) for line in errors] == broken
+    in_order = [line for line in result.stderr.splitlines() if "nobody-" in line]
+    assert [next(c for c in broken if c in line) for line in in_order] == broken

@@ -146,14 +146,18 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
 
     # The check decodes every record itself; decoding the main file first would do it twice.
     store = _open_store(args, config, verify=False)
-    findings = check(store)
+    # The course files are most of a national check: one process per core (up to 4:
+    # each holds a course's records while it checks them).
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                  else os.cpu_count() or 1, 4)
+    findings = check(store, workers)
     repairs = sorted({f.repair for f in findings if f.repair})
     if args.repair and repairs:
         store.repair_courses(repairs)
         echo(ngettext("Rewrote what is kept of {n} course.",
                       "Rewrote what is kept of {n} courses.", len(repairs)).format(
                           n=len(repairs)))
-        findings = check(store)
+        findings = check(store, workers)
     errors = [f for f in findings if f.error]
     for finding in findings:
         label = _("error") if finding.error else _("note")
