@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from tui.domain.course_facts import CourseFacts, PersonFacts
 from tui.domain.courses import Course
-from tui.domain.reports import Period, Report, report_from_facts
+from tui.domain.reports import Period, Ratio, Report, report_from_facts
 from tui.store import figures
 from tui.store.bulk import collector_paused
 from tui.store.store import Store
@@ -98,6 +98,10 @@ class DayFigures:
     sessions: list[str] = field(default_factory=list)
     attended: int = 0
     expected: int = 0
+
+    @property
+    def ratio(self) -> Ratio:
+        return Ratio(self.attended, self.expected)
 
 
 @dataclass

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from tui.domain.places import Place, PlaceKind
 from tui.domain.programmes import Programme
 from tui.domain.report_files import report_file
-from tui.domain.reports import Period, Ratio, Report
+from tui.domain.reports import Period, Report
 from tui.i18n import N_
-from tui.store.reporting import report_with_days
+from tui.store.reporting import DayFigures, report_with_days
 
 if TYPE_CHECKING:
     from tui.store.store import Store
@@ -46,20 +46,6 @@ class Filters:
 
 
 @dataclass
-class DayFigures:
-    """Attendance on the n-th held day of every course: does attendance fall away?"""
-
-    number: int
-    sessions: list[str] = field(default_factory=list)
-    attended: int = 0
-    expected: int = 0
-
-    @property
-    def ratio(self) -> Ratio:
-        return Ratio(self.attended, self.expected)
-
-
-@dataclass
 class Computed:
     """The report and what the screen needs around it, read in the same worker."""
 
@@ -83,8 +69,7 @@ def compute(store: Store, filters: Filters, progress: Progress | None = None) ->
     programmes = store.programmes.all()
     return Computed(
         report=found.report, filters=filters, session_courses=found.session_courses,
-        days=[DayFigures(d.number, list(d.sessions), d.attended, d.expected)
-              for d in found.days],
+        days=found.days,
         programmes=sorted(((p.id, p.name) for p in programmes),
                           key=lambda item: item[1].casefold()),
         places=store.places.all(),
