@@ -81,6 +81,7 @@ def test_a_conflict_is_resolved_by_key_from_the_dashboard(tmp_path: Path) -> Non
                          r"changes back \d\d-\d\d-\d{4}\.", status)
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, ConflictsScreen))
+        await until(pilot, lambda: rows(app, "conflict-list"))
         listed = rows(app, "conflict-list")
         assert list(listed) == [cell_conflict()]
         # The office's own version is the one shown (and held) until resolved.
@@ -96,7 +97,8 @@ def test_a_conflict_is_resolved_by_key_from_the_dashboard(tmp_path: Path) -> Non
                          who)
         await pilot.press("o")
         await until(pilot, lambda: conflicts.open_conflicts(office) == [])
-        assert "No conflicts" in text_of(app, "#conflicts-message")
+        # The list is read again in a worker once the resolution is stored.
+        await until(pilot, lambda: "No conflicts" in text_of(app, "#conflicts-message"))
         mark = Store.open(office.path).attendance("c1").get(d1p1())
         assert (mark.mark, mark.hours, mark.version) == (Mark.PARTIAL, 3.0, 4)
         await pilot.press("escape")
@@ -115,7 +117,7 @@ def test_edit_takes_each_field_from_the_side_chosen(tmp_path: Path) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         app.open_conflicts()
         await until(pilot, lambda: isinstance(app.screen, ConflictsScreen))
-        await pilot.pause()
+        await until(pilot, lambda: len(rows(app, "conflict-list")) == 2)
         listed = list(rows(app, "conflict-list"))
         assert sorted(listed) == sorted([entry_conflict, cell_conflict()])
         while app.screen.selected().id != entry_conflict:
