@@ -110,10 +110,14 @@ class StoreWork:
         return cast(Worker[None], self.run_worker(
             job, thread=True, group=group, exclusive=exclusive, exit_on_error=False))
 
+    @property
+    def gone(self) -> bool:
+        """Left, or the app closing: its widgets are being taken down, and showing
+        anything there (a header's title, a list's rows) fails on parts already gone."""
+        return not self.is_attached or self.app.return_code is not None
+
     def _deliver(self, worker: Worker[None], outcome: Callable[[], object]) -> None:
-        # Nor while the app is closing: its widgets are being taken down, and showing a
-        # result there (a header's title) fails on parts already gone.
-        if worker.is_cancelled or not self.is_attached or self.app.return_code is not None:
+        if worker.is_cancelled or self.gone:
             return
         outcome()
 

@@ -87,7 +87,7 @@ class CourseJournalScreen(TypeAheadScreen[Any]):
             self.cannot_read(error_text(error))
             return None
         # Left, or the app closing, meanwhile: nothing is shown any more.
-        if not self.is_attached or self.app.return_code is not None:
+        if self.gone:
             return None
         self._has_read = True
         self.call_after_refresh(self.keys_ready)

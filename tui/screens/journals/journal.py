@@ -266,7 +266,7 @@ class JournalScreen(JournalForms, CourseJournalScreen):
             self._line("#phase-summary", Text(_("Summary: ") + goal_summary(goals),
                                               style="bold"))
         await self._show_items(goals)
-        if self._gone():
+        if self.gone:
             return
         self._line("#journal-status", self._status_text())
         self.refresh_bindings()
@@ -290,17 +290,13 @@ class JournalScreen(JournalForms, CourseJournalScreen):
             self._items = shown
             await view.clear()
             await view.extend(items)
-            if self._gone():
+            if self.gone:
                 return
         if items and view.index != (at := keys.index(keep) if keep in keys else 0):
             view.index = at
         empty = self.query_one("#phase-empty", Static)
         empty.display = not items
         self._line("#phase-empty", self._empty_text())
-
-    def _gone(self) -> bool:
-        # Left, or the app closing, while the list was rebuilt: its parts are going.
-        return not self.is_attached or self.app.return_code is not None
 
     def _line(self, selector: str, content: str | Text) -> None:
         plain = (content.plain, str(content.spans)) if isinstance(content, Text) else content
