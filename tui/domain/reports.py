@@ -199,6 +199,9 @@ class _Places:
     def __init__(self, places: Iterable[Place], institutions: Iterable[Institution]) -> None:
         self.by_id = {p.id: p for p in places}
         self.institutions = {i.id: i for i in institutions}
+        # By (place, institution): a national report asks for 80,000 people, who live at
+        # a few thousand such pairs.
+        self._municipalities: dict[tuple[str | None, str | None], str] = {}
 
     def municipality_of(self, place_id: str | None) -> str | None:
         place = self.by_id.get(place_id or "")
@@ -222,6 +225,13 @@ class _Places:
         return [p for p in found if p is not None]
 
     def person_municipality(self, person: PersonFacts) -> str:
+        key = (person.place_id, person.institution_id)
+        found = self._municipalities.get(key)
+        if found is None:
+            found = self._municipalities[key] = self._first_municipality(person)
+        return found
+
+    def _first_municipality(self, person: PersonFacts) -> str:
         # The person's own place first: a childminder on a sheep-farming station belongs
         # to the station's municipality even if the childminding office sits elsewhere.
         for place_id in self.person_places(person):
@@ -424,8 +434,10 @@ def _reach(
                 countries.add(lookup.by_id[place_id].country)
     reached_institutions: set[str] = set()
     reached_places: set[str] = set()
-    for pid in participants:
-        person = person_by_id[pid]
+    # Each (place, institution) once: tens of thousands of people share a few thousand.
+    seen = {(p.place_id, p.institution_id): p for p in map(person_by_id.__getitem__,
+                                                           participants)}
+    for person in seen.values():
         if person.institution_id in lookup.institutions:
             reached_institutions.add(person.institution_id)
         reached_places.update(lookup.person_places(person))

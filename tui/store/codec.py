@@ -6,14 +6,11 @@ and field instead of letting a wrong value travel into the screens.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import gc
-import threading
 import types
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from enum import Enum
 from functools import cache
 from typing import Any, TypeVar
@@ -273,36 +270,3 @@ def _fast_builder(cls: type) -> Callable[[dict[str, Any], str | None], Any]:
 
 def decode(cls: type[R], doc_id: str, doc: dict[str, Any]) -> R:
     return _fast_builder(cls)(doc, doc_id)  # type: ignore[no-any-return]
-
-
-class _Collector:
-    """Pauses of the cyclic garbage collector, nested and from any thread."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pauses = 0
-        self._was_enabled = False
-
-    @contextlib.contextmanager
-    def paused(self) -> Iterator[None]:
-        with self._lock:
-            if self._pauses == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._pauses += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._pauses -= 1
-                if self._pauses == 0 and self._was_enabled:
-                    gc.enable()
-
-
-_collector = _Collector()
-
-
-def collector_paused() -> contextlib.AbstractContextManager[None]:
-    """No cyclic garbage collection while thousands of records are made: records form no
-    cycles, and the collector's passes over them cost 40 % of decoding 50,000 people."""
-    return _collector.paused()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from tui.domain.course_facts import CourseFacts, PersonFacts
 from tui.domain.courses import Course
@@ -22,6 +23,7 @@ from tui.store.bulk import collector_paused
 from tui.store.store import Store
 
 Progress = Callable[[int, int], None]
+_PERSON_ID = attrgetter("person_id")
 
 
 def report_from_store(
@@ -33,20 +35,22 @@ def report_from_store(
     progress: Progress | None = None,
 ) -> Report:
     """Read what the report needs and build it; the TUI and the CLI both call this."""
-    return _report(store, programme_id, period, place_id, progress)[0]
+    # Paused over the whole: the courses' facts, a million small objects, are gone
+    # before the collector resumes, so its first pass walks only the report.
+    with collector_paused():
+        return _report(store, programme_id, period, place_id, progress)[0]
 
 
 def _report(store: Store, programme_id: str | None, period: Period | None,
             place_id: str | None, progress: Progress | None,
             ) -> tuple[Report, dict[str, CourseFacts]]:
-    with collector_paused():
-        courses = store.courses.all()
-        people = store.people_facts()
-        facts = course_facts(store, courses, people, programme_id, progress)
-        report = report_from_facts(
-            store.programmes.all(), courses, facts, people, store.institutions.all(),
-            store.places.all(), programme_id=programme_id, period=period,
-            place_id=place_id)
+    courses = store.courses.all()
+    people = store.people_facts()
+    facts = course_facts(store, courses, people, programme_id, progress)
+    report = report_from_facts(
+        store.programmes.all(), courses, facts, people, store.institutions.all(),
+        store.places.all(), programme_id=programme_id, period=period,
+        place_id=place_id)
     return report, facts
 
 
@@ -63,8 +67,8 @@ def course_facts(store: Store, courses: list[Course], people: dict[str, PersonFa
         # longer registered is counted by its records, without them. Only its active
         # participants can make a difference there (the figures count no one else's
         # marks), and they are in the figures: the person index (1 MB) is not read.
-        if not figures.is_current(facts, course.completion) or any(
-                p.person_id not in people for p in facts.participants):  # type: ignore[union-attr]
+        if not figures.is_current(facts, course.completion) or not all(
+                map(people.__contains__, map(_PERSON_ID, facts.participants))):  # type: ignore[union-attr]
             facts = figures.from_records(store, course.id, course.completion,
                                          exists=people.__contains__)
         assert facts is not None
@@ -122,7 +126,11 @@ def report_with_days(
 ) -> ReportWithDays:
     """The report and its attendance by day (day 1, day 2, ... of every course), from
     the same figures: what the reports screen shows."""
-    report, facts = _report(store, programme_id, period, place_id, progress)
+    with collector_paused():  # as report_from_store
+        return _with_days(*_report(store, programme_id, period, place_id, progress))
+
+
+def _with_days(report: Report, facts: dict[str, CourseFacts]) -> ReportWithDays:
     days: dict[int, DayFigures] = {}
     session_courses: dict[str, str] = {}
     for course_id in report.courses:

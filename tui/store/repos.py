@@ -13,7 +13,8 @@ from tinydb.table import Document
 
 from tui.domain.records import Record
 from tui.i18n import msg
-from tui.store.codec import DecodeError, collector_paused, decode, encode
+from tui.store.bulk import collector_paused
+from tui.store.codec import DecodeError, decode, encode
 from tui.store.errors import CorruptDatabase, OutOfMemory, RecordNotFound, StaleRecord
 from tui.store.ids import new_id, now, who
 

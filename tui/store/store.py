@@ -31,7 +31,8 @@ from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution, Place
 from tui.domain.programmes import Programme, TopicWish
 from tui.store import figures, person_index
-from tui.store.codec import META_FIELDS, collector_paused, encode
+from tui.store.bulk import collector_paused
+from tui.store.codec import META_FIELDS, encode
 from tui.store.database import ERASURES, SAFE_ID, SCHEMA_VERSION, Database
 from tui.store.errors import StaleRecord, StoreError
 from tui.store.ids import now, who
