@@ -27,8 +27,8 @@ from textual.widgets import DataTable, Static
 
 from tests.pilot import until
 from tui.app import KuffertApp
-from tui.domain.attendance import natural_key
 from tui.domain.courses import PostponeReason, Session, SessionStatus
+from tui.domain.ordering import natural_key
 from tui.domain.programmes import Programme
 from tui.i18n import language, set_language
 from tui.screens.home.dashboard import DashboardScreen

@@ -14,8 +14,8 @@ from textual.widgets.data_table import ColumnKey
 
 from tests.pilot import burst, until
 from tui.app import KuffertApp
-from tui.domain.attendance import name_key
 from tui.domain.courses import Mark
+from tui.domain.ordering import name_key
 from tui.i18n import language, set_language
 from tui.screens.attendance.screen import AttendanceScreen, HoursPrompt
 from tui.store.demo import load_demo

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 
 import tui.cli.main as cli_main
-from tui.domain.attendance import name_key
 from tui.domain.courses import Course, PostponeReason, Session, SessionStatus
+from tui.domain.ordering import name_key
 from tui.domain.places import Place, PlaceKind
 from tui.store.calendar import build_calendar, course_calendar
 from tui.store.codec import decode

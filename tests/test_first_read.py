@@ -62,8 +62,8 @@ def test_a_change_made_while_the_app_starts_is_shown(demo_store: Store) -> None:
 
 
 def test_a_long_list_shows_its_first_screenful_and_then_every_course(demo_store: Store) -> None:
-    from tui.domain.attendance import natural_key
     from tui.domain.courses import Course
+    from tui.domain.ordering import natural_key
 
     # The list goes by programme, then course: these are the last of the last programme.
     programme = max(demo_store.programmes.all(), key=lambda p: natural_key(p.name))

@@ -16,8 +16,8 @@ from textual.widgets import DataTable
 
 from tests.pilot import Desk, two_desks
 from tui.app import KuffertApp
-from tui.domain.attendance import name_key
 from tui.domain.courses import Enrolment, Mark
+from tui.domain.ordering import name_key
 from tui.screens.attendance.screen import AttendanceScreen
 from tui.store.store import Store
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
-import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from tui.domain.courses import (
 )
 from tui.domain.cover import cover_hours
 from tui.domain.expectation import NOT_HELD, expected
+from tui.domain.ordering import name_key
 from tui.domain.records import LabelledEnum
 from tui.domain.rules import completes, completion_still_reachable, day_credit, session_hours
 from tui.i18n import N_
@@ -36,34 +35,6 @@ _MISSED = frozenset({Mark.ABSENT, Mark.EXCUSED})
 def counts(session: Session) -> bool:
     """False for a postponed or cancelled session: shown in the grid, counted nowhere."""
     return session.status not in _NOT_HELD
-
-
-# --- ordering ------------------------------------------------------------------------
-
-# Danish alphabet order puts æ, ø, å after z (and in that order, unlike code points);
-# ä, ö are filed as æ, ø as Danish phone books do. Characters from the top of the BMP
-# sort after every letter a name can otherwise contain.
-_DANISH_TAIL = str.maketrans(
-    {"æ": "\uffe0", "ä": "\uffe0", "ø": "\uffe1", "ö": "\uffe1", "å": "\uffe2"}
-)
-
-
-def name_key(name: str) -> str:
-    """Sort key for people's names in Danish order, ignoring case and other accents."""
-    folded = unicodedata.normalize("NFC", name).casefold().translate(_DANISH_TAIL)
-    return "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
-
-
-SortKey = tuple[tuple[int, int | str], ...]
-_DIGITS = re.compile(r"(\d+)", re.ASCII)
-
-
-def natural_key(text: str) -> SortKey:
-    """Sort "Hold 2" before "Hold 10", and ignore case."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part)
-        for part in _DIGITS.split(name_key(text)) if part
-    )
 
 
 def ordered_enrolments(

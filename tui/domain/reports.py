@@ -26,7 +26,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.domain.attendance import name_key
 from tui.domain.course_facts import (
     UNKNOWN,
     CourseFacts,
@@ -45,6 +44,7 @@ from tui.domain.courses import (
 )
 from tui.domain.cover import COVER_RULE
 from tui.domain.journals import GoalRating, Journal, JournalEntry, JournalGoal
+from tui.domain.ordering import name_key
 from tui.domain.parse import format_date, format_number
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution, Place, PlaceKind, distinct_names

@@ -10,9 +10,9 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
-from tui.domain.attendance import name_key
 from tui.domain.courses import Course, EnrolmentStatus, Session, SessionStatus
 from tui.domain.cover import COVER_RULE
+from tui.domain.ordering import name_key
 from tui.domain.parse import format_date, format_number, weekday_name
 from tui.domain.places import distinct_names
 from tui.domain.reports import Report, build_report, share

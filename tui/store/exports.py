@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.domain.attendance import name_key
 from tui.domain.courses import Course, EnrolmentStatus, Session
 from tui.domain.csv_text import csv_cell, csv_writer
 from tui.domain.journals import GoalOutcome, Journal, JournalEntry, JournalGoal, Phase
+from tui.domain.ordering import name_key
 from tui.domain.parse import format_date, label_of
 from tui.domain.people import Person
 from tui.domain.places import distinct_names

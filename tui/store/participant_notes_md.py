@@ -3,9 +3,9 @@ notes (before, during and after the course) and their ratings of the learning go
 
 from __future__ import annotations
 
-from tui.domain.attendance import name_key
 from tui.domain.courses import Course
 from tui.domain.journals import TRANSFER_QUESTIONS, TransferStage
+from tui.domain.ordering import name_key
 from tui.domain.programmes import audience_label
 from tui.i18n import _
 from tui.store.store import Store

@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from tui.domain.attendance import natural_key
 from tui.domain.courses import Course, CourseStatus, CourseSummary
+from tui.domain.ordering import natural_key
 from tui.domain.places import Place, distinct_names
 from tui.domain.programmes import Programme
 from tui.domain.text import fold

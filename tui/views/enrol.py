@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tui.domain.attendance import name_key
+from tui.domain.ordering import name_key
 from tui.domain.people import Person
 from tui.domain.places import InstitutionKind, distinct_names
 from tui.domain.text import fold

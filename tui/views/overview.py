@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.domain.attendance import SortKey, natural_key
 from tui.domain.courses import CourseStatus, CourseSummary
+from tui.domain.ordering import SortKey, natural_key
 from tui.domain.parse import format_date
 from tui.domain.programmes import target_text
 from tui.store.store import Store

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tui.domain.attendance import name_key, natural_key
 from tui.domain.courses import Course
+from tui.domain.ordering import name_key, natural_key
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution, Place, PlaceKind, distinct_names
 from tui.domain.programmes import Programme, TopicWish

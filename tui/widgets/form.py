@@ -27,7 +27,7 @@ from tui.widgets.changed_underneath import (
 )
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.keys import translate_bindings
-from tui.widgets.type_ahead import OrderedInput, OrderedTextArea
+from tui.widgets.ordered_fields import OrderedInput, OrderedTextArea
 
 Parser = Callable[[str], Parsed[Any]]
 CrossCheck = Callable[[dict[str, Any]], list[tuple[str, Message]]]

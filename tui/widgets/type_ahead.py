@@ -11,7 +11,8 @@ are meant for. Three things go wrong, and this module mends them:
 * A text field inserts a letter in its own queue, but runs a key bound to it
   (backspace, ctrl+k, home, arrows) only after the key has bubbled up to the app: in a
   burst, "ctrl+a ctrl+k 555" became "555" deleted by the late ctrl+k. ``OrderedInput``
-  and ``OrderedTextArea`` run their own bindings the moment the key reaches them.
+  and ``OrderedTextArea`` (``tui.widgets.ordered_fields``) run their own bindings the
+  moment the key reaches them.
 * Textual hands every key of a packet to the widget that had the focus when the packet
   was read, before any of them is handled: if the first key moves the focus (enter from
   a search field to its list, a key that opens another screen), the rest still arrive
@@ -24,18 +25,28 @@ key after it, read by the terminal driver as one key, are ``key_packets``' part.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 
 from textual import events
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Input, Select, TextArea
+from textual.widgets import Button, DataTable, Input, Select
 
 from tui.widgets.record_table import RecordTable
 
 # What a form or a question gives the focus to, once it has opened.
-TAKES_KEYS = (Input, TextArea, Select, Button, DataTable)
+TAKES_KEYS: tuple[type[Widget], ...] = (Input, Select, Button, DataTable)
+
+
+def takes_keys(widget: Widget | None) -> bool:
+    """A field, a list or a button: what a form or a question focuses once it is up."""
+    # TextArea is imported with the first screen that has one (8 ms of the start-up
+    # otherwise); until then no widget can be one.
+    text_area = sys.modules.get("textual.widgets._text_area")
+    kinds = TAKES_KEYS if text_area is None else (*TAKES_KEYS, text_area.TextArea)
+    return isinstance(widget, kinds)
 
 # How many refreshes a form may take to open and take the focus before held keys are
 # sent anyway (to whatever then has it).
@@ -270,7 +281,7 @@ def opened_over(screen: Screen[object]) -> Callable[[], bool]:
     focuses first while the form is still mounting."""
     def opened() -> bool:
         top = screen.app.screen
-        return top is not screen and isinstance(top.focused, TAKES_KEYS)
+        return top is not screen and takes_keys(top.focused)
 
     return opened
 
@@ -342,30 +353,3 @@ class FollowsFocus:
     def on_key(self, event: events.Key) -> None:
         assert isinstance(self, Widget)
         relayed(self, event)
-
-
-# -- fields whose editing keys keep their place among the letters -------------------------
-
-
-async def _own_binding(widget: Input | TextArea, event: events.Key) -> bool:
-    if event.is_printable:
-        return False
-    for binding in widget._bindings.key_to_bindings.get(event.key, ()):
-        # Priority bindings were run by the app before the key got here.
-        if not binding.priority and await widget.app.run_action(binding.action, widget):
-            event.stop()
-            event.prevent_default()
-            return True
-    return False
-
-
-class OrderedInput(Input):
-    async def _on_key(self, event: events.Key) -> None:
-        if not await _own_binding(self, event):
-            await super()._on_key(event)
-
-
-class OrderedTextArea(TextArea):
-    async def _on_key(self, event: events.Key) -> None:
-        if not await _own_binding(self, event):
-            await super()._on_key(event)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.domain.attendance import name_key
+from tui.domain.ordering import name_key
 from tui.domain.parse import parse_name
 from tui.domain.people import Person, Qualification, Role
 from tui.domain.places import Institution

@@ -23,8 +23,8 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tabs
 
-from tui.domain.attendance import name_key
 from tui.domain.courses import Course, SessionStatus
+from tui.domain.ordering import name_key
 from tui.domain.parse import Parsed
 from tui.i18n import N_, _, msg
 from tui.screens import live

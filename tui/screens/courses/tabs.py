@@ -14,8 +14,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from tui.domain.attendance import name_key
 from tui.domain.courses import Enrolment, EnrolmentStatus, Session, SessionStatus, effective_status
+from tui.domain.ordering import name_key
 from tui.domain.parse import format_date, format_hours, format_time, weekday_name
 from tui.domain.people import Person
 from tui.domain.places import InstitutionKind

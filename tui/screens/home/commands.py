@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.domain.attendance import name_key, natural_key
 from tui.domain.courses import Course
+from tui.domain.ordering import name_key, natural_key
 from tui.domain.programmes import Programme
 from tui.i18n import _
 from tui.store.errors import StoreError

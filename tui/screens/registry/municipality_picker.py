@@ -13,11 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.domain.attendance import name_key
+from tui.domain.ordering import name_key
 from tui.domain.text import fold
 from tui.i18n import N_, _
 from tui.widgets.keys import translate_bindings
-from tui.widgets.type_ahead import OrderedInput
+from tui.widgets.ordered_fields import OrderedInput
 
 
 class MunicipalityPicker(ModalScreen[dict[str, Any] | None]):

@@ -37,8 +37,8 @@ from tui.views.registry import (
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
 from tui.widgets.keys import key_for, translate_bindings
+from tui.widgets.ordered_fields import OrderedInput
 from tui.widgets.record_table import Column
-from tui.widgets.type_ahead import OrderedInput
 
 COLUMNS = (
     Column(N_("Name"), min_width=14, clip="middle"), Column(N_("Role"), 11),

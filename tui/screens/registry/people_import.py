@@ -31,8 +31,8 @@ from tui.store.people_import import (
     plan_import,
 )
 from tui.widgets.keys import translate_bindings
+from tui.widgets.ordered_fields import OrderedInput
 from tui.widgets.record_table import Column, RecordTable
-from tui.widgets.type_ahead import OrderedInput
 
 # The table shows the first rows only; the counts say how many there are in all.
 PREVIEW_ROWS = 100

@@ -28,8 +28,8 @@ from tui.screens.registry.list_table import ListTable
 from tui.screens.registry.place_actions import PlaceActions
 from tui.views.registry import Atlas, read_atlas
 from tui.widgets.keys import key_for, translate_bindings
+from tui.widgets.ordered_fields import OrderedInput
 from tui.widgets.record_table import Column, RecordTable
-from tui.widgets.type_ahead import OrderedInput
 
 PLACE_COLUMNS = (
     Column(N_("Place"), min_width=14, clip="middle"), Column(N_("Kind"), 14),

@@ -196,7 +196,7 @@ class ProgrammesScreen(TypeAheadScreen[None]):
         if programme is not None:
             programmes[programme.id] = programme
         programmes.pop(deleted or "", None)
-        from tui.domain.attendance import name_key
+        from tui.domain.ordering import name_key
 
         ordered = sorted(programmes.values(), key=lambda p: name_key(p.name))
         self._listed = ProgrammeList(ordered, self.course_counts)

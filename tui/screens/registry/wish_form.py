@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from tui.domain.attendance import name_key
+from tui.domain.ordering import name_key
 from tui.domain.parse import Parsed, format_date, parse_date
 from tui.domain.places import Institution
 from tui.domain.programmes import Programme, Topic, TopicWish

@@ -17,8 +17,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tui.domain.attendance import name_key
 from tui.domain.courses import Course, CourseStatus
+from tui.domain.ordering import name_key
 from tui.domain.places import Institution
 from tui.domain.programmes import Programme, TopicWish, WishStatus
 from tui.domain.text import printable

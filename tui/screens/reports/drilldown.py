@@ -17,8 +17,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from tui.domain.attendance import name_key
 from tui.domain.courses import PostponeReason, Session
+from tui.domain.ordering import name_key
 from tui.domain.parse import format_date
 from tui.domain.places import distinct_names
 from tui.i18n import N_, _
