@@ -63,6 +63,7 @@ class DashboardScreen(KuffertScreen[None]):
         self.targets = Targets()
         self._loading_demo = False
         self._reads = 0  # a read of the rest of the list is dropped once a newer one began
+        self._first: FirstRead | None = None
 
     @property
     def trained(self) -> Mapping[str, int]:
@@ -77,22 +78,30 @@ class DashboardScreen(KuffertScreen[None]):
         return frozenset(sources | {live.course(cid) for cid in files})
 
     def compose(self) -> ComposeResult:
+        self._first = self.host.take_first_read()
+        # With their counts from the start when the first read came with the app: a
+        # title that changes its width after the first paint is painted again later.
+        titles = self._titles(self._first.overview) if self._first else {}
         yield Header(icon="")
         with Vertical(id="overview"):
-            yield Label(_("Programmes"), id="programmes-title", classes="section-title")
+            yield Label(titles.get("programmes-title", _("Programmes")),
+                        id="programmes-title", classes="section-title")
             yield ListTable(PROGRAMME_COLUMNS, id="programmes")
             # Days waiting for a new date need someone to act, so they come before the
             # course list, which takes the rest of the screen.
-            yield Label(_("Postponed sessions waiting for a new date"), id="postponed-title",
-                        classes="section-title")
+            yield Label(titles.get("postponed-title",
+                                   _("Postponed sessions waiting for a new date")),
+                        id="postponed-title", classes="section-title")
             yield ListTable(POSTPONED_COLUMNS, id="postponed")
             yield Static(_("No postponed session is waiting for a new date."),
                          id="no-postponed", classes="quiet")
-            yield Label(_("Courses"), id="courses-title", classes="section-title")
+            yield Label(titles.get("courses-title", _("Courses")), id="courses-title",
+                        classes="section-title")
             yield ListTable(COURSE_COLUMNS, id="courses", page=FIRST)
             # Field bundles: where the data is, and conflicts waiting for a person.
             yield Static("", id="sync-status", markup=False)
-            yield Static("", id="sections-hint", classes="quiet", markup=False)
+            yield Static(self._sections_hint(), id="sections-hint", classes="quiet",
+                         markup=False)
         yield Static(_("Reading the database …"), id="message", classes="message")
         # The palette's key is one of ours (remappable), so the footer lists it with the
         # others rather than in a corner of its own.
@@ -100,8 +109,7 @@ class DashboardScreen(KuffertScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#overview").display = False
-        self.query_one("#sections-hint", Static).update(self._sections_hint())
-        first: FirstRead | None = self.host.take_first_read()
+        first, self._first = self._first, None
         if first is None:
             self._read()
             return
@@ -223,15 +231,20 @@ class DashboardScreen(KuffertScreen[None]):
         has_postponed = bool(overview.postponed)
         self.query_one("#postponed").display = has_postponed
         self.query_one("#no-postponed").display = not has_postponed
-        for widget, text in (
-                ("#programmes-title", _("Programmes ({n})").format(n=len(overview.programmes))),
-                ("#courses-title", _("Courses ({n})").format(n=overview.course_count)),
-                ("#postponed-title", _("Postponed sessions waiting for a new date ({n})").format(
-                    n=len(overview.postponed)))):
-            label = self.query_one(widget, Label)
+        for widget, text in self._titles(overview).items():
+            label = self.query_one(f"#{widget}", Label)
             if str(label.content) != text:
                 label.update(text)
         self._show_sync(overview)
+
+    @staticmethod
+    def _titles(overview: Overview) -> dict[str, str]:
+        return {
+            "programmes-title": _("Programmes ({n})").format(n=len(overview.programmes)),
+            "courses-title": _("Courses ({n})").format(n=overview.course_count),
+            "postponed-title": _("Postponed sessions waiting for a new date ({n})").format(
+                n=len(overview.postponed)),
+        }
 
     def _show_sync(self, overview: Overview) -> None:
         status = overview.sync
