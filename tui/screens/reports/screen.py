@@ -79,6 +79,10 @@ def _offset_in(widget: Widget, container: Widget) -> int:
 
 
 class ReportsScreen(ReportTables, KuffertScreen[None]):
+    # Nothing to focus until the figures are in (_show_now gives the first table the
+    # focus). Textual's own choice, the scrolling body, restyled all of it on taking
+    # the focus: 100 ms before the screen first showed.
+    AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "filter", N_("Filter"), id="reports.filter"),
         Binding("x", "export", N_("Export"), id="reports.export"),
