@@ -227,8 +227,8 @@ class ReportTables:
         has_targets = self._table("targets", self._target_rows(computed))
         self.query_one("#targets-title").display = has_targets
         self._table("sessions", self._session_rows(report))
-        completed = list(dict.fromkeys(
-            pid for course in report.courses.values() for pid in course.completed))
+        # Those who completed a course in the report's scope: the trained, in order.
+        completed = report.trained_people
         missing_sessions = list(dict.fromkeys(sid for sid, _pid in report.unmarked))
         self._table("attendance", [
             ("attendance", (_("Attendance on held sessions"), share(report.attendance)),
@@ -239,9 +239,10 @@ class ReportTables:
              self._sessions(_("Sessions with marks missing"), missing_sessions, report)),
         ])
         self._fill_days(computed)
+        completed_in = _("Completed: {course}")
         self._table("by-course", [
             (c.course_id, (c.name, share(c.attendance), share(c.completion)),
-             self._people(_("Completed: {course}").format(course=c.name), c.completed))
+             self._people(completed_in.format(course=c.name), c.completed))
             for c in report.courses.values()
         ])
         self._table("cover", self._cover_rows(report))
