@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Container, Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
 
@@ -79,10 +79,11 @@ def _offset_in(widget: Widget, container: Widget) -> int:
 
 
 class ReportsScreen(ReportTables, KuffertScreen[None]):
-    # Nothing to focus until the figures are in (_show_now gives the first table the
-    # focus). Textual's own choice, the scrolling body, restyled all of it on taking
-    # the focus: 100 ms before the screen first showed.
-    AUTO_FOCUS = ""
+    # The first table, from the start: the footer shows its keys before the figures
+    # come, not in a frame of its own after them. (Textual's own choice, the scrolling
+    # body, restyled all of the screen on taking the focus: 100 ms before the screen
+    # first showed.)
+    AUTO_FOCUS = "#trained-role"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "filter", N_("Filter"), id="reports.filter"),
         Binding("x", "export", N_("Export"), id="reports.export"),
@@ -112,9 +113,18 @@ class ReportsScreen(ReportTables, KuffertScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("", id="reports-scope")
-        with Horizontal(id="reports-progress"):
-            yield Label(_("Computing the report …"), id="reports-progress-label")
-            yield ProgressBar(id="reports-progress-bar", show_eta=False)
+        # The progress covers the figures while they are computed, rather than the
+        # figures being hidden: laid out beneath it, every table knows its width when the
+        # figures come, and they are drawn in one frame, not a second one after the
+        # tables have learnt their widths.
+        with Container(id="reports-area"):
+            with Horizontal(id="reports-progress"):
+                yield Label(_("Computing the report …"), id="reports-progress-label")
+                yield ProgressBar(id="reports-progress-bar", show_eta=False)
+            yield from self._body()
+        yield Footer(show_command_palette=False)
+
+    def _body(self) -> ComposeResult:
         with VerticalScroll(id="reports-body"):
             yield Label(_("Trained"), classes="section-title")
             yield FigureTable(ROLE_COLUMNS, id="trained-role")
@@ -151,11 +161,9 @@ class ReportsScreen(ReportTables, KuffertScreen[None]):
             yield Label(_("Action-learning journals"), id="journals-title",
                         classes="section-title")
             yield FigureTable(JOURNAL_COLUMNS, id="journals", page=PAGE)
-        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         body = self.query_one("#reports-body", VerticalScroll)
-        body.display = False
         self.watch(body, "scroll_y", self._body_scrolled, init=False)
         self._compute(self.filters, now=True)
 
@@ -212,6 +220,7 @@ class ReportsScreen(ReportTables, KuffertScreen[None]):
             # Nothing to show instead: the reason stays on the screen, not only for the
             # seconds a notification lasts.
             self._scope = text
+            self.query_one("#reports-body").display = False  # its tables are empty
             self.query_one("#reports-scope", Static).update(
                 _("The report could not be computed.") + " " + text)
         self.notify(text, title=_("The report could not be computed."), severity="error",
@@ -237,7 +246,7 @@ class ReportsScreen(ReportTables, KuffertScreen[None]):
             self._scope = scope
             self.query_one("#reports-scope", Static).update(scope)
         body = self.query_one("#reports-body")
-        body.display = True
+        body.display = True  # again, after a report that could not be computed
         self._fill(computed)
         self.refresh_bindings()
         # The tables scroll the screen to their cursor themselves (FigureTable._reveal);
