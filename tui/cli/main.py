@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import os
 import sys
@@ -311,6 +312,13 @@ def cmd_tui(args: argparse.Namespace, config: Config) -> int:
     app = KuffertApp(store, language=language(), keymap=config.keys,
                      low_bandwidth=low_bandwidth(args, config), watcher=watcher,
                      first_read=first)
+    # Everything made so far (Python's, Textual's and Kuffert's modules and classes, the
+    # store, the first screenful) lives as long as the process. Left to the collector,
+    # each of its full collections walked these 60,000 objects again: 50-90 ms with the
+    # app standing still, often in the middle of typing in the command palette. Frozen,
+    # a full collection walks only what was made since. (Nothing made so far is garbage
+    # waiting for the collector: a collection here frees nothing, so none is left over.)
+    gc.freeze()
     app.run()
     if app.refused is not None:
         raise app.refused

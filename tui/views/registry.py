@@ -13,6 +13,8 @@ import bisect
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import contains
 from typing import TYPE_CHECKING, Any
 
 from tui.domain.courses import Course
@@ -98,9 +100,12 @@ class Register:
         self.place_names = distinct_names(self.places.values())
         self.rows: list[PersonRow] = []
         self.by_id: dict[str, PersonRow] = {}
-        # The last search and what it found: a query that only narrows it (one more
-        # letter typed) searches those matches instead of everyone.
-        self._last: tuple[list[str], list[PersonRow]] | None = None
+        # The last search and what it found (the rows and their search texts): a query
+        # that only narrows it (one more letter typed) searches those matches instead of
+        # everyone.
+        self._last: tuple[list[str], list[PersonRow], list[str]] | None = None
+        # The rows' search texts in their order, made again after a change.
+        self._haystacks: list[str] | None = None
 
     @classmethod
     def build(cls, people: Iterable[Person], institutions: Mapping[str, Institution],
@@ -112,7 +117,11 @@ class Register:
     def _fill(self, rows: Iterable[PersonRow]) -> None:
         self.rows = sorted(rows, key=lambda r: r.order)
         self.by_id = {r.id: r for r in self.rows}
+        self._changed()
+
+    def _changed(self) -> None:
         self._last = None
+        self._haystacks = None
 
     def row(self, person: Person) -> PersonRow:
         institution = self.institutions.get(person.institution_id or "")
@@ -133,7 +142,7 @@ class Register:
         row = self.row(person)
         bisect.insort(self.rows, row, key=lambda r: r.order)
         self.by_id[row.id] = row
-        self._last = None
+        self._changed()
 
     def remove(self, person_id: str) -> None:
         row = self.by_id.pop(person_id, None)
@@ -144,22 +153,29 @@ class Register:
             del self.rows[at]
         else:  # not where the order says: someone changed the name under us
             self.rows = [r for r in self.rows if r.id != person_id]
-        self._last = None
+        self._changed()
 
     def search(self, query: str) -> list[PersonRow]:
         """Rows containing every word of ``query`` in the name, institution or place."""
         words = fold(query).split()
         if not words:
             return self.rows
-        found = self.rows
+        if self._haystacks is None:
+            self._haystacks = [r.haystack for r in self.rows]
+        found, haystacks = self.rows, self._haystacks
         if self._last is not None:
-            before, matches = self._last
+            before, matches, texts = self._last
             # Each earlier word inside a word now: every match now was a match then.
             if all(any(old in new for new in words) for old in before):
-                found = matches
+                found, haystacks = matches, texts
         for word in words:
-            found = [r for r in found if word in r.haystack]
-        self._last = (words, found)
+            # The test and the picking done in C, over a list of plain strings: a loop in
+            # Python that reads each row's text took half as long again (10-20 ms for
+            # the first letter over 50,000).
+            hit = list(map(contains, haystacks, repeat(word)))
+            found = list(compress(found, hit))
+            haystacks = list(compress(haystacks, hit))
+        self._last = (words, found, haystacks)
         return found
 
     # -- following others' changes ----------------------------------------------------------

@@ -26,25 +26,41 @@ Command = Callable[[], object] | Callable[[], Awaitable[object]]
 SHOWN = 40
 
 
-def rank(wanted: str, folded: str) -> tuple[int, int] | None:
+def ranker(wanted: str) -> Callable[[str], tuple[int, int] | None]:
     """How well a name matches what was typed (both folded with ``name_key``), best
     first; None: not at all. A cheap first pass (prefix, word start, anywhere, letters in
-    order), so that Textual's fuzzy matcher highlights only the hits that will be shown."""
-    if folded.startswith(wanted):
-        tier = 0
-    elif f" {wanted}" in f" {folded}":
-        tier = 1
-    elif wanted in folded:
-        tier = 2
-    elif _in_order(wanted).search(folded):
-        tier = 3
-    else:
-        return None
-    return tier, len(folded)
+    order), so that Textual's fuzzy matcher highlights only the hits that will be shown.
+    Made once per key: the letters-in-order pattern is compiled once, not looked up in
+    the regex cache for each of 6,000 entries."""
+    word_start = f" {wanted}"
+    in_order = _in_order(wanted).search
+
+    def rank_one(folded: str) -> tuple[int, int] | None:
+        if folded.startswith(wanted):
+            tier = 0
+        elif word_start in folded:
+            tier = 1
+        elif wanted in folded:
+            tier = 2
+        elif in_order(folded):
+            tier = 3
+        else:
+            return None
+        return tier, len(folded)
+
+    return rank_one
 
 
 def _in_order(wanted: str) -> re.Pattern[str]:
     return re.compile(".*?".join(map(re.escape, wanted.replace(" ", ""))))
+
+
+# What a record's entry opens: ("course", id), ("attendance", id), ("journals", id) or
+# ("programmes", ""). Plain strings, not a bound method in a partial: the palette holds
+# 6,000 entries, and tuples of strings are left out of the collector's walks.
+Target = tuple[str, str]
+# The folded name, the name, the help text, and what it runs or opens.
+Entry = tuple[str, str, str, Command | Target]
 
 
 class KuffertCommands(Provider):
@@ -75,34 +91,35 @@ class KuffertCommands(Provider):
 
     async def startup(self) -> None:
         # Read once per opening of the palette, off the UI thread: from any screen, and
-        # a course another user just added is found too. Folded and ordered once, here,
-        # so that a key costs string comparisons only.
-        self._found = await asyncio.to_thread(self._read)
-        entries = [*self._screens(), *sorted(self._records(),
-                                             key=lambda entry: natural_key(entry[0]))]
-        self._entries = [(name_key(name), name, help_text, command)
-                         for name, help_text, command in entries]
+        # a course another user just added is found too. Folded and ordered once, there,
+        # so that a key costs string comparisons only; the courses read are not kept.
+        records = await asyncio.to_thread(self._read)
+        self._entries: list[Entry] = [
+            (name_key(name), name, help_text, command)
+            for name, help_text, command in self._screens()] + records
 
-    def _read(self) -> tuple[list[Programme], list[Course]]:
+    def _read(self) -> list[Entry]:
         store = self.kuffert.store
         try:
-            return store.programmes.all(), store.courses.all()
+            programmes, courses = store.programmes.all(), store.courses.all()
         except StoreError:
-            return [], []  # the screens say what is wrong with the file
+            return []  # the screens say what is wrong with the file
+        records = sorted(_records(programmes, courses), key=lambda entry: natural_key(entry[0]))
+        return [(name_key(name), name, help_text, target)
+                for name, help_text, target in records]
 
-    def _records(self) -> Iterator[tuple[str, str, Command]]:
+    def _command(self, target: Command | Target) -> Command:
+        if not isinstance(target, tuple):
+            return target
         app = self.kuffert
-        programmes, courses = getattr(self, "_found", ([], []))
-        names = {p.id: p.name for p in programmes}
-        for p in programmes:
-            yield (p.name, _("Programme"), partial(app.action_section, "programmes"))
-        for c in courses:
-            yield (c.name, _("Course") + f" · {c.status.label} · {names.get(c.programme_id, '')}",
-                   partial(app.open_course, c.id))
-            yield (_("Attendance") + f" {c.name}", _("Mark attendance for this course"),
-                   partial(app.open_attendance, c.id))
-            yield (_("Journals") + f" {c.name}", _("Action-learning journals of this course"),
-                   partial(app.open_journals, c.id))
+        kind, record_id = target
+        if kind == "course":
+            return partial(app.open_course, record_id)
+        if kind == "attendance":
+            return partial(app.open_attendance, record_id)
+        if kind == "journals":
+            return partial(app.open_journals, record_id)
+        return partial(app.action_section, kind)
 
     async def discover(self) -> Hits:
         for name, help_text, command in self._screens():
@@ -117,15 +134,29 @@ class KuffertCommands(Provider):
             label = _("Search the journals for »{query}«").format(query=query.strip())
             yield Hit(0.01, label, partial(self.kuffert.search_journals, query.strip()),
                       text=label, help=_("Every course's journal entries, hits in context"))
-        wanted = name_key(query.strip())
+        rank_one = ranker(name_key(query.strip()))
         ranked = []
-        for order, (folded, name, help_text, command) in enumerate(
+        for order, (folded, name, help_text, target) in enumerate(
                 getattr(self, "_entries", ())):
-            found = rank(wanted, folded)
+            found = rank_one(folded)
             if found is not None:
-                ranked.append((found, order, name, help_text, command))
+                ranked.append((found, order, name, help_text, target))
         best = heapq.nsmallest(SHOWN, ranked, key=lambda r: r[:2])
-        for position, (_found, _order, name, help_text, command) in enumerate(best):
+        for position, (_found, _order, name, help_text, target) in enumerate(best):
             # The palette orders by score: ours, so "Hold 1" comes before "Hold 10".
-            yield Hit(1.0 - position / (SHOWN + 1), matcher.highlight(name), command,
-                      text=name, help=help_text)
+            yield Hit(1.0 - position / (SHOWN + 1), matcher.highlight(name),
+                      self._command(target), text=name, help=help_text)
+
+
+def _records(programmes: list[Programme], courses: list[Course]
+             ) -> Iterator[tuple[str, str, Target]]:
+    names = {p.id: p.name for p in programmes}
+    for p in programmes:
+        yield (p.name, _("Programme"), ("programmes", ""))
+    for c in courses:
+        yield (c.name, _("Course") + f" · {c.status.label} · {names.get(c.programme_id, '')}",
+               ("course", c.id))
+        yield (_("Attendance") + f" {c.name}", _("Mark attendance for this course"),
+               ("attendance", c.id))
+        yield (_("Journals") + f" {c.name}", _("Action-learning journals of this course"),
+               ("journals", c.id))

@@ -37,7 +37,7 @@ from tui.views.registry import (
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.form import FormScreen
 from tui.widgets.keys import key_for, translate_bindings
-from tui.widgets.ordered_fields import OrderedInput
+from tui.widgets.ordered_fields import SearchField
 from tui.widgets.record_table import Column
 
 COLUMNS = (
@@ -96,8 +96,8 @@ class PeopleScreen(TypeAheadScreen[None]):
         yield Header(icon="")
         # One line, no border: every key typed repaints the field, over a slow link too.
         # Its own editing keys in order with the letters (a backspace typed ahead).
-        yield OrderedInput(placeholder=_("Search by name, institution or place"),
-                           id="people-search", compact=True)
+        yield SearchField(self._typed, placeholder=_("Search by name, institution or place"),
+                          id="people-search", compact=True)
         yield Static(_("Reading the register …"), id="people-count", classes="quiet")
         yield PeopleTable(COLUMNS, id="people-table")
         yield Footer(compact=True, show_command_palette=False)
@@ -159,7 +159,7 @@ class PeopleScreen(TypeAheadScreen[None]):
 
     # -- searching -------------------------------------------------------------------------
 
-    @on(Input.Changed, "#people-search")
+    # The search field calls this as its value changes (see SearchField).
     def _typed(self) -> None:
         self._filter()
 
