@@ -33,6 +33,7 @@ from tui.domain.courses import (
     attendance_id,
 )
 from tui.domain.journals import GoalRating, JournalEntry, Phase
+from tui.domain.people import Person, Qualification, Role
 from tui.domain.reports import Report, build_report, report_to_json, report_to_text
 from tui.store import figures, sync
 from tui.store.bundle import read_bundle
@@ -211,6 +212,32 @@ def test_a_bundle_merge_brings_the_figures_up_to_date(tmp_path: Path) -> None:
     # The walk-in w1 (enrolled and present on d2 in the field) now takes part.
     assert "w1" not in before.participants and "w1" in after.participants
     assert_kept_and_same(office)
+
+
+def test_a_big_course_whose_figures_outrun_the_first_look_is_read_in_full(
+        tmp_path: Path) -> None:
+    """A course of 320 people: its figures' line is longer than the bytes a report first
+    reads of each course file, so they are read again, far enough."""
+    store = build_small_db(tmp_path / "k.json")
+    people = [f"big{n}" for n in range(320)]
+    days = [f"bigs{d}" for d in range(4)]
+    with store.transaction():
+        store.people.add_many([Person(id=p, name=f"Deltager {p}", role=Role.EMPLOYEE,
+                                      qualification=Qualification.UNSKILLED)
+                               for p in people])
+        store.courses.add(Course(id="BIG", programme_id="P", name="Stort hold"))
+        store.sessions("BIG").add_many([
+            Session(id=sid, course_id="BIG", date=D(2024, 2, 1) + dt.timedelta(n),
+                    status=SessionStatus.HELD) for n, sid in enumerate(days)])
+        store.enrolments("BIG").add_many([
+            Enrolment(id=f"e{p}", course_id="BIG", person_id=p) for p in people])
+        store.attendance("BIG").add_many([
+            Attendance(id=attendance_id(sid, p), course_id="BIG", session_id=sid,
+                       person_id=p, mark=Mark.PRESENT if n % 3 else Mark.ABSENT)
+            for sid in days for n, p in enumerate(people)])
+    head = store.db.layout.course("BIG").read_bytes()
+    assert head.find(b"\n", len(FIRST_TABLE_START)) > figures._HEAD
+    assert_kept_and_same(Store.open(store.path))
 
 
 def test_a_course_without_figures_is_counted_from_its_records(tmp_path: Path) -> None:
