@@ -186,6 +186,9 @@ class Report:
 # --- building ------------------------------------------------------------------------
 
 
+_STATUS_VALUES = {status: status.value for status in SessionStatus}
+
+
 def _in_period(day: dt.date, period: Period | None) -> bool:
     if period is None:
         return True
@@ -319,51 +322,48 @@ def report_from_facts(
             course_id=course.id, name=course.name, programme_id=course.programme_id
         )
         report.courses[course.id] = figures
-        in_scope = [_in_period(s.date, period) for s in found.sessions]
-        sessions = [s for s, inside in zip(found.sessions, in_scope, strict=True) if inside]
+        # Without a period every session and completion counts: no test of each date.
+        in_scope = None if period is None else [_in_period(s.date, period)
+                                                for s in found.sessions]
+        sessions = found.sessions if in_scope is None else [
+            s for s, inside in zip(found.sessions, in_scope, strict=True) if inside]
 
-        for status in SessionStatus:
-            figures.sessions_by_status[status.value] = [
-                s.id for s in sessions if s.status is status
-            ]
+        by_status: dict[str, list[str]] = {value: [] for value in _STATUS_VALUES.values()}
+        course_attended = course_expected = 0
         for s in sessions:
+            by_status[_STATUS_VALUES[s.status]].append(s.id)
             if s.postpone_reason is not None:
                 postponed_by_reason[s.postpone_reason].append(s.id)
                 if s.waiting:
                     report.postponed_waiting.append(s.id)
-        report.sessions_held += figures.sessions_by_status[SessionStatus.HELD.value]
-        report.sessions_planned += figures.sessions_by_status[SessionStatus.PLANNED.value]
-        report.sessions_postponed += figures.sessions_by_status[SessionStatus.POSTPONED.value]
-        report.sessions_cancelled += figures.sessions_by_status[SessionStatus.CANCELLED.value]
+            if s.status is SessionStatus.HELD and s.held is not None:
+                report.unmarked += [(s.id, pid) for pid in s.held.unmarked]
+                report.attendance_by_session[s.id] = Ratio(s.held.attended, s.held.expected)
+                course_attended += s.held.attended
+                course_expected += s.held.expected
+        figures.sessions_by_status = by_status
+        report.sessions_held += by_status[SessionStatus.HELD.value]
+        report.sessions_planned += by_status[SessionStatus.PLANNED.value]
+        report.sessions_postponed += by_status[SessionStatus.POSTPONED.value]
+        report.sessions_cancelled += by_status[SessionStatus.CANCELLED.value]
+        figures.attendance = Ratio(course_attended, course_expected)
+        attended_total += course_attended
+        expected_total += course_expected
 
         figures.participants = [p.person_id for p in found.participants]
         participants.update(dict.fromkeys(figures.participants))
 
         # A person counts as trained in a period when the day they met the rule falls
         # inside it.
-        for participant in found.participants:
-            when = participant.completed_on
-            if not participant.completed or (
-                    period is not None and (when is None or not _in_period(when, period))):
-                continue
-            figures.completed.append(participant.person_id)
-            trained[participant.person_id] = None
-
-        course_attended = course_expected = 0
-        for s in sessions:
-            if s.status is not SessionStatus.HELD or s.held is None:
-                continue
-            report.unmarked += [(s.id, pid) for pid in s.held.unmarked]
-            report.attendance_by_session[s.id] = Ratio(s.held.attended, s.held.expected)
-            course_attended += s.held.attended
-            course_expected += s.held.expected
-        figures.attendance = Ratio(course_attended, course_expected)
-        attended_total += course_attended
-        expected_total += course_expected
+        figures.completed = [
+            p.person_id for p in found.participants
+            if p.completed and (period is None or (
+                p.completed_on is not None and _in_period(p.completed_on, period)))]
+        trained.update(dict.fromkeys(figures.completed))
 
         # Withdrawn people count for the days before they left, the waiting list for
         # nothing (tui.domain.cover).
-        hours = found.substitute_hours(in_scope.__getitem__)
+        hours = found.substitute_hours(None if in_scope is None else in_scope.__getitem__)
         figures.substitute_hours = hours
         hours_by_programme[course.programme_id] += hours
         figures.journals = found.journals
@@ -372,14 +372,17 @@ def report_from_facts(
     report.attendance = Ratio(attended_total, expected_total)
 
     report.trained_people = list(trained)
-    report.trained_by_role = {role.value: [] for role in Role}
-    report.trained_by_qualification = {q.value: [] for q in Qualification}
+    # By the members themselves (an enum's .value is a property, looked up 40,000 times).
+    by_role: dict[Role, list[str]] = {role: [] for role in Role}
+    by_qualification: dict[Qualification, list[str]] = {q: [] for q in Qualification}
     by_municipality: dict[str, list[str]] = defaultdict(list)
     for pid in report.trained_people:
         person = people[pid]
-        report.trained_by_role[person.role.value].append(pid)
-        report.trained_by_qualification[person.qualification.value].append(pid)
+        by_role[person.role].append(pid)
+        by_qualification[person.qualification].append(pid)
         by_municipality[lookup.person_municipality(person)].append(pid)
+    report.trained_by_role = {role.value: ids for role, ids in by_role.items()}
+    report.trained_by_qualification = {q.value: ids for q, ids in by_qualification.items()}
     report.trained_by_municipality = dict(by_municipality)
     report.pedagogues_trained = report.trained_by_qualification[Qualification.PEDAGOGUE.value]
 
