@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from tui.domain.parse import Parsed
 from tui.i18n import N_, Message, _, msg
@@ -26,6 +26,7 @@ from tui.widgets.changed_underneath import (
     merged,
 )
 from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import translate_bindings
 from tui.widgets.type_ahead import OrderedInput, OrderedTextArea
 
@@ -106,7 +107,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                                  markup=False)
             yield Static("", id="form-problem", classes="form-error -clear", markup=False)
             yield Static(_("ctrl+s saves, escape cancels, tab moves on"), id="form-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def _widget_for(self, f: Field) -> Input | Select[Any] | TextArea:
         wid = f"field-{f.name}"

@@ -35,7 +35,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.geometry import Size
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui.domain.attendance import (
     MarkAction,
@@ -56,6 +56,7 @@ from tui.screens.attendance.writer import Cell, CourseData, CourseWriter, Refres
 from tui.screens.base import TypeAheadScreen
 from tui.store.store import Store
 from tui.widgets.attendance_grid import AttendanceGrid, TotalsTable
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import translate_bindings
 
 __all__ = ["AttendanceScreen", "HoursPrompt"]
@@ -146,7 +147,7 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
         session = Static("", id="attendance-session")
         session.display = False
         yield session
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.view = GridLayout(self.grid, self.totals, self.lang)
