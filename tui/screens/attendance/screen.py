@@ -98,6 +98,7 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
         self._waiting_since = 0.0
         # Keys pressed before the course is read wait for it, to run in order.
         self.hold_until(lambda: self.data is not None)
+        self._show_on_focus = False
         self._session_line_for: str | None = None
         self._session_text = ""
 
@@ -275,16 +276,26 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
             message.display = True
             return
         keep = self.view.cursor_cell()
-        message.display = False
-        body.display = True
-        self.query_one("#attendance-session").display = True
-        first = self.view.build(self._room(), keep, self.today)
-        # Once the keys typed ahead are done, if any wait.
+        self.view.build(self._room(), keep, self.today)
+        if self.focused is self.grid:
+            self._show_grid()
+        else:
+            # Shown once it has the focus, which waits for the keys typed ahead: shown
+            # before, it was painted unfocused, and at once again, whole, in the
+            # colours of a focused cursor.
+            self._show_on_focus = True
         self.typeahead.focus(self.grid)
-        if first is not None:
-            # Opened on a day: show it first, the days after it beside it (the cursor
-            # is cheapest there, see widgets/attendance_grid.py).
-            self.call_after_refresh(self.grid.show_column_first, first)
+
+    @on(events.DescendantFocus)
+    def _focused(self, event: events.DescendantFocus) -> None:
+        if event.widget is self.grid and self._show_on_focus:
+            self._show_grid()
+
+    def _show_grid(self) -> None:
+        self._show_on_focus = False
+        self.query_one("#attendance-message").display = False
+        self.query_one("#attendance-body").display = True
+        self.query_one("#attendance-session").display = True
 
     def _room(self) -> Size:
         return self.size if self.size.width else self.app.size
