@@ -54,6 +54,7 @@ from tui.screens.attendance.pending import PendingMarks
 from tui.screens.attendance.sheet import SheetAction
 from tui.screens.attendance.writer import Cell, CourseData, CourseWriter, RefreshJob, WriteJob
 from tui.screens.base import TypeAheadScreen
+from tui.store.bulk import collector_paused
 from tui.store.store import Store
 from tui.widgets.attendance_grid import AttendanceGrid, TotalsTable
 from tui.widgets.footer import KeyFooter
@@ -66,6 +67,8 @@ WRITE_DELAY = 0.05
 # Seconds without a mark before others' changes are looked for, and the longest a
 # trainer's typing keeps them waiting.
 TYPING_PAUSE, TYPING_PAUSE_MAX = 0.8, 2.0
+# Seconds after the grid is shown before the cyclic collector runs again (see compose).
+COLLECTOR_REST = 1.0
 
 
 class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
@@ -99,6 +102,7 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
         # Keys pressed before the course is read wait for it, to run in order.
         self.hold_until(lambda: self.data is not None)
         self._show_on_focus = False
+        self._collector = contextlib.ExitStack()
         self._session_line_for: str | None = None
         self._session_text = ""
 
@@ -135,6 +139,12 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
         return self._answers > 0 or self.sheet.busy > 0
 
     def compose(self) -> ComposeResult:
+        # Opening makes some 30,000 objects (widgets, rows, painted lines); on the way
+        # they set off a full collection, which at national scale walks the whole app
+        # for 100-150 ms, in the middle of about every other opening. It waits until
+        # the grid has been shown a moment; reference counting frees what the opening
+        # throws away meanwhile.
+        self._collector.enter_context(collector_paused())
         yield Header(icon="")
         yield Static("", id="attendance-hint")
         yield Static(_("Reading the course …"), id="attendance-message", classes="message")
@@ -168,6 +178,7 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
         # Queued marks are still written; the thread ends after them.
         self._send()
         self._writer.close()
+        self._collector.close()
 
     def _ask(self, job: object, answers: int = 1) -> None:
         self._answers += answers
@@ -247,6 +258,7 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
             message = self.query_one("#attendance-message", Static)
             message.update(Text(_("Kuffert cannot read this course.") + "\n\n" + text))
             message.display = True
+            self._collector.close()
             self.let_keys_go()
         else:
             self.notify(text, title=_("The course could not be read"), severity="error",
@@ -274,6 +286,7 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
                 _("This course has no sessions yet.") if not grid.sessions
                 else _("Nobody is enrolled in this course yet."), justify="center"))
             message.display = True
+            self._collector.close()
             return
         keep = self.view.cursor_cell()
         self.view.build(self._room(), keep, self.today)
@@ -296,6 +309,7 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
         self.query_one("#attendance-message").display = False
         self.query_one("#attendance-body").display = True
         self.query_one("#attendance-session").display = True
+        self.set_timer(COLLECTOR_REST, self._collector.close)
 
     def _room(self) -> Size:
         return self.size if self.size.width else self.app.size
