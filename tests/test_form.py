@@ -8,7 +8,7 @@ from typing import Any
 
 from textual import events
 from textual.app import App
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tui.domain.parse import parse_date, parse_hours
 from tui.i18n import msg
@@ -154,3 +154,43 @@ def test_editing_keys_typed_ahead_keep_their_place_among_the_letters(
     person = next(p for p in Store.open(demo_store.path).people.all()
                   if p.name.startswith("Aviaja"))
     assert person.phone == "556"
+
+
+def test_keys_typed_after_a_prompts_enter_go_to_the_screen_beneath() -> None:
+    """"3 enter x y" in one packet: enter saves and closes the prompt, and x and y are
+    for the screen beneath, in their order. They reached the prompt's field behind the
+    enter and went on to the app before the prompt had closed (here its save takes a
+    moment, as a store write does): gone."""
+    import time
+
+    from textual.binding import Binding
+
+    from tests.pilot import burst, until
+    from tui.widgets.form import PromptScreen
+
+    class Beneath(App[None]):
+        BINDINGS = [Binding("x", "key('x')"), Binding("y", "key('y')")]  # noqa: RUF012
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.results: list[object] = []
+            self.keys: list[str] = []
+
+        def on_mount(self) -> None:
+            self.push_screen(PromptScreen("Hours", [Field("hours", "Hours", parse_hours)],
+                                          save=lambda values: time.sleep(0.2)),
+                             self.results.append)
+
+        def action_key(self, key: str) -> None:
+            self.keys.append(key)
+
+    async def scenario() -> None:
+        app = Beneath()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: isinstance(app.focused, Input))
+            burst(app, "3", "enter", "x", "y")
+            await until(pilot, lambda: app.keys == ["x", "y"])
+            assert app.results == [{"hours": 3.0}]
+            assert not isinstance(app.screen, PromptScreen)
+
+    asyncio.run(scenario())

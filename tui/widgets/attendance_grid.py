@@ -74,6 +74,16 @@ class QuietTable(DataTable[CellValue]):
         region = self._get_row_region(coordinate.row)
         self._refresh_lines(region.y, region.height, x, width)
 
+    def measure(self) -> None:
+        """Size the table for the rows just added, now. DataTable does it when the table
+        is next idle, after the screen has painted it: the cursor's scroll waited for
+        that, and the table was painted a second time, scrolled."""
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
+
     def _fixed_width(self) -> int:
         return sum(c.get_render_width(self) for c in self.ordered_columns[:self.fixed_columns])
 

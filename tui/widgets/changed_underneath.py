@@ -16,10 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tui.domain.parse import format_moment
 from tui.i18n import N_, _
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import translate_bindings
 
 
@@ -115,7 +116,7 @@ class ChangedUnderneathScreen(ModalScreen[frozenset[str] | None]):
                 hint = _("They changed other fields than you did: enter saves both "
                          "changes.")
             yield Static(hint, id="underneath-hint", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Input, Label, ProgressBar, Select, Static
 
 from tui.i18n import N_, _
 from tui.store.errors import StoreError
@@ -25,6 +25,7 @@ from tui.store.exports import export
 from tui.store.layout import Layout
 from tui.store.outputs import output_problem
 from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import translate_bindings
 from tui.widgets.progress import throttled
 
@@ -121,7 +122,7 @@ class ExportDialog(ModalScreen[Path | None]):
             yield Static("", id="export-status")
             yield Static(_("ctrl+s exports, escape closes; the file is readable by you "
                            "only"), id="export-hint")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#export-progress-row").display = False

@@ -9,12 +9,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from tui.domain.parse import Parsed
 from tui.i18n import N_, Message, _, msg
@@ -26,6 +26,7 @@ from tui.widgets.changed_underneath import (
     merged,
 )
 from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import translate_bindings
 from tui.widgets.ordered_fields import OrderedInput, OrderedTextArea
 
@@ -106,7 +107,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                                  markup=False)
             yield Static("", id="form-problem", classes="form-error -clear", markup=False)
             yield Static(_("ctrl+s saves, escape cancels, tab moves on"), id="form-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def _widget_for(self, f: Field) -> Input | Select[Any] | TextArea:
         wid = f"field-{f.name}"
@@ -279,11 +280,51 @@ def _unset(start: str, f: Field) -> Any:
     return start
 
 
+class PromptField(OrderedInput):
+    """A prompt's field. Enter closes the prompt, so the keys typed after it in the same
+    packet ("d 3,5 enter down" on the grid) are meant for what is beneath; yet they come
+    here, behind the enter, before the prompt has read it, and went on to the app while
+    the prompt was still in front: lost, or not, by how fast the prompt closed. They
+    wait here until the prompt has read the enter, and are then typed again."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._after_enter: list[events.Key] | None = None
+
+    async def action_submit(self) -> None:
+        self._after_enter = []
+        await super().action_submit()
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self._after_enter is not None:
+            self._after_enter.append(events.Key(event.key, event.character))
+            event.stop()
+            event.prevent_default()
+            return
+        await super()._on_key(event)
+
+    def hand_on(self) -> None:
+        """Type the keys kept since the enter, to whatever is in front now (this prompt
+        again if it stayed open)."""
+        keys, self._after_enter = self._after_enter or [], None
+        for key in keys:
+            self.app.post_message(key)
+
+
 class PromptScreen(FormScreen):
     """A one-field form: enter in the field saves, as anyone expects of a prompt (a plain
     form would move the focus on and leave what was typed unsaved)."""
 
+    def _widget_for(self, f: Field) -> Input | Select[Any] | TextArea:
+        if f.choices is None and not f.multiline:
+            return PromptField(f.value, placeholder=f.placeholder, id=f"field-{f.name}")
+        return super()._widget_for(f)
+
     @on(Input.Submitted)
     async def _submit(self, event: Input.Submitted) -> None:
         event.stop()
-        await self.action_save()
+        try:
+            await self.action_save()
+        finally:
+            if isinstance(event.input, PromptField):
+                event.input.hand_on()

@@ -179,10 +179,16 @@ class TypeAhead:
 
     def release(self) -> None:
         """Do the held keys once every key already read has reached the screen (and
-        been held): behind the app's queue, then behind the screen's. Done at once,
-        they would come after keys of the same packet still on their way."""
-        screen = self.screen
-        screen.app.call_later(screen.call_later, self._replay)
+        been held): behind the app's queue, then the catcher's, then the screen's.
+        Done at once, they would come after keys of the same packet still on their
+        way; without the catcher's queue, the keys the app had just handed it came
+        after the focus had moved, and went to the list all at once ("/ilulis enter"
+        before the list's search had the focus: the letters were lost)."""
+        screen, catcher = self.screen, self.catcher
+        if catcher.is_mounted:
+            screen.app.call_later(catcher.call_later, screen.call_later, self._replay)
+        else:
+            screen.app.call_later(screen.call_later, self._replay)
 
     async def _replay(self) -> None:
         if self._until is None:

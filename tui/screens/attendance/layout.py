@@ -64,11 +64,12 @@ class GridLayout:
 
     # -- building --------------------------------------------------------------------------
 
-    def build(self, size: Size, keep: Cell | None, today: dt.date) -> int | None:
-        """Fill both tables from ``data``, the cursor on ``keep`` if it is still there.
+    def build(self, size: Size, keep: Cell | None, today: dt.date) -> None:
+        """Fill both tables from ``data``, the cursor on ``keep`` if it is still there,
+        else on the day the grid opens on, that day first in view (the days after it
+        beside it: the cursor is cheapest there, see widgets/attendance_grid.py).
 
-        Returns the session column to scroll to the left edge once drawn (the day the
-        grid opens on), or None when the cursor was kept where it was.
+        Scrolled before the tables are first painted, so they are painted once.
         """
         assert self.data is not None
         data, table, totals = self.data, self.grid, self.totals
@@ -96,6 +97,8 @@ class GridLayout:
             table.add_row(*(self._cell_text(pid, s.id) for s in grid.sessions),
                           *("" for _key in fillers), key=pid, label=label)
             totals.add_row(*self._total_cells(pid), key=pid)
+        table.measure()
+        totals.measure()
         row, column = 0, default_session_column(grid.sessions, today)
         if keep is not None:
             pid, sid = keep
@@ -104,7 +107,8 @@ class GridLayout:
             with contextlib.suppress(KeyError):
                 column = grid.column(sid)
         table.cursor_coordinate = Coordinate(row, column)
-        return None if keep is not None else column
+        if keep is None:
+            table.show_column_first(column)
 
     def layout(self, size: Size) -> tuple[int, int]:
         """The width of the names and the number of blank columns after the last day.

@@ -35,7 +35,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.geometry import Size
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui.domain.attendance import (
     MarkAction,
@@ -54,8 +54,10 @@ from tui.screens.attendance.pending import PendingMarks
 from tui.screens.attendance.sheet import SheetAction
 from tui.screens.attendance.writer import Cell, CourseData, CourseWriter, RefreshJob, WriteJob
 from tui.screens.base import TypeAheadScreen
+from tui.store.bulk import collector_paused
 from tui.store.store import Store
 from tui.widgets.attendance_grid import AttendanceGrid, TotalsTable
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import translate_bindings
 
 __all__ = ["AttendanceScreen", "HoursPrompt"]
@@ -65,6 +67,8 @@ WRITE_DELAY = 0.05
 # Seconds without a mark before others' changes are looked for, and the longest a
 # trainer's typing keeps them waiting.
 TYPING_PAUSE, TYPING_PAUSE_MAX = 0.8, 2.0
+# Seconds after the grid is shown before the cyclic collector runs again (see compose).
+COLLECTOR_REST = 1.0
 
 
 class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
@@ -97,6 +101,8 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
         self._waiting_since = 0.0
         # Keys pressed before the course is read wait for it, to run in order.
         self.hold_until(lambda: self.data is not None)
+        self._show_on_focus = False
+        self._collector = contextlib.ExitStack()
         self._session_line_for: str | None = None
         self._session_text = ""
 
@@ -133,6 +139,12 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
         return self._answers > 0 or self.sheet.busy > 0
 
     def compose(self) -> ComposeResult:
+        # Opening makes some 30,000 objects (widgets, rows, painted lines); on the way
+        # they set off a full collection, which at national scale walks the whole app
+        # for 100-150 ms, in the middle of about every other opening. It waits until
+        # the grid has been shown a moment; reference counting frees what the opening
+        # throws away meanwhile.
+        self._collector.enter_context(collector_paused())
         yield Header(icon="")
         yield Static("", id="attendance-hint")
         yield Static(_("Reading the course …"), id="attendance-message", classes="message")
@@ -146,7 +158,7 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
         session = Static("", id="attendance-session")
         session.display = False
         yield session
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.view = GridLayout(self.grid, self.totals, self.lang)
@@ -166,6 +178,7 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
         # Queued marks are still written; the thread ends after them.
         self._send()
         self._writer.close()
+        self._collector.close()
 
     def _ask(self, job: object, answers: int = 1) -> None:
         self._answers += answers
@@ -245,6 +258,7 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
             message = self.query_one("#attendance-message", Static)
             message.update(Text(_("Kuffert cannot read this course.") + "\n\n" + text))
             message.display = True
+            self._collector.close()
             self.let_keys_go()
         else:
             self.notify(text, title=_("The course could not be read"), severity="error",
@@ -272,18 +286,30 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
                 _("This course has no sessions yet.") if not grid.sessions
                 else _("Nobody is enrolled in this course yet."), justify="center"))
             message.display = True
+            self._collector.close()
             return
         keep = self.view.cursor_cell()
-        message.display = False
-        body.display = True
-        self.query_one("#attendance-session").display = True
-        first = self.view.build(self._room(), keep, self.today)
-        # Once the keys typed ahead are done, if any wait.
+        self.view.build(self._room(), keep, self.today)
+        if self.focused is self.grid:
+            self._show_grid()
+        else:
+            # Shown once it has the focus, which waits for the keys typed ahead: shown
+            # before, it was painted unfocused, and at once again, whole, in the
+            # colours of a focused cursor.
+            self._show_on_focus = True
         self.typeahead.focus(self.grid)
-        if first is not None:
-            # Opened on a day: show it first, the days after it beside it (the cursor
-            # is cheapest there, see widgets/attendance_grid.py).
-            self.call_after_refresh(self.grid.show_column_first, first)
+
+    @on(events.DescendantFocus)
+    def _focused(self, event: events.DescendantFocus) -> None:
+        if event.widget is self.grid and self._show_on_focus:
+            self._show_grid()
+
+    def _show_grid(self) -> None:
+        self._show_on_focus = False
+        self.query_one("#attendance-message").display = False
+        self.query_one("#attendance-body").display = True
+        self.query_one("#attendance-session").display = True
+        self.set_timer(COLLECTOR_REST, self._collector.close)
 
     def _room(self) -> Size:
         return self.size if self.size.width else self.app.size

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Header, Static, TabbedContent, TabPane, Tabs
 
 from tui.domain.courses import Course, SessionStatus
 from tui.domain.ordering import name_key
@@ -34,6 +34,7 @@ from tui.screens.courses.course_form import course_form, status_form
 from tui.screens.courses.tabs import OverviewPane, ParticipantsPane, SessionsPane
 from tui.store.errors import StoreError
 from tui.views.course import CourseData, load_course, reread_course
+from tui.widgets.footer import KeyFooter
 from tui.widgets.form import Field, FormScreen
 from tui.widgets.keys import translate_bindings
 
@@ -144,7 +145,7 @@ class CourseScreen(TypeAheadScreen[None]):
                 yield SessionsPane()
             with TabPane(_("Participants"), id="participants"):
                 yield ParticipantsPane()
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         # After the first refresh: a tab's widgets cannot take the focus while hidden.

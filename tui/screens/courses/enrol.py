@@ -18,13 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.domain.text import fold
 from tui.i18n import N_, _
 from tui.screens import live
 from tui.screens.base import KuffertScreen
 from tui.views.enrol import Candidate, Registry, load_registry
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 
@@ -101,7 +102,7 @@ class EnrolScreen(KuffertScreen[list[str] | None], ModalScreen[list[str] | None]
                         id="enrol-search", compact=True)
             yield PeopleTable(COLUMNS, id="enrol-people")
             yield Static(_("Reading the register …"), id="enrol-status")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#enrol-people"))

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from tui.domain.courses import Course, CourseStatus
 from tui.domain.parse import format_date
@@ -33,6 +33,7 @@ from tui.screens.courses.course_form import (
 from tui.store.errors import StoreError
 from tui.views.courses import CourseList, Filters, place_label, programme_short, read_course_list
 from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.footer import KeyFooter
 from tui.widgets.form import Field, FormScreen
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, ListTable, RecordTable
@@ -108,7 +109,7 @@ class CoursesScreen(TypeAheadScreen[None]):
                         id="courses-search", compact=True)
             yield ListTable(COLUMNS, id="course-list", page=PAGE)
             yield Static("", id="courses-empty", classes="message")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#courses-empty").display = False

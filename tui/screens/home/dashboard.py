@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from tui.i18n import N_, _, ngettext
 from tui.screens import live
@@ -28,6 +28,7 @@ from tui.views.overview import (
     read_overview,
     read_targets,
 )
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, ListTable, RecordTable
 
@@ -105,7 +106,7 @@ class DashboardScreen(KuffertScreen[None]):
         yield Static(_("Reading the database …"), id="message", classes="message")
         # The palette's key is one of ours (remappable), so the footer lists it with the
         # others rather than in a corner of its own.
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#overview").display = False

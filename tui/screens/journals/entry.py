@@ -25,7 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Select, Static, TextArea
+from textual.widgets import Header, Input, Select, Static, TextArea
 
 from tui.domain.journals import DocMethod, JournalEntry, Phase
 from tui.domain.parse import format_date, format_moment, parse_date
@@ -41,6 +41,7 @@ from tui.widgets.changed_underneath import (
     merged,
 )
 from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.footer import KeyFooter
 from tui.widgets.form import Editing
 from tui.widgets.keys import translate_bindings
 
@@ -178,7 +179,7 @@ class EntryScreen(KuffertScreen[str | None]):
         text.border_title = _("Text")
         yield text
         yield Static(self._idle_status(), id="entry-status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def _author_names(self, author: str) -> list[str]:
         return list(dict.fromkeys([*self.members, *([author] if author else [])]))

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, ListItem, ListView, Static
+from textual.widgets import Header, ListItem, ListView, Static
 
 from tui.domain.journaling import (
     EVALUATION_PREFIX,
@@ -31,6 +31,7 @@ from tui.screens.journals.common import CourseJournalScreen
 from tui.screens.journals.journal_forms import JournalForms
 from tui.screens.journals.naming import CourseDays, entry_heading, goal_summary, owner_label
 from tui.screens.journals.reading import EVERYTHING, JournalData, Parts
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.phase_stepper import PhaseStepper
 from tui.widgets.type_ahead import FollowsFocus
@@ -160,7 +161,7 @@ class JournalScreen(JournalForms, CourseJournalScreen):
         yield PhaseList(id="phase-items")
         yield Static("", id="phase-empty", classes="quiet")
         yield Static("", id="journal-status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
         self.typeahead.focus(self.query_one(PhaseList))

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from tui.domain.journaling import (
     Hit,
@@ -30,6 +30,7 @@ from tui.screens.journals.common import CourseJournalScreen
 from tui.screens.journals.listing_forms import JournalsForms
 from tui.screens.journals.naming import cycle_text, journal_title, owner_label
 from tui.screens.journals.reading import EVERYTHING, CourseJournals, Parts
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 from tui.widgets.type_ahead import FollowsFocus, relayed
@@ -119,7 +120,7 @@ class JournalsScreen(JournalsForms, CourseJournalScreen):
         yield Static("", id="journals-empty", classes="quiet")
         yield JournalTable(HIT_COLUMNS, id="hits-table")
         yield Static("", id="hit-context")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
         self._show_search(False)

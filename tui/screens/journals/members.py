@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.i18n import N_, _
 from tui.screens.base import EXPECTED, error_text, in_thread
 from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import translate_bindings
 
 # Stores the chosen ids while the list is still open; raises a store error to refuse.
@@ -82,7 +83,7 @@ class MembersScreen(ModalScreen[list[str] | None]):
             yield Static("", id="members-error", classes="form-error")
             yield Static(_("space or enter ticks, ctrl+s saves, escape cancels"),
                          id="form-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def _prompt(self, pid: str, name: str) -> Text:
         # Brackets, not colour, say who is ticked (Text: not read as markup).

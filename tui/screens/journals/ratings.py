@@ -12,7 +12,7 @@ from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from tui.domain.courses import Course
 from tui.domain.journaling import rating_changes
@@ -27,6 +27,7 @@ from tui.screens.journals.reading import EVERYTHING, Parts, names
 from tui.store.errors import StaleRecord
 from tui.store.store import Store
 from tui.views.course import participants
+from tui.widgets.footer import KeyFooter
 from tui.widgets.form import Editing, Field, FormScreen
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
@@ -186,7 +187,7 @@ class RatingsScreen(CourseJournalScreen):
                     classes="section-title")
         yield RecordTable(CHANGE_COLUMNS, id="ratings-changes")
         yield Static("", id="ratings-empty", classes="message")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
         table = self.query_one("#ratings-people", RecordTable)

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui.domain.courses import Course
 from tui.domain.journaling import (
@@ -29,6 +29,7 @@ from tui.i18n import N_, _, ngettext
 from tui.screens import live
 from tui.screens.base import KuffertScreen
 from tui.store.store import Store
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 from tui.widgets.type_ahead import FollowsFocus
@@ -124,7 +125,7 @@ class JournalSearchScreen(KuffertScreen[None]):
         yield Static(_("Searching for »{query}« …").format(query=self.search_for),
                      id="journal-search-status", markup=False)
         yield HitsTable(COLUMNS, id="journal-hits")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         store, query, app = self.store, self.search_for, self.app

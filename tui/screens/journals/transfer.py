@@ -11,7 +11,7 @@ from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui.domain.journaling import transfer_completeness
 from tui.domain.journals import TRANSFER_QUESTIONS, TransferNote, TransferStage
@@ -23,6 +23,7 @@ from tui.screens.journals.reading import EVERYTHING, Parts, course_name, names
 from tui.store.errors import StaleRecord
 from tui.store.store import Store
 from tui.views.course import participants
+from tui.widgets.footer import KeyFooter
 from tui.widgets.form import Editing, Field, FormScreen
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
@@ -118,7 +119,7 @@ class TransferScreen(CourseJournalScreen):
                        "enter to fill it in. ✓ filled in, – not yet."), id="transfer-hint")
         yield StageTable(COLUMNS, id="transfer-table")
         yield Static("", id="transfer-empty", classes="quiet")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
         table = self.query_one(RecordTable)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui.domain.programmes import CourseForm, LearningGoal, Programme, Topic
 from tui.domain.rules import validate_programme
@@ -28,6 +28,7 @@ from tui.screens.registry.list_table import ListTable
 from tui.store.errors import StoreError
 from tui.store.store import Store
 from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.footer import KeyFooter
 from tui.widgets.form import Editing, Field, FormScreen
 from tui.widgets.record_table import Cell, Column, RecordTable
 
@@ -74,7 +75,7 @@ class CatalogueScreen(TypeAheadScreen[None], Generic[Item]):
         yield Static("", id="catalogue-title", classes="section-title")
         yield ListTable(self.COLUMNS, id="catalogue-table")
         yield Static("", id="catalogue-hint", classes="quiet")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(RecordTable))

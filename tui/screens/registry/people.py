@@ -15,7 +15,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from tui.domain.people import Person
 from tui.domain.text import printable
@@ -35,6 +35,7 @@ from tui.views.registry import (
     read_surroundings,
 )
 from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.footer import KeyFooter
 from tui.widgets.form import FormScreen
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.ordered_fields import SearchField
@@ -100,7 +101,7 @@ class PeopleScreen(TypeAheadScreen[None]):
                           id="people-search", compact=True)
         yield Static(_("Reading the register …"), id="people-count", classes="quiet")
         yield PeopleTable(COLUMNS, id="people-table")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = _("People")

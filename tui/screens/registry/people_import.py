@@ -19,7 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from tui.i18n import N_, _, msg, ngettext
 from tui.screens.base import KuffertScreen
@@ -30,6 +30,7 @@ from tui.store.people_import import (
     change_text,
     plan_import,
 )
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import translate_bindings
 from tui.widgets.ordered_fields import OrderedInput
 from tui.widgets.record_table import Column, RecordTable
@@ -89,7 +90,7 @@ class ImportScreen(KuffertScreen[int | None]):
             yield Static(_("ctrl+s imports, escape cancels"), id="import-hint",
                          classes="quiet")
             yield Button(_("Import"), id="import-apply", variant="primary", disabled=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = _("People")

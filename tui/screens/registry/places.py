@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from tui.domain.places import Institution, Place, PlaceKind
 from tui.domain.text import fold, printable
@@ -27,6 +27,7 @@ from tui.screens.base import TypeAheadScreen
 from tui.screens.registry.list_table import ListTable
 from tui.screens.registry.place_actions import PlaceActions
 from tui.views.registry import Atlas, read_atlas
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.ordered_fields import OrderedInput
 from tui.widgets.record_table import Column, RecordTable
@@ -85,7 +86,7 @@ class PlacesScreen(PlaceActions, TypeAheadScreen[None]):
             yield ListTable(PLACE_COLUMNS, id="places-table")
             yield Static("", id="institutions-title", classes="section-title")
             yield ListTable(INSTITUTION_COLUMNS, id="institutions-table")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = _("Places")

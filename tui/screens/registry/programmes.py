@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui.domain.programmes import Programme, audience_label, target_share, target_text
 from tui.domain.text import printable
@@ -34,6 +34,7 @@ from tui.screens.registry.programme_forms import (
 )
 from tui.views.registry import ProgrammeList, read_programmes, trained_per_programme
 from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.footer import KeyFooter
 from tui.widgets.form import FormScreen
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
@@ -85,7 +86,7 @@ class ProgrammesScreen(TypeAheadScreen[None]):
         yield Static(_("Programmes"), id="programmes-title", classes="section-title")
         yield ListTable(PROGRAMME_COLUMNS, id="programmes-table")
         yield Static("", id="programmes-detail", classes="quiet")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = _("Programmes")

@@ -15,7 +15,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui.domain.courses import Course, CourseStatus
 from tui.domain.ordering import name_key
@@ -30,6 +30,7 @@ from tui.screens.registry.programme_forms import format_period, short_name
 from tui.screens.registry.wish_form import edit_wish_form, new_wish_form, period_words
 from tui.views.registry import WishList, read_wishes
 from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.footer import KeyFooter
 from tui.widgets.form import Field, FormScreen
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
@@ -76,7 +77,7 @@ class WishesScreen(TypeAheadScreen[None]):
                            Column(N_("Period"), 21), Column(N_("Status"), 15)),
                           id="wishes-table")
         yield Static("", id="wishes-detail", classes="quiet")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = _("Topic wishes")

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from tui.domain.courses import PostponeReason, Session
 from tui.domain.ordering import name_key
@@ -24,6 +24,7 @@ from tui.domain.places import distinct_names
 from tui.i18n import N_, _
 from tui.screens import live
 from tui.screens.base import KuffertScreen
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 from tui.widgets.type_ahead import FollowsFocus, relayed
@@ -105,7 +106,7 @@ class DrillDownScreen(KuffertScreen[None]):
         yield DrillSearch(placeholder=_("Search: type part of a name (/)"), id="drill-search")
         yield DrillTable(COLUMNS[self.drill.kind], id="drill-table")
         yield Static(_("Reading the database …"), id="drill-message", classes="quiet")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#drill-table").display = False

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
+from textual.widgets import DataTable, Header, Label, ProgressBar, Static
 
 from tui.domain.cover import COVER_RULE
 from tui.domain.parse import format_date, parse_date
@@ -57,6 +57,7 @@ from tui.views.reports import (
 from tui.widgets.bar_chart import BarChart
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.export_dialog import ExportDialog, expand_path, path_problem
+from tui.widgets.footer import KeyFooter
 from tui.widgets.form import Field, FormScreen
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.progress import throttled
@@ -122,7 +123,7 @@ class ReportsScreen(ReportTables, KuffertScreen[None]):
                 yield Label(_("Computing the report …"), id="reports-progress-label")
                 yield ProgressBar(id="reports-progress-bar", show_eta=False)
             yield from self._body()
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def _body(self) -> ComposeResult:
         with VerticalScroll(id="reports-body"):

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from tui.domain.merge import META_FIELDS, Version, differing_fields
 from tui.domain.parse import format_moment
@@ -23,6 +23,7 @@ from tui.screens import live
 from tui.screens.base import KuffertScreen
 from tui.screens.sync.fields import Names, decoded, label, read_names, subject, value_text
 from tui.store import conflicts
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import key_for, translate_bindings
 from tui.widgets.record_table import Column, RecordTable
 from tui.widgets.type_ahead import FollowsFocus
@@ -88,7 +89,7 @@ class ConflictsScreen(KuffertScreen[None]):
             yield Static("", id="conflict-who", markup=False)
             yield ConflictTable(FIELD_COLUMNS, id="conflict-fields")
         yield Static("", id="conflicts-message", classes="message", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._reload()
