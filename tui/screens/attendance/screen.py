@@ -67,8 +67,9 @@ WRITE_DELAY = 0.05
 # Seconds without a mark before others' changes are looked for, and the longest a
 # trainer's typing keeps them waiting.
 TYPING_PAUSE, TYPING_PAUSE_MAX = 0.8, 2.0
-# Seconds after the grid is shown before the cyclic collector runs again (see compose).
-COLLECTOR_REST = 1.0
+# Seconds after the grid is shown before the cyclic collector runs again (see compose),
+# and the longest it rests whatever happens (a read that never comes back).
+COLLECTOR_REST, COLLECTOR_REST_LONGEST = 1.0, 10.0
 
 
 class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
@@ -171,6 +172,7 @@ class AttendanceScreen(DialogsMixin, TypeAheadScreen[None]):
             # Shown again after being closed: the old thread has ended.
             self._writer = CourseWriter(self.store, self.course_id, self.post_message)
         self._writer.start()
+        self.set_timer(COLLECTOR_REST_LONGEST, self._collector.close)
         self.mark_read()
         self._ask(RefreshJob(full=True))
 
