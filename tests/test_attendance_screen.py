@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -627,3 +628,21 @@ def test_a_course_of_400_people_and_40_days_is_marked(tmp_path: Path) -> None:
              if a.session_id == "s20"}
     assert len(marks) == 400 and marks["p399"] is Mark.ABSENT
     assert sum(m is Mark.PRESENT for m in marks.values()) == 399
+
+
+def test_the_collector_rests_while_the_grid_opens_and_comes_back_after(db: Path) -> None:
+    """Opening the grid pauses the cyclic garbage collector (a full pass mid-opening cost
+    100-150 ms at national scale); it must come back, or cyclic garbage would pile up."""
+    assert gc.isenabled()
+    app = AttendanceApp(Store.open(db))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = attendance(pilot.app)
+        assert screen is not None and screen.data is not None
+        await until(pilot, gc.isenabled)  # a second after the grid shows
+        await pilot.press("t")
+        await settle(pilot)
+        assert gc.isenabled()
+
+    run(app, steps)
+    assert gc.isenabled()
