@@ -114,7 +114,11 @@ class StoreWork:
     def gone(self) -> bool:
         """Left, or the app closing: its widgets are being taken down, and showing
         anything there (a header's title, a list's rows) fails on parts already gone."""
-        return not self.is_attached or self.app.return_code is not None
+        app = self.app
+        # The app stops running before it takes any screen down (a test's end, or a
+        # quit from elsewhere); a screen being closed is marked so before its parts go.
+        return (not self.is_attached or self._closing or app.return_code is not None
+                or not app.is_running)
 
     def _deliver(self, worker: Worker[None], outcome: Callable[[], object]) -> None:
         if worker.is_cancelled or self.gone:

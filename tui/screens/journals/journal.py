@@ -242,7 +242,8 @@ class JournalScreen(JournalForms, CourseJournalScreen):
 
     async def _show_now(self) -> None:
         journal = self.journal
-        if journal is None:
+        # After waiting for a rebuild before it, the screen may be on its way out.
+        if journal is None or self.gone:
             return
         self.show_course(self.data.course)
         progress = journal_progress(self.journal_id, self.entries, self.goals)
