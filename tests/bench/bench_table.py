@@ -454,14 +454,16 @@ courses = sorted(store.courses.all(), key=lambda c: c.id)
 people = store.people.all()
 Path(names_file).write_text("\n".join(p.name for p in people), encoding="utf-8")
 Path(courses_file).write_text("\n".join(c.name for c in courses), encoding="utf-8")
-# A course for marks and a grid: enough people and a session.
+# A course for marks and a grid: the first with enough people and a session, else the
+# one with the most people (the demo's courses are smaller than a full run's marks).
 marked = None
 for c in courses:
     sessions, enrolled = store.sessions(c.id).all(), store.enrolments(c.id).all()
-    if sessions and len(enrolled) >= marking:
+    if sessions and enrolled and len(enrolled) > len((marked or {}).get("people", ())):
         marked = {"id": c.id, "sessions": [s.id for s in sessions],
                   "people": [e.person_id for e in enrolled]}
-        break
+        if len(enrolled) >= marking:
+            break
 # People named in exactly two course files, for the erasures; where there are too few
 # (the demo), people of one course are enrolled in a second one.
 twice = []
@@ -1125,18 +1127,22 @@ class Run:
         if not marked:
             self.missing(what, "no course with people and sessions", goal)
             return
-        people, session = marked["people"], marked["sessions"][0]
+        # Each mark on a (person, day) not marked before in the run: two pairs of people
+        # on one day each a repeat.
+        people = marked["people"]
+        pairs = [(sid, people[i], people[i + 1]) for sid in marked["sessions"]
+                 for i in range(0, len(people) - 1, 2)]
         # A process's first write pays for itself (modules, the course file read): the
         # day's first mark is compared with a process's first mark on a day whose backup
         # is taken, each in a fresh process, and with the mark after it.
         day_first, process_first, normal = [], [], []
         try:
             for n in range(self.repeats):
-                one, two, three, four = people[4 * n:4 * n + 4]
-                found = code_json(FIRST_MARK, str(self.db), marked["id"], session, one, two)
+                (day, one, two), (later, three, four) = pairs[2 * n:2 * n + 2]
+                found = code_json(FIRST_MARK, str(self.db), marked["id"], day, one, two)
                 process_first.append(found["first_ms"])
                 a_day_passes(self.db)
-                found = code_json(FIRST_MARK, str(self.db), marked["id"], session, three,
+                found = code_json(FIRST_MARK, str(self.db), marked["id"], later, three,
                                   four)
                 day_first.append(found["first_ms"])
                 normal.append(found["second_ms"])
