@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from tui import __version__
 from tui.cli import argparse_i18n  # noqa: F401  (argparse speaks the UI's language)
@@ -20,8 +21,12 @@ from tui.cli.words import TABLE_NAMES
 from tui.config import Config, ConfigError, load_config
 from tui.domain.text import printable
 from tui.i18n import LANGUAGES, _, language, msg, ngettext, set_language
+from tui.store.bulk import collector_paused
 from tui.store.errors import StoreError
 from tui.store.layout import resolve_path
+
+if TYPE_CHECKING:
+    from tui.app import KuffertApp
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -297,6 +302,23 @@ def low_bandwidth(args: argparse.Namespace, config: Config) -> bool:
 
 
 def cmd_tui(args: argparse.Namespace, config: Config) -> int:
+    # Everything made before the app runs (Python's, Textual's and Kuffert's modules and
+    # classes, the store, the first screenful) lives as long as the process. The
+    # collector rests while it is made: its passes over it took two thirds of parsing the
+    # national main file (40 of 60 ms). Then it is frozen, so no collection walks it
+    # again: 50-90 ms each with the app standing still, often in the middle of typing in
+    # the command palette. (Nothing made so far is garbage waiting for the collector: a
+    # collection here frees nothing, so none is left over.)
+    with collector_paused():
+        app = _made_app(args, config)
+        gc.freeze()
+    app.run()
+    if app.refused is not None:
+        raise app.refused
+    return app.return_code or EXIT_OK
+
+
+def _made_app(args: argparse.Namespace, config: Config) -> KuffertApp:
     # Every record is decoded by the app once it is on the screen (KuffertApp._verify).
     store = _open_store(args, config, verify=False)
     # Textual reads this at import; animations cost bytes on a slow SSH link.
@@ -309,20 +331,9 @@ def cmd_tui(args: argparse.Namespace, config: Config) -> int:
     first = read_first(store, watcher)
     # The language main() chose (--lang, KUFFERT_LANG, the settings): the first read's
     # words are already in it.
-    app = KuffertApp(store, language=language(), keymap=config.keys,
-                     low_bandwidth=low_bandwidth(args, config), watcher=watcher,
-                     first_read=first)
-    # Everything made so far (Python's, Textual's and Kuffert's modules and classes, the
-    # store, the first screenful) lives as long as the process. Left to the collector,
-    # each of its full collections walked these 60,000 objects again: 50-90 ms with the
-    # app standing still, often in the middle of typing in the command palette. Frozen,
-    # a full collection walks only what was made since. (Nothing made so far is garbage
-    # waiting for the collector: a collection here frees nothing, so none is left over.)
-    gc.freeze()
-    app.run()
-    if app.refused is not None:
-        raise app.refused
-    return app.return_code or EXIT_OK
+    return KuffertApp(store, language=language(), keymap=config.keys,
+                      low_bandwidth=low_bandwidth(args, config), watcher=watcher,
+                      first_read=first)
 
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace, Config], int]] = {
