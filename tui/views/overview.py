@@ -98,8 +98,11 @@ def read_overview(store: Store, first: int | None = None) -> Overview:
     for _cid, doc in raw:
         programme_id = _text(doc, "programme_id")
         per_programme[programme_id] = per_programme.get(programme_id, 0) + 1
+    # Each programme's key once: 2,000 courses share a handful of programme names.
+    programme_keys = {pid: natural_key(name) for pid, name in names.items()}
+    no_programme = natural_key("")
     order = [cid for _key, cid in sorted(
-        ((natural_key(names.get(_text(doc, "programme_id"), "")),
+        ((programme_keys.get(_text(doc, "programme_id"), no_programme),
           natural_key(course_names[cid])), cid) for cid, doc in raw)]
     # All of them when they fit: then no second read follows.
     shown = order if first is None or len(order) <= first else order[:first]
