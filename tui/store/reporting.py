@@ -17,6 +17,8 @@ from operator import attrgetter
 
 from tui.domain.course_facts import CourseFacts, PersonFacts
 from tui.domain.courses import Course
+from tui.domain.places import Place
+from tui.domain.programmes import Programme
 from tui.domain.reports import Period, Ratio, Report, report_from_facts
 from tui.store import figures
 from tui.store.bulk import collector_paused
@@ -38,20 +40,30 @@ def report_from_store(
     # Paused over the whole: the courses' facts, a million small objects, are gone
     # before the collector resumes, so its first pass walks only the report.
     with collector_paused():
-        return _report(store, programme_id, period, place_id, progress)[0]
+        return _report(store, programme_id, period, place_id, progress).report
+
+
+@dataclass
+class _Found:
+    """The report and what was read for it, which the reports screen shows too."""
+
+    report: Report
+    facts: dict[str, CourseFacts]
+    courses: list[Course]
+    programmes: list[Programme]
+    places: list[Place]
 
 
 def _report(store: Store, programme_id: str | None, period: Period | None,
-            place_id: str | None, progress: Progress | None,
-            ) -> tuple[Report, dict[str, CourseFacts]]:
+            place_id: str | None, progress: Progress | None) -> _Found:
     courses = store.courses.all()
+    programmes, places = store.programmes.all(), store.places.all()
     people = store.people_facts()
     facts = course_facts(store, courses, people, programme_id, progress)
     report = report_from_facts(
-        store.programmes.all(), courses, facts, people, store.institutions.all(),
-        store.places.all(), programme_id=programme_id, period=period,
-        place_id=place_id)
-    return report, facts
+        programmes, courses, facts, people, store.institutions.all(), places,
+        programme_id=programme_id, period=period, place_id=place_id)
+    return _Found(report, facts, courses, programmes, places)
 
 
 def course_facts(store: Store, courses: list[Course], people: dict[str, PersonFacts],
@@ -114,6 +126,10 @@ class ReportWithDays:
     days: list[DayFigures]
     # Every session of the report's courses, with its course.
     session_courses: dict[str, str]
+    # As read for the report: the screen lists them in its filters and export.
+    courses: list[Course]
+    programmes: list[Programme]
+    places: list[Place]
 
 
 def report_with_days(
@@ -127,10 +143,11 @@ def report_with_days(
     """The report and its attendance by day (day 1, day 2, ... of every course), from
     the same figures: what the reports screen shows."""
     with collector_paused():  # as report_from_store
-        return _with_days(*_report(store, programme_id, period, place_id, progress))
+        return _with_days(_report(store, programme_id, period, place_id, progress))
 
 
-def _with_days(report: Report, facts: dict[str, CourseFacts]) -> ReportWithDays:
+def _with_days(found: _Found) -> ReportWithDays:
+    report, facts = found.report, found.facts
     days: dict[int, DayFigures] = {}
     session_courses: dict[str, str] = {}
     for course_id in report.courses:
@@ -147,5 +164,6 @@ def _with_days(report: Report, facts: dict[str, CourseFacts]) -> ReportWithDays:
             day.sessions.append(session.id)
             day.attended += ratio.part
             day.expected += ratio.whole
-    return ReportWithDays(report, [days[n] for n in sorted(days)], session_courses)
+    return ReportWithDays(report, [days[n] for n in sorted(days)], session_courses,
+                          found.courses, found.programmes, found.places)
 

@@ -65,14 +65,13 @@ def compute(store: Store, filters: Filters, progress: Progress | None = None) ->
     found = report_with_days(store, programme_id=filters.programme_id,
                              period=filters.period, place_id=filters.place_id,
                              progress=progress)
-    courses = store.courses.all()
-    programmes = store.programmes.all()
+    courses, programmes = found.courses, found.programmes
     return Computed(
         report=found.report, filters=filters, session_courses=found.session_courses,
         days=found.days,
         programmes=sorted(((p.id, p.name) for p in programmes),
                           key=lambda item: item[1].casefold()),
-        places=store.places.all(),
+        places=found.places,
         courses=sorted(((c.id, c.name) for c in courses), key=lambda item: item[1].casefold()),
         targeted=sorted((p for p in programmes if p.target_participants),
                         key=lambda p: p.name.casefold()),
